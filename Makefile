@@ -1,0 +1,28 @@
+# EduCrowd: `make run` starts the whole platform, `make test` runs the whole test suite.
+# Both create .venv and install what is needed on first use (Python 3.11 is all they need).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+
+.PHONY: install run test bench clean-data
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install -q --disable-pip-version-check --upgrade pip
+	@$(PY) -m pip install -q --disable-pip-version-check -e ".[test]"
+	@rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	@$(PY) -m config.devstack
+
+test: install
+	@$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: install
+	@$(PY) bench/tenant_creation.py
+
+clean-data:
+	rm -rf .data

@@ -1,0 +1,50 @@
+"""Platform plans that institutions subscribe to; public schema."""
+from __future__ import annotations
+
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+
+
+class Plan(models.Model):
+    class Interval(models.TextChoices):
+        MONTH = "month", "Monthly"
+        YEAR = "year", "Yearly"
+
+    FEATURES = {
+        "crowdfunding": "Crowdfunding campaigns",
+        "custom_domain": "Custom domains",
+        "certificates": "Verifiable certificates",
+        "api_access": "API access",
+        "sso": "Single sign-on",
+    }
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=100)
+    description = models.CharField(max_length=300, blank=True)
+    price_amount = models.PositiveIntegerField(help_text="Price in minor units (cents).", default=0)
+    currency = models.CharField(
+        max_length=3, default="USD", validators=[RegexValidator(r"^[A-Z]{3}$", "Use an ISO 4217 code such as USD.")]
+    )
+    interval = models.CharField(max_length=8, choices=Interval.choices, default=Interval.MONTH)
+    max_learners = models.PositiveIntegerField(null=True, blank=True, help_text="Empty means unlimited.")
+    max_courses = models.PositiveIntegerField(null=True, blank=True, help_text="Empty means unlimited.")
+    storage_mb = models.PositiveIntegerField(default=1024, validators=[MinValueValidator(1)])
+    features = models.JSONField(default=dict, blank=True)
+    is_active = models.BooleanField(default=True, help_text="Inactive plans cannot be chosen by new institutions.")
+    sort_order = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["sort_order", "price_amount", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def has_feature(self, key: str) -> bool:
+        return bool(self.features.get(key))
+
+    @property
+    def price_display(self) -> str:
+        if self.price_amount == 0:
+            return "Free"
+        return f"{self.price_amount / 100:,.2f} {self.currency} / {self.interval}"

@@ -1,0 +1,4 @@
+"""Project configuration: settings, URLconfs, Celery app, embedded services."""
+from .celery import app as celery_app
+
+__all__ = ["celery_app"]

@@ -1,0 +1,20 @@
+"""Test settings: the real stack (PostgreSQL, Redis), started embedded when no URLs are given.
+
+The servers must exist before the base settings read DATABASE_URL / REDIS_URL, which is why
+this module starts them on import; they stop when the test process exits.
+"""
+import atexit
+import os
+
+os.environ["EDUCROWD_TESTING"] = "1"
+os.environ.setdefault("CACHE_KEY_PREFIX", "educrowd-test")
+
+if not (os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL")):
+    from .embedded import ensure_services
+
+    atexit.register(ensure_services(for_tests=True).stop)
+
+from .settings import *  # noqa: E402,F403
+
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CELERY_TASK_ALWAYS_EAGER = False

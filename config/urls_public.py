@@ -1,0 +1,12 @@
+"""URLs of the public domain: marketing, institution sign-up, operator console."""
+from django.urls import include, path
+
+from tenants import views
+
+urlpatterns = [
+    path("", views.landing, name="landing"),
+    path("start/", views.institution_signup, name="institution-signup"),
+    path("console/", include("shared_apps.console.urls")),
+]
+
+handler404 = "tenants.errors.page_not_found"

@@ -1,0 +1,14 @@
+"""URLs of an institution's site (any tenant domain)."""
+from django.urls import include, path
+
+from tenant_apps.accounts import views as account_views
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("accounts/", include("tenant_apps.accounts.urls")),
+    path("manage/", include("tenant_apps.accounts.urls_manage")),
+    path("site/logo", account_views.site_logo, name="site-logo"),
+    path("api/v1/", include("config.urls_api_tenant")),
+]
+
+handler404 = "tenants.errors.page_not_found"

@@ -1,0 +1,77 @@
+from django import forms
+from django.contrib.auth import authenticate, password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+
+from . import lockout
+
+
+class EmailLoginForm(AuthenticationForm):
+    """Email + password, locked per (email, IP) after repeated failures."""
+
+    username = forms.EmailField(label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}))
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": "Email and password do not match an active account.",
+        "locked_out": lockout.LOCKED_OUT_MESSAGE,
+    }
+
+    def clean(self):
+        email = (self.cleaned_data.get("username") or "").strip().lower()
+        password = self.cleaned_data.get("password")
+        if email and password:
+            if lockout.is_locked_out(email, self.request):
+                raise ValidationError(self.error_messages["locked_out"], code="locked_out")
+            self.user_cache = authenticate(self.request, username=email, password=password)
+            if self.user_cache is None:
+                lockout.record_failure(email, self.request)
+                raise self.get_invalid_login_error()
+            self.confirm_login_allowed(self.user_cache)
+            lockout.reset(email, self.request)
+        return self.cleaned_data
+
+
+class PasswordFieldsMixin(forms.Form):
+    password1 = forms.CharField(label="Password", widget=forms.PasswordInput, strip=False)
+    password2 = forms.CharField(label="Password again", widget=forms.PasswordInput, strip=False)
+
+    def _probe_user(self) -> User:
+        return User(username=self.cleaned_data.get("email", ""), email=self.cleaned_data.get("email", ""))
+
+    def clean(self):
+        data = super().clean()
+        p1, p2 = data.get("password1"), data.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", "The two passwords differ.")
+        elif p1:
+            try:
+                password_validation.validate_password(p1, self._probe_user())
+            except ValidationError as exc:
+                self.add_error("password1", exc)
+        return data
+
+
+class SignupForm(PasswordFieldsMixin):
+    first_name = forms.CharField(max_length=150)
+    last_name = forms.CharField(max_length=150)
+    email = forms.EmailField()
+    field_order = ["first_name", "last_name", "email", "password1", "password2"]
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(username=email).exists():
+            raise ValidationError("An account with this email already exists. Log in or reset your password.")
+        return email
+
+
+class InvitationAcceptForm(PasswordFieldsMixin):
+    first_name = forms.CharField(max_length=150)
+    last_name = forms.CharField(max_length=150)
+    field_order = ["first_name", "last_name", "password1", "password2"]
+
+
+class ProfileForm(forms.Form):
+    first_name = forms.CharField(max_length=150)
+    last_name = forms.CharField(max_length=150)

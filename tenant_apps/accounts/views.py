@@ -1,0 +1,164 @@
+"""Account pages inside an institution's site: log in/out, sign up, verify, reset, profile."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.views.decorators.http import require_http_methods
+
+from tenants.handoff import handoff_token_redeem
+
+from . import services
+from .forms import EmailLoginForm, InvitationAcceptForm, ProfileForm, SignupForm
+from .roles import Role, role_of
+from .selectors import site_settings_get
+
+BACKEND = "tenant_apps.accounts.backends.EmailBackend"
+
+
+def home(request):
+    return render(request, "accounts/home.html", {"role": role_of(request.user) if request.user.is_authenticated else None})
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = EmailLoginForm
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    pass
+
+
+def handoff(request):
+    user_id = handoff_token_redeem(request.GET.get("token", ""))
+    user = User.objects.filter(pk=user_id, is_active=True).first() if user_id else None
+    if user is None:
+        messages.error(request, "That sign-in link is invalid or was already used. Please log in.")
+        return redirect("login")
+    login(request, user, backend=BACKEND)  # login() rotates the session key
+    messages.success(request, "Welcome to your new site! You are signed in as its administrator.")
+    return redirect("home")
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request):
+    if not site_settings_get().allow_self_registration:
+        return render(request, "accounts/signup_closed.html", status=403)
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.user_create(
+                email=data["email"], password=data["password1"], first_name=data["first_name"],
+                last_name=data["last_name"], role=Role.LEARNER,
+            )
+        except ValidationError as exc:
+            form.add_error("email", exc.message_dict.get("email", exc.messages))
+        else:
+            services.email_verification_send(user=user, base_url=request.build_absolute_uri("/"))
+            login(request, user, backend=BACKEND)
+            messages.success(request, "Account created. We sent you an email to confirm your address.")
+            return redirect("home")
+    return render(request, "accounts/signup.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def verify_email(request, token: str):
+    try:
+        services.email_verify(token=token)
+    except ValidationError as exc:
+        return render(request, "accounts/message.html", {"title": "Link not valid", "text": exc.messages[0]}, status=400)
+    messages.success(request, "Your email address is confirmed.")
+    return redirect("profile" if request.user.is_authenticated else "login")
+
+
+@login_required
+@require_http_methods(["POST"])
+def verify_email_resend(request):
+    services.email_verification_send(user=request.user, base_url=request.build_absolute_uri("/"))
+    messages.success(request, "We sent a new confirmation link to your email address.")
+    return redirect("profile")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    user = request.user
+    form = ProfileForm(request.POST or None, initial={"first_name": user.first_name, "last_name": user.last_name})
+    if request.method == "POST" and form.is_valid():
+        services.user_update_profile(user=user, **form.cleaned_data)
+        messages.success(request, "Profile saved.")
+        return redirect("profile")
+    return render(request, "accounts/profile.html", {"form": form, "role": role_of(user), "profile": user.profile},
+                  status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept(request, token: str):
+    try:
+        invitation = services.invitation_get_pending(token=token)
+    except ValidationError as exc:
+        return render(request, "accounts/message.html", {"title": "Invitation not valid", "text": exc.messages[0]}, status=404)
+    form = InvitationAcceptForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.invitation_accept(
+                token=token, password=form.cleaned_data["password1"],
+                first_name=form.cleaned_data["first_name"], last_name=form.cleaned_data["last_name"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            login(request, user, backend=BACKEND)
+            messages.success(request, "Welcome! Your account is ready.")
+            return redirect("home")
+    return render(request, "accounts/invitation_accept.html", {"form": form, "invitation": invitation},
+                  status=400 if form.errors else 200)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    email_template_name = "emails/password_reset.txt"
+    html_email_template_name = "emails/password_reset.html"
+    subject_template_name = "emails/password_reset.subject.txt"
+    success_url = reverse_lazy("password_reset_done")
+
+    def form_valid(self, form):
+        # Same answer whether or not the address has an account: no probing for members.
+        email = form.cleaned_data["email"].strip().lower()
+        user = User.objects.filter(username=email, is_active=True).first()
+        if user is not None:
+            services.password_reset_send(user=user, base_url=self.request.build_absolute_uri("/"))
+        return redirect(self.success_url)
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("password_reset_complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
+
+
+def site_logo(request):
+    site = site_settings_get()
+    if not site.logo:
+        raise Http404("No logo")
+    try:
+        handle = site.logo.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("No logo") from exc
+    response = FileResponse(handle)
+    response["Cache-Control"] = "public, max-age=300"
+    return response

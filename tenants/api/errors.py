@@ -1,0 +1,50 @@
+"""One error shape for the whole API: {"message": ..., "code": ..., "errors": {field: [..]}}."""
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+def _django_validation_to_drf(exc: DjangoValidationError) -> exceptions.ValidationError:
+    if hasattr(exc, "error_dict"):
+        return exceptions.ValidationError({k: [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()})
+    return exceptions.ValidationError({"non_field_errors": exc.messages})
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        exc = _django_validation_to_drf(exc)
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    data = response.data
+    body: dict = {"code": getattr(exc, "default_code", "error")}
+    if isinstance(exc, exceptions.ValidationError):
+        if isinstance(data, dict):
+            errors = {k: (v if isinstance(v, list) else [v]) for k, v in data.items()}
+        else:
+            errors = {"non_field_errors": data if isinstance(data, list) else [data]}
+        non_field = errors.get("non_field_errors")
+        body["message"] = str(non_field[0]) if non_field else "Some fields are invalid; see errors."
+        body["errors"] = errors
+        body["code"] = "invalid"
+    elif isinstance(data, dict) and "detail" in data:
+        detail = data["detail"]
+        body["message"] = str(detail if not isinstance(detail, dict) else detail.get("detail", detail))
+        body["code"] = getattr(detail, "code", None) or body["code"]
+    else:
+        body["message"] = str(data)
+    response.data = body
+    return response
+
+
+def error_response(message: str, *, code: str, http_status: int = status.HTTP_400_BAD_REQUEST) -> Response:
+    return Response({"message": message, "code": code}, status=http_status)

@@ -1,0 +1,43 @@
+from django import forms
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+
+from billing.selectors import plan_list_available
+
+from .models import Domain, Tenant
+from .services import tenant_domain_for
+from .validators import validate_subdomain
+
+
+class InstitutionSignupForm(forms.Form):
+    name = forms.CharField(label="Institution name", max_length=200)
+    slug = forms.CharField(
+        label="Subdomain", max_length=40,
+        help_text="Lowercase letters, digits and hyphens. Your site will live at <subdomain>.<platform domain>.",
+    )
+    admin_first_name = forms.CharField(label="Your first name", max_length=150)
+    admin_last_name = forms.CharField(label="Your last name", max_length=150)
+    admin_email = forms.EmailField(label="Your email")
+    admin_password = forms.CharField(label="Password", widget=forms.PasswordInput, strip=False)
+    plan = forms.ModelChoiceField(queryset=plan_list_available(), empty_label=None, widget=forms.RadioSelect)
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"].strip().lower()
+        validate_subdomain(slug)
+        if Tenant.objects.filter(slug=slug).exists() or Domain.objects.filter(domain=tenant_domain_for(slug)).exists():
+            raise ValidationError(f"“{slug}” is already taken; please choose another subdomain.")
+        return slug
+
+    def clean(self):
+        data = super().clean()
+        password = data.get("admin_password")
+        if password:
+            from django.contrib.auth.models import User
+
+            probe = User(username=data.get("admin_email", ""), email=data.get("admin_email", ""),
+                         first_name=data.get("admin_first_name", ""), last_name=data.get("admin_last_name", ""))
+            try:
+                password_validation.validate_password(password, probe)
+            except ValidationError as exc:
+                self.add_error("admin_password", exc)
+        return data

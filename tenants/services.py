@@ -1,0 +1,154 @@
+"""Writes for institutions: provisioning, suspension, domains, deletion."""
+from __future__ import annotations
+
+import logging
+import time
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django_tenants.utils import tenant_context
+
+from .models import Domain, Tenant
+from .provisioning import TEMPLATE_SCHEMA, migrate_schema, schema_provision
+from .storage import tenant_files_purge
+from .validators import validate_domain_name, validate_subdomain
+
+logger = logging.getLogger(__name__)
+
+
+def schema_name_for(slug: str) -> str:
+    # Subdomains use hyphens, which schema names would need quoting for; no subdomain has '_'.
+    return "t_" + slug.replace("-", "_")
+
+
+def tenant_domain_for(slug: str) -> str:
+    return f"{slug}.{settings.PLATFORM_DOMAIN}"
+
+
+def template_ensure() -> Tenant:
+    """Create (or bring up to date) the template schema that new tenants are cloned from."""
+    template = Tenant.objects.filter(schema_name=TEMPLATE_SCHEMA).first()
+    if template is None:
+        template = Tenant.objects.create(
+            schema_name=TEMPLATE_SCHEMA, name="Tenant template", slug="tenant-template", is_template=True
+        )
+    migrate_schema(TEMPLATE_SCHEMA)
+    return template
+
+
+def tenant_create(
+    *,
+    name: str,
+    slug: str,
+    admin_email: str,
+    admin_password: str | None,
+    admin_first_name: str = "",
+    admin_last_name: str = "",
+    plan=None,
+) -> Tenant:
+    """Provision an institution: schema (cloned), primary domain, first admin, site settings.
+
+    One transaction: if any step fails, the tenant row, its schema and its domain all vanish.
+    """
+    from tenant_apps.accounts.roles import Role
+    from tenant_apps.accounts.services import site_initialize, user_create
+
+    slug = (slug or "").strip().lower()
+    name = (name or "").strip()
+    try:
+        validate_subdomain(slug)
+    except ValidationError as exc:
+        raise ValidationError({"slug": exc.messages}) from exc
+    if not name:
+        raise ValidationError({"name": "Enter the institution's name."})
+    started = time.perf_counter()
+    try:
+        with transaction.atomic():
+            if Tenant.objects.filter(slug=slug).exists() or Domain.objects.filter(domain=tenant_domain_for(slug)).exists():
+                raise ValidationError({"slug": f"“{slug}” is already taken; please choose another subdomain."})
+            tenant = Tenant.objects.create(schema_name=schema_name_for(slug), name=name, slug=slug, plan=plan)
+            method = schema_provision(tenant.schema_name)
+            Domain.objects.create(domain=tenant_domain_for(slug), tenant=tenant, is_primary=True)
+            with tenant_context(tenant):
+                site_initialize(display_name=name)
+                user_create(
+                    email=admin_email, password=admin_password, first_name=admin_first_name,
+                    last_name=admin_last_name, role=Role.TENANT_ADMIN, email_verified=True,
+                )
+    except IntegrityError as exc:  # a concurrent sign-up took the same subdomain
+        raise ValidationError({"slug": f"“{slug}” is already taken; please choose another subdomain."}) from exc
+    finally:
+        connection.set_schema_to_public()
+    logger.info("tenant %s provisioned by %s in %.3fs", tenant.schema_name, method, time.perf_counter() - started)
+    return tenant
+
+
+@transaction.atomic
+def tenant_suspend(*, tenant: Tenant, reason: str = "") -> Tenant:
+    if tenant.is_template:
+        raise ValidationError("The template schema cannot be suspended.")
+    tenant.status = Tenant.Status.SUSPENDED
+    tenant.suspended_at = timezone.now()
+    tenant.suspension_reason = reason.strip()[:500]
+    tenant.save(update_fields=["status", "suspended_at", "suspension_reason"])
+    return tenant
+
+
+@transaction.atomic
+def tenant_reactivate(*, tenant: Tenant) -> Tenant:
+    tenant.status = Tenant.Status.ACTIVE
+    tenant.suspended_at = None
+    tenant.suspension_reason = ""
+    tenant.save(update_fields=["status", "suspended_at", "suspension_reason"])
+    return tenant
+
+
+@transaction.atomic
+def domain_add(*, tenant: Tenant, domain: str) -> Domain:
+    domain = (domain or "").strip().lower().rstrip(".")
+    try:
+        validate_domain_name(domain)
+    except ValidationError as exc:
+        raise ValidationError({"domain": exc.messages}) from exc
+    if domain == settings.PLATFORM_DOMAIN or domain.endswith("." + settings.PLATFORM_DOMAIN):
+        if domain != tenant_domain_for(tenant.slug):
+            raise ValidationError({"domain": "Subdomains of the platform domain are assigned by sign-up, not added by hand."})
+    if Domain.objects.filter(domain=domain).exists():
+        raise ValidationError({"domain": f"{domain} is already in use."})
+    return Domain.objects.create(domain=domain, tenant=tenant, is_primary=False)
+
+
+@transaction.atomic
+def domain_remove(*, domain: Domain) -> None:
+    if domain.is_primary:
+        raise ValidationError({"domain": "The primary domain cannot be removed."})
+    domain.delete()
+
+
+def tenant_delete(*, tenant: Tenant, confirmation: str) -> None:
+    """Drop the institution: its schema, domains, and stored files. Irreversible."""
+    if tenant.is_template:
+        raise ValidationError("The template schema cannot be deleted.")
+    if (confirmation or "").strip() != tenant.slug:
+        raise ValidationError({"confirmation": f"Type the subdomain “{tenant.slug}” to confirm deletion."})
+    schema = tenant.schema_name
+    with transaction.atomic():
+        connection.set_schema_to_public()
+        tenant.delete(force_drop=True)
+        transaction.on_commit(lambda: tenant_files_purge(schema))
+
+
+def tenant_users_counts(schemas: list[str]) -> dict[str, int]:
+    """Active member count per tenant schema, in one query."""
+    schemas = [s for s in schemas if s.replace("_", "").isalnum()]
+    if not schemas:
+        return {}
+    sql = " UNION ALL ".join(
+        f"SELECT %s, count(*) FROM \"{s}\".auth_user WHERE is_active" for s in schemas
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, schemas)
+        return {schema: count for schema, count in cursor.fetchall()}
+

@@ -1,0 +1,60 @@
+import pytest
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import DataError, connection
+from django_tenants.utils import schema_exists, tenant_context
+
+from tenants.models import Domain, Tenant
+from tenants.provisioning import TEMPLATE_SCHEMA, schema_missing_migrations
+from tenants.services import tenant_create
+
+pytestmark = pytest.mark.django_db
+
+
+def _create(slug="newu", **kw):
+    return tenant_create(name="New U", slug=slug, admin_email="boss@newu.test", admin_password="a-long-enough-password", **kw)
+
+
+def test_tenant_create_clones_schema_with_domain_and_admin():
+    tenant = _create()
+    assert schema_exists(tenant.schema_name)
+    assert Domain.objects.get(tenant=tenant).domain == "newu.localhost"
+    assert schema_missing_migrations(tenant.schema_name) == set()
+    with tenant_context(tenant):
+        admin = User.objects.get(username="boss@newu.test")
+        assert [g.name for g in admin.groups.all()] == ["tenant_admin"]
+        assert admin.check_password("a-long-enough-password")
+        assert admin.password.startswith("argon2")
+
+
+@pytest.mark.parametrize("slug", ["www", "admin", "api", "public", "static", "media", "mail", "Bad_Slug", "-x-", "ab", "a" * 41])
+def test_invalid_or_reserved_subdomains_are_refused(slug):
+    with pytest.raises(ValidationError) as exc:
+        _create(slug=slug)
+    assert "slug" in exc.value.message_dict
+    assert not Tenant.objects.filter(slug=slug).exists()
+
+
+def test_taken_subdomain_is_refused():
+    with pytest.raises(ValidationError, match="already taken"):
+        _create(slug="acme")
+
+
+def test_failed_provisioning_leaves_nothing_behind():
+    # A 200-character address overflows auth_user.username: the database refuses the admin
+    # row after the schema was already cloned and the domain written.
+    long_email = "x" * 190 + "@broken.test"
+    with pytest.raises(DataError):
+        tenant_create(name="Broken", slug="broken", admin_email=long_email, admin_password="a-long-enough-password")
+    assert not Tenant.objects.filter(slug="broken").exists()
+    assert not Domain.objects.filter(domain="broken.localhost").exists()
+    assert not schema_exists("t_broken")
+
+
+def test_stale_template_falls_back_to_migrations(caplog):
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {TEMPLATE_SCHEMA}.django_migrations WHERE app = 'accounts' AND name = '0002_role_groups'")
+    assert ("accounts", "0002_role_groups") in schema_missing_migrations(TEMPLATE_SCHEMA)
+    tenant = _create(slug="fallback")
+    assert "missing 1 migration" in caplog.text
+    assert schema_missing_migrations(tenant.schema_name) == set()

@@ -1,0 +1,30 @@
+"""Rules for institution subdomains and custom domains."""
+import re
+
+from django.core.exceptions import ValidationError
+
+SUBDOMAIN_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,38}[a-z0-9])$")
+RESERVED_SUBDOMAINS = frozenset(
+    """
+    www admin administrator api app apps assets auth billing blog cdn console dashboard dev docs
+    help status support static media mail email smtp imap pop ftp ns ns1 ns2 mx public root system
+    template tenant tenants test staging localhost login logout signup register account accounts
+    stripe webhook webhooks platform operator operators educrowd security abuse postmaster
+    """.split()
+)
+DOMAIN_RE = re.compile(r"^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$|^[a-z0-9-]+\.localhost$")
+
+
+def validate_subdomain(value: str) -> None:
+    if not SUBDOMAIN_RE.match(value or ""):
+        raise ValidationError(
+            "Use 3 to 40 lowercase letters, digits and hyphens, starting and ending with a letter or digit.",
+            code="invalid",
+        )
+    if value in RESERVED_SUBDOMAINS:
+        raise ValidationError(f"“{value}” is reserved; please choose another subdomain.", code="reserved")
+
+
+def validate_domain_name(value: str) -> None:
+    if not DOMAIN_RE.match(value or ""):
+        raise ValidationError("Enter a valid domain name such as learn.example.org.", code="invalid")
