@@ -5,10 +5,18 @@ import itertools
 from dataclasses import dataclass
 
 import pytest
+import pytest_django.fixtures
 from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django_tenants.utils import tenant_context
+
+pytest_plugins = ["tests.fixtures_live"]
+
+# pytest-django creates the test database only when a collected test is marked for it;
+# tests that drive real processes (worker, web server) need it too without running inside
+# a test transaction, so the database is always set up.
+pytest_django.fixtures._get_databases_for_setup = lambda items: ({"default"}, set())
 
 PASSWORD = "correct-horse-battery-staple"
 _counter = itertools.count(1)

@@ -160,24 +160,41 @@ class EmbeddedRedis:
 class Services:
     postgres: EmbeddedPostgres | None = None
     redis: EmbeddedRedis | None = None
+    throwaway_dirs: list[Path] = field(default_factory=list)
 
     def stop(self) -> None:
         if self.redis:
             self.redis.stop()
         if self.postgres:
             self.postgres.stop()
+        for path in self.throwaway_dirs:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _remove_stale_test_dirs(data_dir: Path) -> None:
+    """Test runs use folders named after their pid; remove those whose process is gone."""
+    for path in data_dir.glob("test-run-*"):
+        try:
+            os.kill(int(path.name.rsplit("-", 1)[1]), 0)
+        except (ProcessLookupError, ValueError):
+            shutil.rmtree(path, ignore_errors=True)
+        except PermissionError:
+            pass
 
 
 def ensure_services(*, data_dir: Path = DEFAULT_DATA_DIR, for_tests: bool = False) -> Services:
     """Start embedded servers for whatever DATABASE_URL / REDIS_URL do not name; export their URLs."""
     services = Services()
+    if for_tests:
+        # Each test process gets its own throwaway servers, so concurrent runs never collide.
+        data_dir.mkdir(parents=True, exist_ok=True)
+        _remove_stale_test_dirs(data_dir)
+        data_dir = data_dir / f"test-run-{os.getpid()}"
+        services.throwaway_dirs.append(data_dir)
     if not os.environ.get("DATABASE_URL"):
-        pg_dir = data_dir / ("test-pg" if for_tests else "pg")
-        if for_tests:  # tests start from an empty cluster every time
-            shutil.rmtree(pg_dir, ignore_errors=True)
-        services.postgres = EmbeddedPostgres(pg_dir, fast_unsafe=for_tests).start()
+        services.postgres = EmbeddedPostgres(data_dir / "pg", fast_unsafe=for_tests).start()
         os.environ["DATABASE_URL"] = services.postgres.url
     if not os.environ.get("REDIS_URL"):
-        services.redis = EmbeddedRedis(data_dir / ("test-redis" if for_tests else "redis"), persist=not for_tests).start()
+        services.redis = EmbeddedRedis(data_dir / "redis", persist=not for_tests).start()
         os.environ["REDIS_URL"] = services.redis.url
     return services

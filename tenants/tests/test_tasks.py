@@ -1,0 +1,31 @@
+"""A task enqueued from tenant A runs in schema A, on a real worker."""
+import pytest
+from django.db import connection
+from django_tenants.utils import schema_context
+
+from tenants.tasks import tenant_usage_snapshot
+
+pytestmark = pytest.mark.worker
+
+
+def test_task_enqueued_from_each_tenant_runs_in_that_tenants_schema(celery_worker, django_db_blocker):
+    from conftest import Site  # noqa: F401 - only to make the dependency explicit
+    from tenant_apps.accounts.services import user_create
+
+    with django_db_blocker.unblock():
+        with schema_context("t_globex"):
+            extra = user_create(email="worker-probe@globex.test", role="learner")
+        try:
+            with schema_context("t_acme"):
+                result_a = tenant_usage_snapshot.delay()
+            with schema_context("t_globex"):
+                result_b = tenant_usage_snapshot.delay()
+            usage_a = result_a.get(timeout=30)
+            usage_b = result_b.get(timeout=30)
+        finally:
+            with schema_context("t_globex"):
+                extra.delete()
+            connection.set_schema_to_public()
+    assert usage_a["schema"] == "t_acme"
+    assert usage_b["schema"] == "t_globex"
+    assert usage_b["learners"] == usage_a["learners"] + 1

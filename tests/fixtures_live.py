@@ -1,0 +1,104 @@
+"""Session fixtures that run real processes against the test database: a Celery worker and
+the web app under gunicorn. They see committed data only, so tests that use them create
+their data with `django_db_blocker.unblock()` (autocommit) rather than inside the test
+transaction, and use unique names.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _child_env() -> dict[str, str]:
+    db = settings.DATABASES["default"]
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=f"postgres://{db['USER']}:{db.get('PASSWORD') or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        REDIS_URL=settings.REDIS_URL,
+        DJANGO_SETTINGS_MODULE="config.settings",
+        EDUCROWD_TESTING="1",
+        DEBUG="1",
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def _log_dir() -> Path:
+    path = ROOT / ".data" / "test" / "logs"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup):
+    """A real Celery worker process (solo pool) consuming from the test Redis."""
+    log = open(_log_dir() / "celery-worker.log", "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "config", "worker", "-P", "solo", "-c", "1", "--loglevel=INFO",
+         "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"test-{os.getpid()}@%h"],
+        cwd=ROOT, env=_child_env(), stdout=log, stderr=subprocess.STDOUT,
+    )
+    from config.celery import app
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError("celery worker exited at start; see .data/test/logs/celery-worker.log")
+        try:
+            if app.control.ping(timeout=0.5):
+                break
+        except Exception:  # noqa: BLE001 - broker not ready yet
+            pass
+        time.sleep(0.3)
+    else:
+        _stop(proc)
+        raise RuntimeError("celery worker did not answer ping within 60s")
+    yield proc
+    _stop(proc)
+
+
+@pytest.fixture(scope="session")
+def live_server_port(django_db_setup) -> int:
+    """The app served by gunicorn (as in production, DEBUG on for static files) on loopback."""
+    port = _free_port()
+    log = open(_log_dir() / "gunicorn.log", "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "config.wsgi", "-b", f"127.0.0.1:{port}", "-w", "2", "--threads", "4",
+         "--timeout", "60", "--access-logfile", "-"],
+        cwd=ROOT, env=_child_env(), stdout=log, stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError("gunicorn exited at start; see .data/test/logs/gunicorn.log")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                break
+        except OSError:
+            time.sleep(0.1)
+    yield port
+    _stop(proc)
