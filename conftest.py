@@ -56,9 +56,10 @@ class Site:
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     from billing.models import Plan
-    from tenants.services import template_ensure, tenant_create
+    from tenants.services import public_tenant_ensure, template_ensure, tenant_create
 
     with django_db_blocker.unblock():
+        public_tenant_ensure()
         template_ensure()
         plan = Plan.objects.create(code="starter", name="Starter", price_amount=0, max_learners=100)
         Plan.objects.create(code="pro", name="Pro", price_amount=4900, features={"crowdfunding": True})

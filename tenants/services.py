@@ -27,6 +27,15 @@ def tenant_domain_for(slug: str) -> str:
     return f"{slug}.{settings.PLATFORM_DOMAIN}"
 
 
+def public_tenant_ensure() -> Tenant:
+    """The public schema's own tenant row and the platform domain that routes to it."""
+    public, _ = Tenant.objects.get_or_create(
+        schema_name=settings.PUBLIC_SCHEMA_NAME, defaults={"name": "EduCrowd platform", "slug": "public"}
+    )
+    Domain.objects.get_or_create(domain=settings.PLATFORM_DOMAIN, defaults={"tenant": public, "is_primary": True})
+    return public
+
+
 def template_ensure() -> Tenant:
     """Create (or bring up to date) the template schema that new tenants are cloned from."""
     template = Tenant.objects.filter(schema_name=TEMPLATE_SCHEMA).first()

@@ -1,0 +1,169 @@
+"""Writes for platform plans and the plan an institution is on; money conversion for them."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import ProtectedError
+
+from .models import Plan
+
+# ISO 4217 minor-unit exponents that differ from the usual 2 (the currencies Stripe handles).
+_ZERO_DECIMAL = frozenset("BIF CLP DJF GNF ISK JPY KMF KRW MGA PYG RWF UGX VND VUV XAF XOF XPF".split())
+_THREE_DECIMAL = frozenset("BHD JOD KWD OMR TND".split())
+# Plan.price_amount is a PostgreSQL integer.
+MAX_MINOR_UNITS = 2_147_483_647
+
+
+def currency_exponent(currency: str) -> int:
+    currency = (currency or "").upper()
+    if currency in _ZERO_DECIMAL:
+        return 0
+    if currency in _THREE_DECIMAL:
+        return 3
+    return 2
+
+
+def amount_to_minor_units(amount: Decimal, currency: str) -> int:
+    """49.00 USD -> 4900; refuses negative amounts and fractions the currency has no unit for."""
+    if isinstance(amount, float):
+        raise TypeError("Money amounts are Decimal, never float.")
+    try:
+        amount = Decimal(amount)
+    except (InvalidOperation, TypeError, ValueError) as exc:
+        raise ValidationError("Enter an amount such as 49.00.") from exc
+    if not amount.is_finite():
+        raise ValidationError("Enter an amount such as 49.00.")
+    if amount < 0:
+        raise ValidationError("The price cannot be negative.")
+    exponent = currency_exponent(currency)
+    minor = amount.scaleb(exponent)
+    if minor != minor.to_integral_value():
+        if exponent == 0:
+            raise ValidationError(f"{currency.upper()} has no minor unit: enter a whole amount.")
+        raise ValidationError(f"{currency.upper()} amounts have at most {exponent} decimal places.")
+    minor = int(minor)
+    if minor > MAX_MINOR_UNITS:
+        raise ValidationError("This price is too large.")
+    return minor
+
+
+def minor_units_to_amount(minor_units: int, currency: str) -> Decimal:
+    """4900 USD -> Decimal('49.00')."""
+    exponent = currency_exponent(currency)
+    return Decimal(int(minor_units)).scaleb(-exponent).quantize(Decimal(1).scaleb(-exponent))
+
+
+def _features_dict(features: Iterable[str], keep: dict | None = None) -> dict:
+    selected = set(features)
+    unknown = selected - set(Plan.FEATURES)
+    if unknown:
+        raise ValidationError({"features": f"Unknown feature(s): {', '.join(sorted(unknown))}."})
+    # Keys this console does not know (set elsewhere) are kept as they were.
+    result = {k: v for k, v in (keep or {}).items() if k not in Plan.FEATURES}
+    result.update({key: True for key in Plan.FEATURES if key in selected})
+    return result
+
+
+@transaction.atomic
+def plan_create(
+    *,
+    code: str,
+    name: str,
+    price_amount: int,
+    currency: str = "USD",
+    interval: str = Plan.Interval.MONTH,
+    description: str = "",
+    max_learners: int | None = None,
+    max_courses: int | None = None,
+    storage_mb: int = 1024,
+    features: Iterable[str] = (),
+    is_active: bool = True,
+    sort_order: int = 0,
+) -> Plan:
+    plan = Plan(
+        code=(code or "").strip().lower(),
+        name=(name or "").strip(),
+        description=(description or "").strip(),
+        price_amount=price_amount,
+        currency=(currency or "").strip().upper(),
+        interval=interval,
+        max_learners=max_learners,
+        max_courses=max_courses,
+        storage_mb=storage_mb,
+        features=_features_dict(features),
+        is_active=is_active,
+        sort_order=sort_order,
+    )
+    plan.full_clean()
+    plan.save()
+    return plan
+
+
+_UNSET = object()
+
+
+@transaction.atomic
+def plan_update(
+    *,
+    plan: Plan,
+    name=_UNSET,
+    description=_UNSET,
+    price_amount=_UNSET,
+    currency=_UNSET,
+    interval=_UNSET,
+    max_learners=_UNSET,
+    max_courses=_UNSET,
+    storage_mb=_UNSET,
+    features=_UNSET,
+    is_active=_UNSET,
+    sort_order=_UNSET,
+) -> Plan:
+    """Change the given fields; the code is the plan's stable identifier and never changes."""
+    changes = {
+        "name": name, "description": description, "price_amount": price_amount, "currency": currency,
+        "interval": interval, "max_learners": max_learners, "max_courses": max_courses,
+        "storage_mb": storage_mb, "is_active": is_active, "sort_order": sort_order,
+    }
+    changes = {field: value for field, value in changes.items() if value is not _UNSET}
+    if features is not _UNSET:
+        changes["features"] = _features_dict(features, keep=plan.features)
+    for field in ("name", "description"):
+        if field in changes:
+            changes[field] = (changes[field] or "").strip()
+    if "currency" in changes:
+        changes["currency"] = (changes["currency"] or "").strip().upper()
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    for field, value in changes.items():
+        setattr(plan, field, value)
+    plan.full_clean()
+    if changes:
+        plan.save(update_fields=list(changes))
+    return plan
+
+
+@transaction.atomic
+def plan_delete(*, plan: Plan) -> None:
+    """Delete a plan nobody uses; plans institutions are on can only be deactivated."""
+    in_use = plan.tenants.count()
+    if in_use:
+        raise ValidationError(
+            f"{in_use} institution(s) are on the plan “{plan.name}”, so it cannot be deleted. "
+            "Deactivate it instead: new institutions will no longer be able to choose it."
+        )
+    try:
+        plan.delete()
+    except ProtectedError as exc:
+        raise ValidationError(f"The plan “{plan.name}” is still referenced; deactivate it instead.") from exc
+
+
+@transaction.atomic
+def tenant_plan_change(*, tenant, plan: Plan | None):
+    """Move an institution to another plan (None: no plan)."""
+    if tenant.is_template:
+        raise ValidationError("The template schema has no plan.")
+    tenant.plan = plan
+    tenant.save(update_fields=["plan"])
+    return tenant

@@ -1,0 +1,152 @@
+"""Forms of the operator console."""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from billing.models import Plan
+from billing.services import amount_to_minor_units, minor_units_to_amount
+from tenant_apps.accounts.forms import EmailLoginForm
+from tenants.forms import InstitutionSignupForm
+from tenants.models import Tenant
+
+NOT_OPERATOR_MESSAGE = "This account is not a platform operator."
+
+
+class OperatorLoginForm(EmailLoginForm):
+    """The members' login (with its per email+IP lockout), for public-schema staff only."""
+
+    error_messages = {**EmailLoginForm.error_messages, "not_operator": NOT_OPERATOR_MESSAGE}
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if not user.is_staff:
+            raise ValidationError(self.error_messages["not_operator"], code="not_operator")
+
+
+class PlanChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, plan):
+        return plan.name if plan.is_active else f"{plan.name} (inactive)"
+
+
+def _plan_field(**kwargs) -> PlanChoiceField:
+    # Operators may put an institution on any plan, including ones closed to new sign-ups.
+    return PlanChoiceField(queryset=Plan.objects.all(), required=False, empty_label="No plan", **kwargs)
+
+
+class TenantCreateForm(InstitutionSignupForm):
+    """The public sign-up form (subdomain and password rules), worded for operators."""
+
+    admin_first_name = forms.CharField(label="Admin first name", max_length=150)
+    admin_last_name = forms.CharField(label="Admin last name", max_length=150)
+    admin_email = forms.EmailField(label="Admin email", max_length=150)
+    admin_password = forms.CharField(
+        label="Admin password", widget=forms.PasswordInput, strip=False,
+        help_text="At least 10 characters. Give it to the admin through a safe channel.",
+    )
+    plan = _plan_field()
+    field_order = ["name", "slug", "plan", "admin_first_name", "admin_last_name", "admin_email", "admin_password"]
+
+
+class TenantFilterForm(forms.Form):
+    q = forms.CharField(label="Search", required=False, max_length=200)
+    status = forms.ChoiceField(label="Status", required=False, choices=[("", "Any status"), *Tenant.Status.choices])
+    plan = forms.ChoiceField(label="Plan", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].choices = [("", "Any plan"), ("-", "No plan")] + [
+            (p.code, p.name) for p in Plan.objects.all()
+        ]
+
+    def filters(self) -> dict:
+        """The valid filters; invalid values are ignored rather than failing the page."""
+        self.is_valid()  # fields that fail are left out of cleaned_data
+        data = getattr(self, "cleaned_data", {})
+        return {"query": data.get("q", ""), "status": data.get("status", ""), "plan_code": data.get("plan", "")}
+
+
+class DomainAddForm(forms.Form):
+    domain = forms.CharField(label="Custom domain", max_length=253, help_text="For example learn.example.org")
+
+
+class SuspendForm(forms.Form):
+    reason = forms.CharField(label="Reason (shown to operators only)", max_length=500, required=False)
+
+
+class PlanChangeForm(forms.Form):
+    plan = _plan_field(label="Plan")
+
+
+class TenantDeleteForm(forms.Form):
+    confirmation = forms.CharField(label="Type the subdomain to confirm", max_length=100)
+
+
+CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
+
+
+class PlanForm(forms.Form):
+    code = forms.SlugField(max_length=40, help_text="Stable identifier, e.g. pro. Cannot be changed later.")
+    name = forms.CharField(max_length=100)
+    description = forms.CharField(max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    price = forms.DecimalField(
+        min_value=Decimal("0"), max_digits=13, decimal_places=3,
+        help_text="Amount per interval, e.g. 49.00. Use 0 for a free plan.",
+    )
+    currency = forms.CharField(max_length=3, initial="USD", help_text="ISO 4217 code, e.g. USD, EUR, JPY.")
+    interval = forms.ChoiceField(choices=Plan.Interval.choices)
+    # 0 would read as "unlimited" on the public plan cards: blank is the only way to say it.
+    max_learners = forms.IntegerField(min_value=1, required=False, help_text="Leave blank for unlimited.")
+    max_courses = forms.IntegerField(min_value=1, required=False, help_text="Leave blank for unlimited.")
+    storage_mb = forms.IntegerField(label="Storage (MB)", min_value=1, initial=1024)
+    features = forms.MultipleChoiceField(
+        choices=list(Plan.FEATURES.items()), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    is_active = forms.BooleanField(
+        label="Active (new institutions can choose it)", required=False, initial=True
+    )
+    sort_order = forms.IntegerField(min_value=0, max_value=32767, initial=0)
+
+    def __init__(self, *args, plan: Plan | None = None, **kwargs):
+        self.plan = plan
+        if plan is not None:
+            kwargs.setdefault("initial", {
+                "code": plan.code, "name": plan.name, "description": plan.description,
+                "price": minor_units_to_amount(plan.price_amount, plan.currency), "currency": plan.currency,
+                "interval": plan.interval, "max_learners": plan.max_learners, "max_courses": plan.max_courses,
+                "storage_mb": plan.storage_mb, "features": [k for k in Plan.FEATURES if plan.has_feature(k)],
+                "is_active": plan.is_active, "sort_order": plan.sort_order,
+            })
+        super().__init__(*args, **kwargs)
+        if plan is not None:
+            self.fields["code"].disabled = True
+            self.fields["code"].help_text = "The code identifies the plan and cannot be changed."
+
+    def clean_currency(self):
+        currency = self.cleaned_data["currency"].strip().upper()
+        if not CURRENCY_RE.match(currency):
+            raise ValidationError("Use a three-letter ISO 4217 code such as USD.")
+        return currency
+
+    def clean(self):
+        data = super().clean()
+        if data.get("price") is not None and data.get("currency"):
+            try:
+                data["price_amount"] = amount_to_minor_units(data["price"], data["currency"])
+            except ValidationError as exc:
+                self.add_error("price", exc)
+        return data
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        kwargs = {
+            field: data[field]
+            for field in ("name", "description", "price_amount", "currency", "interval", "max_learners",
+                          "max_courses", "storage_mb", "features", "is_active", "sort_order")
+        }
+        if self.plan is None:
+            kwargs["code"] = data["code"]
+        return kwargs

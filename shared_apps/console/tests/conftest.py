@@ -1,0 +1,84 @@
+"""Console fixtures: the public domain routed to the public schema, operators, throwaway tenants."""
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.test import Client
+
+from conftest import PASSWORD
+
+BACKEND = "tenant_apps.accounts.backends.EmailBackend"
+_slugs = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def public_domain(db):
+    """The platform domain must resolve to the public schema (a tenant row django-tenants needs).
+
+    The session fixtures do not create it (yet); get_or_create keeps this a no-op once they do.
+    """
+    from tenants.models import Domain, Tenant
+
+    public, _ = Tenant.objects.get_or_create(
+        schema_name=settings.PUBLIC_SCHEMA_NAME, defaults={"name": "EduCrowd platform", "slug": "public"}
+    )
+    Domain.objects.get_or_create(domain=settings.PLATFORM_DOMAIN, defaults={"tenant": public, "is_primary": True})
+    return public
+
+
+def _user(email: str, **flags) -> User:
+    return User.objects.create_user(username=email, email=email, password=PASSWORD, **flags)
+
+
+@pytest.fixture
+def operator(db) -> User:
+    return _user("ops@educrowd.test", is_staff=True)
+
+
+@pytest.fixture
+def superuser_operator(db) -> User:
+    return _user("root@educrowd.test", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def non_staff(db) -> User:
+    return _user("someone@educrowd.test")
+
+
+def _logged_in(user) -> Client:
+    client = Client(HTTP_HOST=settings.PLATFORM_DOMAIN)
+    client.force_login(user, backend=BACKEND)
+    return client
+
+
+@pytest.fixture
+def console(operator) -> Client:
+    return _logged_in(operator)
+
+
+@pytest.fixture
+def super_console(superuser_operator) -> Client:
+    return _logged_in(superuser_operator)
+
+
+@pytest.fixture
+def non_staff_client(non_staff) -> Client:
+    return _logged_in(non_staff)
+
+
+@pytest.fixture
+def make_tenant(db):
+    """A real institution of the test's own (schema cloned); rolled back with the test."""
+    from tenants.services import tenant_create
+
+    def make(slug: str | None = None, name: str | None = None, **kwargs):
+        slug = slug or f"console-t{next(_slugs)}"
+        return tenant_create(
+            name=name or f"Console Test {slug}", slug=slug, admin_email=f"admin@{slug}.test",
+            admin_password=PASSWORD, **kwargs,
+        )
+
+    return make

@@ -1,0 +1,33 @@
+"""Create an institution from the command line (schema cloned from the template)."""
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from billing.models import Plan
+from tenants.services import tenant_create
+
+
+class Command(BaseCommand):
+    help = "Create an institution: manage.py create_institution --name 'Acme' --subdomain acme --admin-email a@b.c --admin-password ..."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--name", required=True)
+        parser.add_argument("--subdomain", required=True)
+        parser.add_argument("--admin-email", required=True)
+        parser.add_argument("--admin-password", required=True)
+        parser.add_argument("--admin-first-name", default="")
+        parser.add_argument("--admin-last-name", default="")
+        parser.add_argument("--plan", help="plan code (default: the first active plan)")
+
+    def handle(self, *args, **o):
+        plan = Plan.objects.filter(code=o["plan"]).first() if o["plan"] else Plan.objects.filter(is_active=True).first()
+        if o["plan"] and plan is None:
+            raise CommandError(f"No plan with code {o['plan']!r}.")
+        try:
+            tenant = tenant_create(
+                name=o["name"], slug=o["subdomain"], plan=plan, admin_email=o["admin_email"],
+                admin_password=o["admin_password"], admin_first_name=o["admin_first_name"],
+                admin_last_name=o["admin_last_name"],
+            )
+        except ValidationError as exc:
+            raise CommandError("; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())) from exc
+        self.stdout.write(self.style.SUCCESS(f"Created {tenant.name} at {tenant.primary_domain} (schema {tenant.schema_name})."))
