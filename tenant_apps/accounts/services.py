@@ -202,3 +202,202 @@ def site_settings_update(*, site: SiteSettings, **fields) -> SiteSettings:
     site.save()
     transaction.on_commit(site_settings_cache_clear)
     return site
+
+
+# --- administrators managing members ------------------------------------------------------
+
+
+@transaction.atomic
+def user_admin_update(*, user: User, actor: User, role: str | None = None, is_active: bool | None = None) -> User:
+    """Change a member's role and/or active flag together: both apply or neither."""
+    if role is not None and role != role_of(user):
+        user_set_role(user=user, role=role, actor=actor)
+    if is_active is not None and is_active != user.is_active:
+        user_set_active(user=user, active=is_active, actor=actor)
+    return user
+
+
+def user_password_reset_by_admin(*, user: User, base_url: str) -> None:
+    """An administrator sends a member the link to choose a new password."""
+    if not user.is_active:
+        raise ValidationError("This account is deactivated; reactivate it before sending a password link.")
+    password_reset_send(user=user, base_url=base_url)
+
+
+def invitation_purge_expired(*, older_than: timedelta = timedelta(days=30)) -> int:
+    """Delete invitations whose link expired more than `older_than` ago; returns how many."""
+    deleted, _ = Invitation.objects.filter(expires_at__lt=timezone.now() - older_than).delete()
+    return deleted
+
+
+# --- site settings with a logo -------------------------------------------------------------
+
+
+@transaction.atomic
+def site_settings_change(*, logo_upload=None, remove_logo: bool = False, **fields) -> SiteSettings:
+    """Save the settings form: checks an uploaded logo by its content, replaces or removes the
+    stored file (the old one is deleted once the change is committed)."""
+    from django.core.files.base import ContentFile
+
+    from .uploads import logo_upload_read
+
+    site = SiteSettings.objects.select_for_update().filter(pk=1).first()
+    if site is None:
+        site = site_initialize(display_name=fields.get("display_name") or "EduCrowd")
+    old_logo = site.logo.name if site.logo else ""
+    if logo_upload is not None:
+        try:
+            data, extension = logo_upload_read(logo_upload)
+        except ValidationError as exc:
+            raise ValidationError({"logo": exc.messages}) from exc
+        fields["logo"] = ContentFile(data, name=f"logo-{secrets.token_hex(6)}.{extension}")
+    elif remove_logo:
+        fields["logo"] = ""
+    site = site_settings_update(site=site, **fields)
+    if old_logo and old_logo != site.logo.name:
+        storage = site.logo.storage
+        transaction.on_commit(lambda: storage.delete(old_logo))
+    return site
+
+
+# --- CSV import of members -----------------------------------------------------------------
+
+IMPORT_BATCH_ROWS = 10  # rows per transaction: progress becomes visible after each batch
+
+
+@transaction.atomic
+def user_import_create(*, upload, created_by: User | None) -> "UserImport":
+    """Store an uploaded member list and queue its processing once this transaction commits."""
+    from django.core.files.base import ContentFile
+
+    from .models import UserImport
+    from .tasks import user_import_run
+    from .uploads import csv_parse, csv_upload_read
+
+    try:
+        data = csv_upload_read(upload)
+    except ValidationError as exc:
+        raise ValidationError({"file": exc.messages}) from exc
+    user_import = UserImport(
+        created_by=created_by, original_name=(upload.name or "members.csv")[:255], total_rows=len(csv_parse(data)),
+    )
+    # The stored name is ours (the storage is tenant-prefixed); the person's file name is only shown.
+    user_import.source.save(f"{user_import.public_id}.csv", ContentFile(data), save=False)
+    user_import.save()
+    import_id = user_import.pk
+    transaction.on_commit(lambda: user_import_run.delay(import_id))
+    return user_import
+
+
+def _import_row_problem(row, *, seen: dict[str, int]) -> str | None:
+    from django.core.validators import validate_email
+
+    if not row.email:
+        return "Email is missing."
+    try:
+        validate_email(row.email)
+    except ValidationError:
+        return "Invalid email address."
+    if len(row.email) > 150:
+        return "Email address is longer than 150 characters."
+    role = _import_role(row.role)
+    if not role:
+        return "Role is missing."
+    if role not in ROLE_VALUES:
+        return f"Unknown role “{row.role}” (use one of: {', '.join(Role.values)})."
+    email = _normalize_email(row.email)
+    if email in seen:
+        return f"Duplicate of row {seen[email]} in this file."
+    if User.objects.filter(username=email).exists():
+        return "Already a member."
+    return None
+
+
+def _import_role(value: str) -> str:
+    return (value or "").strip().lower().replace(" ", "_").replace("-", "_")
+
+
+def user_import_process(*, user_import_id: int, base_url: str | None = None):
+    """Create the members listed in an import, a batch of rows per transaction.
+
+    Safe to run again: a finished import is left alone, and a re-run resumes after the last
+    committed batch (each batch commits its members together with the progress counters), so
+    nobody is created twice. Welcome emails go out when their batch commits.
+    """
+    from .models import UserImport
+    from .selectors import site_base_url
+    from .uploads import csv_parse
+
+    with transaction.atomic():
+        user_import = UserImport.objects.select_for_update().filter(pk=user_import_id).first()
+        if user_import is None or user_import.is_finished:
+            return user_import
+        try:
+            with user_import.source.open("rb") as handle:
+                rows = csv_parse(handle.read())
+        except (OSError, ValidationError) as exc:
+            reason = exc.messages[0] if isinstance(exc, ValidationError) else "The uploaded file could not be read."
+            return _import_finish(user_import, error=reason)
+        user_import.status = UserImport.Status.RUNNING
+        user_import.total_rows = len(rows)
+        user_import.save(update_fields=["status", "total_rows"])
+    base_url = base_url or site_base_url()
+
+    seen: dict[str, int] = {}
+    seen_upto = 0
+    while True:
+        with transaction.atomic():
+            user_import = UserImport.objects.select_for_update().get(pk=user_import_id)
+            if user_import.is_finished:
+                return user_import
+            start = user_import.processed_rows
+            # Rows before `start` were handled by an earlier run (or a concurrent one): they
+            # still count for duplicates within the file.
+            for row in rows[seen_upto:start]:
+                seen.setdefault(_normalize_email(row.email), row.number)
+            batch = rows[start:start + IMPORT_BATCH_ROWS]
+            if not batch:
+                return _import_finish(user_import)
+            rejected = list(user_import.rejected_rows)
+            created = 0
+            for row in batch:
+                problem = _import_row_problem(row, seen=seen)
+                seen.setdefault(_normalize_email(row.email), row.number)
+                if problem is None:
+                    try:
+                        with transaction.atomic():
+                            user = user_create(
+                                email=row.email, first_name=row.first_name, last_name=row.last_name,
+                                role=_import_role(row.role),
+                            )
+                    except (ValidationError, IntegrityError):  # joined meanwhile
+                        problem = "Already a member."
+                    else:
+                        password_reset_send(user=user, base_url=base_url, purpose="welcome")
+                        created += 1
+                if problem is not None:
+                    rejected.append({"row": row.number, "email": row.email, "reason": problem})
+            seen_upto = start + len(batch)
+            user_import.processed_rows = seen_upto
+            user_import.created_count += created
+            user_import.rejected_rows = rejected
+            user_import.save(update_fields=["processed_rows", "created_count", "rejected_rows"])
+
+
+def _import_finish(user_import, *, error: str = ""):
+    user_import.status = user_import.Status.FAILED if error else user_import.Status.DONE
+    user_import.error = error[:500]
+    user_import.finished_at = timezone.now()
+    user_import.save(update_fields=["status", "error", "finished_at"])
+    return user_import
+
+
+@transaction.atomic
+def user_import_fail(*, user_import_id: int, error: str):
+    """Mark an unfinished import as failed (the task gave up)."""
+    from .models import UserImport
+
+    user_import = UserImport.objects.select_for_update().filter(pk=user_import_id).first()
+    if user_import is None or user_import.is_finished:
+        return user_import
+    return _import_finish(user_import, error=error)
