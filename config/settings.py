@@ -27,6 +27,8 @@ if not SECRET_KEY:
 
 # The platform's own domain: the public site answers on it, tenants on <slug>.<domain>.
 PLATFORM_DOMAIN = os.environ.get("PLATFORM_DOMAIN", "localhost")
+SITE_SCHEME = os.environ.get("SITE_SCHEME", "http")  # links in emails sent by tasks (no request)
+SITE_PORT = os.environ.get("SITE_PORT", os.environ.get("PORT", "8000"))  # left out when default for the scheme
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "").split(",") if h] or ["*"]
 DATA_DIR = Path(os.environ.get("EDUCROWD_DATA_DIR", BASE_DIR / (".data/test" if TESTING else ".data")))
 
@@ -141,7 +143,7 @@ AUTHENTICATION_BACKENDS = [
     "guardian.backends.ObjectPermissionBackend",
 ]
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "tenant_apps.accounts.hashers.Argon2idHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [

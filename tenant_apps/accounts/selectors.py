@@ -5,7 +5,7 @@ from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db.models import Q, QuerySet
 
-from .models import SiteSettings
+from .models import Invitation, SiteSettings, UserImport
 from .roles import ROLE_VALUES
 
 _SITE_KEY = "site-settings:v1"  # the cache key function prefixes the tenant schema
@@ -38,3 +38,59 @@ def user_list(*, search: str = "", role: str = "", status: str = "") -> QuerySet
 
 def user_get_by_public_id(*, public_id) -> User | None:
     return User.objects.select_related("profile").prefetch_related("groups").filter(profile__public_id=public_id).first()
+
+
+def site_base_url() -> str:
+    """The current institution's site root, for links in emails sent without a request (tasks).
+
+    Host: the tenant's primary domain; scheme and port: settings.SITE_SCHEME / SITE_PORT (the
+    port is left out when it is the scheme's default).
+    """
+    from django.conf import settings
+    from django.db import connection
+
+    tenant = getattr(connection, "tenant", None)
+    if not hasattr(tenant, "primary_domain"):  # schema_context() sets a stand-in without domains
+        from tenants.models import Tenant
+
+        tenant = Tenant.objects.filter(schema_name=connection.schema_name).first()
+    domain = tenant.primary_domain if tenant is not None else None
+    if not domain:
+        raise LookupError(f"institution {connection.schema_name} has no primary domain")
+    scheme = getattr(settings, "SITE_SCHEME", "http")
+    port = str(getattr(settings, "SITE_PORT", "") or "")
+    default_port = {"http": "80", "https": "443"}.get(scheme)
+    netloc = domain if port in ("", default_port) else f"{domain}:{port}"
+    return f"{scheme}://{netloc}/"
+
+
+def invitation_list_open() -> QuerySet[Invitation]:
+    """Invitations neither accepted nor revoked (expired ones included, flagged by expires_at)."""
+    return Invitation.objects.filter(accepted_at__isnull=True, revoked_at__isnull=True).select_related("invited_by")
+
+
+def invitation_get_open(*, public_id) -> Invitation | None:
+    return invitation_list_open().filter(public_id=public_id).first()
+
+
+def user_import_list() -> QuerySet[UserImport]:
+    return UserImport.objects.select_related("created_by")
+
+
+def user_import_get(*, public_id) -> UserImport | None:
+    return user_import_list().filter(public_id=public_id).first()
+
+
+def user_import_rejected_csv(*, user_import: UserImport) -> str:
+    """The rejected rows of an import as CSV text: row number, email, reason."""
+    import csv
+    import io
+
+    from .uploads import csv_safe_cell
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["row", "email", "reason"])
+    for item in user_import.rejected_rows:
+        writer.writerow([item.get("row", ""), csv_safe_cell(item.get("email", "")), csv_safe_cell(item.get("reason", ""))])
+    return out.getvalue()

@@ -10,14 +10,14 @@ from django.contrib.auth.models import Group, User
 from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from tenants.mail import mail_send
 
-from .models import Invitation, Profile, SiteSettings
+from .models import Invitation, Profile, SiteSettings, UserImport
 from .roles import ROLE_VALUES, Role, role_of
 
 EMAIL_VERIFY_SALT = "accounts.email-verify"
@@ -266,11 +266,10 @@ IMPORT_BATCH_ROWS = 10  # rows per transaction: progress becomes visible after e
 
 
 @transaction.atomic
-def user_import_create(*, upload, created_by: User | None) -> "UserImport":
+def user_import_create(*, upload, created_by: User | None) -> UserImport:
     """Store an uploaded member list and queue its processing once this transaction commits."""
     from django.core.files.base import ContentFile
 
-    from .models import UserImport
     from .tasks import user_import_run
     from .uploads import csv_parse, csv_upload_read
 
@@ -317,14 +316,13 @@ def _import_role(value: str) -> str:
     return (value or "").strip().lower().replace(" ", "_").replace("-", "_")
 
 
-def user_import_process(*, user_import_id: int, base_url: str | None = None):
+def user_import_process(*, user_import_id: int, base_url: str | None = None) -> UserImport | None:
     """Create the members listed in an import, a batch of rows per transaction.
 
     Safe to run again: a finished import is left alone, and a re-run resumes after the last
     committed batch (each batch commits its members together with the progress counters), so
     nobody is created twice. Welcome emails go out when their batch commits.
     """
-    from .models import UserImport
     from .selectors import site_base_url
     from .uploads import csv_parse
 
@@ -335,13 +333,15 @@ def user_import_process(*, user_import_id: int, base_url: str | None = None):
         try:
             with user_import.source.open("rb") as handle:
                 rows = csv_parse(handle.read())
-        except (OSError, ValidationError) as exc:
-            reason = exc.messages[0] if isinstance(exc, ValidationError) else "The uploaded file could not be read."
+            base_url = base_url or site_base_url()
+        except (OSError, ValidationError, LookupError) as exc:
+            reason = exc.messages[0] if isinstance(exc, ValidationError) else f"The import could not start: {exc}"
             return _import_finish(user_import, error=reason)
         user_import.status = UserImport.Status.RUNNING
         user_import.total_rows = len(rows)
         user_import.save(update_fields=["status", "total_rows"])
-    base_url = base_url or site_base_url()
+    # Small files show progress every few rows; big ones commit in about 50 steps.
+    batch_size = max(IMPORT_BATCH_ROWS, len(rows) // 50)
 
     seen: dict[str, int] = {}
     seen_upto = 0
@@ -355,7 +355,7 @@ def user_import_process(*, user_import_id: int, base_url: str | None = None):
             # still count for duplicates within the file.
             for row in rows[seen_upto:start]:
                 seen.setdefault(_normalize_email(row.email), row.number)
-            batch = rows[start:start + IMPORT_BATCH_ROWS]
+            batch = rows[start:start + batch_size]
             if not batch:
                 return _import_finish(user_import)
             rejected = list(user_import.rejected_rows)
@@ -384,7 +384,7 @@ def user_import_process(*, user_import_id: int, base_url: str | None = None):
             user_import.save(update_fields=["processed_rows", "created_count", "rejected_rows"])
 
 
-def _import_finish(user_import, *, error: str = ""):
+def _import_finish(user_import: UserImport, *, error: str = "") -> UserImport:
     user_import.status = user_import.Status.FAILED if error else user_import.Status.DONE
     user_import.error = error[:500]
     user_import.finished_at = timezone.now()
@@ -393,10 +393,8 @@ def _import_finish(user_import, *, error: str = ""):
 
 
 @transaction.atomic
-def user_import_fail(*, user_import_id: int, error: str):
+def user_import_fail(*, user_import_id: int, error: str) -> UserImport | None:
     """Mark an unfinished import as failed (the task gave up)."""
-    from .models import UserImport
-
     user_import = UserImport.objects.select_for_update().filter(pk=user_import_id).first()
     if user_import is None or user_import.is_finished:
         return user_import

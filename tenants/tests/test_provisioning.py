@@ -32,7 +32,7 @@ def test_invalid_or_reserved_subdomains_are_refused(slug):
     with pytest.raises(ValidationError) as exc:
         _create(slug=slug)
     assert "slug" in exc.value.message_dict
-    assert not Tenant.objects.filter(slug=slug).exists()
+    assert not Tenant.objects.filter(slug=slug, is_template=False).exclude(schema_name="public").exists()
 
 
 def test_taken_subdomain_is_refused():
@@ -58,3 +58,28 @@ def test_stale_template_falls_back_to_migrations(caplog):
     tenant = _create(slug="fallback")
     assert "missing 1 migration" in caplog.text
     assert schema_missing_migrations(tenant.schema_name) == set()
+
+
+def _structure(schema):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT table_name, column_name, data_type, is_nullable, column_default IS NOT NULL "
+            "FROM information_schema.columns WHERE table_schema = %s ORDER BY 1, 2", [schema])
+        columns = cursor.fetchall()
+        cursor.execute("SELECT tablename, indexname FROM pg_indexes WHERE schemaname = %s ORDER BY 1, 2", [schema])
+        indexes = [(t, i.replace(schema, "S")) for t, i in cursor.fetchall()]
+        cursor.execute(
+            "SELECT conrelid::regclass::text, contype, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE connamespace = %s::regnamespace ORDER BY 1, 2, 3", [schema])
+        constraints = [(r.split(".")[-1], t, d.replace(f'"{schema}".', "").replace(f"{schema}.", "")) for r, t, d in cursor.fetchall()]
+    return columns, indexes, constraints
+
+
+def test_copied_schema_matches_the_template_exactly():
+    tenant = _create(slug="twin")
+    assert _structure(tenant.schema_name) == _structure(TEMPLATE_SCHEMA)
+    with tenant_context(tenant):
+        # sequences continue past the copied rows: new rows get fresh ids
+        from django.contrib.auth.models import Group
+
+        assert Group.objects.create(name="extra").pk > max(Group.objects.exclude(name="extra").values_list("pk", flat=True))

@@ -1,4 +1,4 @@
-"""Console fixtures: the public domain routed to the public schema, operators, throwaway tenants."""
+"""Console fixtures: operators (public-schema users), their clients, throwaway tenants."""
 from __future__ import annotations
 
 import itertools
@@ -6,6 +6,7 @@ import itertools
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.db import connection
 from django.test import Client
 
 from conftest import PASSWORD
@@ -14,19 +15,12 @@ BACKEND = "tenant_apps.accounts.backends.EmailBackend"
 _slugs = itertools.count(1)
 
 
-@pytest.fixture(autouse=True)
-def public_domain(db):
-    """The platform domain must resolve to the public schema (a tenant row django-tenants needs).
+@pytest.fixture
+def public_tenant(db):
+    """The public schema's own tenant row (routes the platform domain; never listed in the console)."""
+    from tenants.services import public_tenant_ensure
 
-    The session fixtures do not create it (yet); get_or_create keeps this a no-op once they do.
-    """
-    from tenants.models import Domain, Tenant
-
-    public, _ = Tenant.objects.get_or_create(
-        schema_name=settings.PUBLIC_SCHEMA_NAME, defaults={"name": "EduCrowd platform", "slug": "public"}
-    )
-    Domain.objects.get_or_create(domain=settings.PLATFORM_DOMAIN, defaults={"tenant": public, "is_primary": True})
-    return public
+    return public_tenant_ensure()
 
 
 def _user(email: str, **flags) -> User:
@@ -76,9 +70,15 @@ def make_tenant(db):
 
     def make(slug: str | None = None, name: str | None = None, **kwargs):
         slug = slug or f"console-t{next(_slugs)}"
-        return tenant_create(
+        tenant = tenant_create(
             name=name or f"Console Test {slug}", slug=slug, admin_email=f"admin@{slug}.test",
             admin_password=PASSWORD, **kwargs,
         )
+        # In production the tenant is created and dropped in separate transactions; inside one
+        # test transaction the new rows' deferred FK checks would block DROP SCHEMA, so run them now.
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        return tenant
 
     return make

@@ -49,6 +49,12 @@ def _signed_in_as(client) -> str | None:
     return unescape(match.group(1)) if match else None
 
 
+def _client_as(site, user):
+    # Site.client(user) logs in from the public schema; the session and last_login belong in the tenant's.
+    with site:
+        return site.client(user)
+
+
 def _open_self_registration(site, capture) -> None:
     with site:
         with capture(execute=True):  # runs the settings cache clear, inside the tenant schema
@@ -103,7 +109,7 @@ def test_session_key_rotates_at_login(site_a):
 
 
 def test_logout_by_post(site_a, admin_a):
-    client = site_a.client(admin_a)
+    client = _client_as(site_a, admin_a)
     assert _signed_in_as(client) == "admin@acme.test"
     assert client.get("/accounts/logout/").status_code == 405  # a link cannot log you out
     assert _signed_in_as(client) == "admin@acme.test"
@@ -415,7 +421,7 @@ def test_profile_requires_login(site_a):
 
 def test_profile_edits_names_and_shows_verified_state(site_a, admin_a):
     learner = site_a.make_user("learner")
-    client = site_a.client(learner)
+    client = _client_as(site_a, learner)
     page = _text(client.get("/accounts/profile/"))
     assert learner.email in page and "not verified" in page
 
@@ -430,7 +436,7 @@ def test_profile_edits_names_and_shows_verified_state(site_a, admin_a):
     assert response.status_code == 400
     assert "first_name" in response.context["form"].errors
 
-    page = _text(site_a.client(admin_a).get("/accounts/profile/"))  # the founding admin is verified
+    page = _text(_client_as(site_a, admin_a).get("/accounts/profile/"))  # the founding admin is verified
     assert ">verified<" in page and "not verified" not in page
 
 
