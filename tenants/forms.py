@@ -17,7 +17,7 @@ class InstitutionSignupForm(forms.Form):
     )
     admin_first_name = forms.CharField(label="Your first name", max_length=150)
     admin_last_name = forms.CharField(label="Your last name", max_length=150)
-    admin_email = forms.EmailField(label="Your email")
+    admin_email = forms.EmailField(label="Your email", max_length=150)  # it becomes auth_user.username
     admin_password = forms.CharField(label="Password", widget=forms.PasswordInput, strip=False)
     plan = forms.ModelChoiceField(queryset=plan_list_available(), empty_label=None, widget=forms.RadioSelect)
 

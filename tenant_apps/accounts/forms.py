@@ -56,7 +56,7 @@ class PasswordFieldsMixin(forms.Form):
 class SignupForm(PasswordFieldsMixin):
     first_name = forms.CharField(max_length=150)
     last_name = forms.CharField(max_length=150)
-    email = forms.EmailField()
+    email = forms.EmailField(max_length=150)  # it becomes auth_user.username
     field_order = ["first_name", "last_name", "email", "password1", "password2"]
 
     def clean_email(self):

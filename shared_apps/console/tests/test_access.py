@@ -5,6 +5,8 @@ from django.test import Client
 from billing.models import Plan
 from tenants.models import Tenant
 
+pytestmark = pytest.mark.django_db
+
 
 def _urls(tenant_uuid):
     return [

@@ -3,6 +3,8 @@ from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 
+pytestmark = pytest.mark.django_db
+
 PASSWORD = "operator-pass-phrase-1"
 
 

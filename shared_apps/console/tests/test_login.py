@@ -1,7 +1,10 @@
+import pytest
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 
 from conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
 
 LOGIN = "/console/login/"
 

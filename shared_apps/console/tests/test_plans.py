@@ -7,6 +7,8 @@ from billing.models import Plan
 from billing.services import amount_to_minor_units, minor_units_to_amount, plan_create, plan_delete, plan_update
 from tenants.models import Tenant
 
+pytestmark = pytest.mark.django_db
+
 
 def _plan_data(**overrides):
     data = {

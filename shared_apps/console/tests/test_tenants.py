@@ -7,6 +7,8 @@ from django_tenants.utils import schema_exists, tenant_context
 from billing.models import Plan
 from tenants.models import Domain, Tenant
 
+pytestmark = pytest.mark.django_db
+
 
 def _names(response) -> list[str]:
     return [tenant.name for tenant, _ in response.context["rows"]]

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import authenticate
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, extend_schema_serializer, inline_serializer
 from rest_framework import permissions, serializers
 from rest_framework.response import Response
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
@@ -27,6 +27,7 @@ class TokenObtainApi(TenantApi):
     permission_classes = [permissions.AllowAny]
     authentication_classes: list = []
 
+    @extend_schema_serializer(component_name="TokenObtainInput")
     class InputSerializer(serializers.Serializer):
         email = serializers.EmailField()
         password = serializers.CharField(trim_whitespace=False)
@@ -49,6 +50,7 @@ class TokenRefreshApi(TenantApi):
     permission_classes = [permissions.AllowAny]
     authentication_classes: list = []
 
+    @extend_schema_serializer(component_name="TokenRefreshInput")
     class InputSerializer(serializers.Serializer):
         refresh = serializers.CharField()
 

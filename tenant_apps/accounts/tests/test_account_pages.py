@@ -235,6 +235,14 @@ def test_signup_with_existing_email_is_a_form_error(site_a, django_capture_on_co
     assert mailoutbox == []
 
 
+def test_signup_with_overlong_email_is_a_form_error(site_a, django_capture_on_commit_callbacks):
+    # auth_user.username holds 150 characters; a longer address must not reach the database.
+    _open_self_registration(site_a, django_capture_on_commit_callbacks)
+    response = site_a.client().post("/accounts/signup/", {**SIGNUP, "email": "x" * 140 + "@example.test"})
+    assert response.status_code == 400
+    assert "email" in response.context["form"].errors
+
+
 @pytest.mark.parametrize("password", ["password123", "short", "1234567890123", "lin@example.test"])
 def test_signup_with_weak_password_is_a_form_error(site_a, django_capture_on_commit_callbacks, password):
     _open_self_registration(site_a, django_capture_on_commit_callbacks)
