@@ -5,6 +5,7 @@ import re
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from billing.models import Plan
@@ -39,6 +40,13 @@ def _plan_field(**kwargs) -> PlanChoiceField:
 
 class TenantCreateForm(InstitutionSignupForm):
     """The public sign-up form (subdomain and password rules), worded for operators."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slug"].help_text = (
+            "Lowercase letters, digits and hyphens. The site will live at "
+            f"<subdomain>.{settings.PLATFORM_DOMAIN}."
+        )
 
     admin_first_name = forms.CharField(label="Admin first name", max_length=150)
     admin_last_name = forms.CharField(label="Admin last name", max_length=150)

@@ -11,4 +11,4 @@ def plan_price(plan) -> str:
     if plan.price_amount == 0:
         return "Free"
     amount = minor_units_to_amount(plan.price_amount, plan.currency)
-    return f"{amount:,} {plan.currency} / {plan.get_interval_display().lower()}"
+    return f"{amount:,} {plan.currency} / {plan.interval}"

@@ -24,7 +24,7 @@ def test_plan_list(super_console):
     response = super_console.get("/console/plans/")
     assert response.status_code == 200
     body = response.content.decode()
-    assert "Starter" in body and "49.00 USD / monthly" in body and "Free" in body
+    assert "Starter" in body and "49.00 USD / month" in body and "Free" in body
 
 
 def test_create_plan_stores_minor_units_and_features(super_console):

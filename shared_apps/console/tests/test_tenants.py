@@ -72,6 +72,9 @@ def test_list_paginates_by_25_with_bounded_queries(console, site_a, site_b, djan
     members = dict((t.slug, m) for t, m in first.context["rows"] + second.context["rows"])
     assert members["acme"] == 1 and members["bulk-00"] is None
     assert 'href="?page=2"' in first.content.decode()
+    searched = console.get("/console/", {"q": "bulk"})
+    assert searched.context["page"].paginator.count == 30
+    assert 'href="?q=bulk&amp;page=2"' in searched.content.decode()  # filters survive paging
 
 
 # --- create ------------------------------------------------------------------------------
@@ -187,6 +190,15 @@ def test_suspend_blocks_site_and_api_then_reactivate_restores(console, site_a, a
     assert not site_a.tenant.is_suspended and site_a.tenant.suspended_at is None
     assert site_a.client().get("/").status_code == 200
     assert site_a.client(admin_a).get("/api/v1/me").status_code == 200
+
+
+def test_console_posts_need_a_csrf_token(operator, site_a):
+    client = Client(HTTP_HOST="localhost", enforce_csrf_checks=True)
+    client.force_login(operator, backend="tenant_apps.accounts.backends.EmailBackend")
+    response = client.post(f"/console/tenants/{site_a.tenant.uuid}/suspend/", {"reason": "x"})
+    assert response.status_code == 403
+    site_a.tenant.refresh_from_db()
+    assert not site_a.tenant.is_suspended
 
 
 def test_suspend_and_reactivate_are_post_only(console, site_a):

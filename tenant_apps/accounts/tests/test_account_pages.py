@@ -153,6 +153,14 @@ def test_user_of_another_institution_cannot_log_in_here(site_a, site_b):
     assert _login(site_b.client(), b_user.email, PASSWORD).status_code == 302
 
 
+def test_session_from_one_institution_is_void_on_another(site_a, site_b, admin_a):
+    client = _client_as(site_a, admin_a)
+    assert _signed_in_as(client) == "admin@acme.test"
+    client.defaults["HTTP_HOST"] = site_b.host  # same cookie jar, other institution's host
+    assert _signed_in_as(client) is None
+    assert client.get("/accounts/profile/").status_code == 302
+
+
 # --- self sign-up and email verification ---------------------------------------------------
 
 SIGNUP = {"first_name": "Lin", "last_name": "Learner", "email": "Lin@Example.Test",
@@ -310,6 +318,16 @@ def test_password_reset_link_sets_a_new_password_once(
         response = again.get(link, follow=True)
         assert response.context["validlink"] is False
         assert "Link not valid" in _text(response)
+
+
+def test_password_reset_link_is_void_on_another_institution(
+    site_a, site_b, admin_a, admin_b, django_capture_on_commit_callbacks, mailoutbox
+):
+    assert admin_a.pk == admin_b.pk  # the link's user id names globex's admin too
+    with django_capture_on_commit_callbacks(execute=True):
+        _ask_reset(site_a.client(), "admin@acme.test")
+    response = site_b.client().get(_link_in(mailoutbox[0], "/accounts/reset/"), follow=True)
+    assert response.context["validlink"] is False
 
 
 def test_password_reset_refuses_a_weak_new_password(site_a, django_capture_on_commit_callbacks, mailoutbox):
