@@ -47,4 +47,6 @@ class Plan(models.Model):
     def price_display(self) -> str:
         if self.price_amount == 0:
             return "Free"
-        return f"{self.price_amount / 100:,.2f} {self.currency} / {self.interval}"
+        from .services import minor_units_to_amount
+
+        return f"{minor_units_to_amount(self.price_amount, self.currency):,} {self.currency} / {self.interval}"
