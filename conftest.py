@@ -32,7 +32,10 @@ class Site:
     def client(self, user=None) -> Client:
         client = Client(HTTP_HOST=self.host)
         if user is not None:
-            client.force_login(user, backend="tenant_apps.accounts.backends.EmailBackend")
+            # The session (and last_login) must be written in this tenant's schema.
+            with tenant_context(self.tenant):
+                client.force_login(user, backend="tenant_apps.accounts.backends.EmailBackend")
+            connection.set_schema_to_public()
         return client
 
     def make_user(self, role: str = "learner", email: str | None = None, password: str = PASSWORD, **extra):

@@ -334,9 +334,12 @@ def user_import_process(*, user_import_id: int, base_url: str | None = None) -> 
             with user_import.source.open("rb") as handle:
                 rows = csv_parse(handle.read())
             base_url = base_url or site_base_url()
-        except (OSError, ValidationError, LookupError) as exc:
-            reason = exc.messages[0] if isinstance(exc, ValidationError) else f"The import could not start: {exc}"
-            return _import_finish(user_import, error=reason)
+        except OSError:
+            return _import_finish(user_import, error="The uploaded file could not be read; please upload it again.")
+        except ValidationError as exc:
+            return _import_finish(user_import, error=exc.messages[0])
+        except LookupError as exc:  # no domain to put in the welcome links
+            return _import_finish(user_import, error=f"The import could not start: {exc}.")
         user_import.status = UserImport.Status.RUNNING
         user_import.total_rows = len(rows)
         user_import.save(update_fields=["status", "total_rows"])

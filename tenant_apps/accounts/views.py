@@ -22,8 +22,13 @@ from .selectors import site_settings_get
 BACKEND = "tenant_apps.accounts.backends.EmailBackend"
 
 
+def _role_label(user) -> str | None:
+    role = role_of(user) if user.is_authenticated else None
+    return Role(role).label if role else None
+
+
 def home(request):
-    return render(request, "accounts/home.html", {"role": role_of(request.user) if request.user.is_authenticated else None})
+    return render(request, "accounts/home.html", {"role": _role_label(request.user)})
 
 
 class LoginView(auth_views.LoginView):
@@ -95,7 +100,7 @@ def profile(request):
         services.user_update_profile(user=user, **form.cleaned_data)
         messages.success(request, "Profile saved.")
         return redirect("profile")
-    return render(request, "accounts/profile.html", {"form": form, "role": role_of(user), "profile": user.profile},
+    return render(request, "accounts/profile.html", {"form": form, "role": _role_label(user), "profile": user.profile},
                   status=400 if form.errors else 200)
 
 

@@ -37,10 +37,13 @@ def _require_browser() -> None:
 
 
 @pytest.fixture
-def institution(django_db_blocker):
-    """A unique subdomain; the institution the journey creates is dropped afterwards."""
+def live_site(request, django_db_blocker):
+    """The live server's port and a unique subdomain; the institution the journey creates is
+    dropped afterwards. Checks for the browser first, so a skip starts no server."""
+    _require_browser()
+    port = request.getfixturevalue("live_server_port")
     slug = "br" + secrets.token_hex(4)
-    yield slug
+    yield port, slug
     from tenants.models import Tenant
     from tenants.services import tenant_delete
 
@@ -51,11 +54,10 @@ def institution(django_db_blocker):
 
 
 @pytest.mark.browser
-def test_start_institution_then_log_out_and_in(request, institution):
-    _require_browser()
+def test_start_institution_then_log_out_and_in(live_site):
     from playwright.sync_api import expect, sync_playwright
 
-    port = request.getfixturevalue("live_server_port")
+    port, institution = live_site
     email = f"founder@{institution}.test"
     site = f"http://{institution}.localhost:{port}"
 
@@ -78,8 +80,9 @@ def test_start_institution_then_log_out_and_in(request, institution):
 
             # The hand-off link signs the new admin in on their own site.
             page.wait_for_url(f"{site}/")
-            expect(page.locator("main")).to_contain_text(f"You are signed in as {email}")
+            expect(page.locator("main")).to_contain_text(f"You are signed in as {email} (Administrator)")
             expect(page.locator("main")).to_contain_text("Welcome to Browser Test College")
+            expect(page.locator(".messages")).to_contain_text("Welcome to your new site!")
 
             page.get_by_role("button", name="Log out").click()
             page.wait_for_url(f"{site}/")

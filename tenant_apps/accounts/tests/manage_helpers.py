@@ -5,6 +5,7 @@ import struct
 import zlib
 from html import unescape
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
@@ -55,3 +56,10 @@ def png_bytes(width: int = 2, height: int = 2) -> bytes:
 def csv_file(body: str | bytes, name: str = "members.csv", content_type: str = "text/csv") -> SimpleUploadedFile:
     data = body.encode("utf-8") if isinstance(body, str) else body
     return SimpleUploadedFile(name, data, content_type=content_type)
+
+
+@pytest.fixture
+def media_in_tmp(settings, tmp_path):
+    """Stored files (imports, logos) go to a temporary folder instead of the test data folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT

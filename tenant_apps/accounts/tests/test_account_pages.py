@@ -69,6 +69,7 @@ def test_login_by_email_is_case_insensitive(site_a):
     assert response.status_code == 302
     assert response["Location"] == "/"
     assert _signed_in_as(client) == "admin@acme.test"
+    assert "(Administrator)" in _text(client.get("/"))  # the role's name, not its code
 
 
 def test_wrong_password_is_a_form_error(site_a):
@@ -466,6 +467,13 @@ def test_profile_edits_names_and_shows_verified_state(site_a, admin_a):
     assert ">verified<" in page and "not verified" not in page
 
 
+def test_profile_and_home_name_the_role(site_a):
+    assistant = site_a.make_user("teaching_assistant")
+    client = _client_as(site_a, assistant)
+    assert "<dt>Role</dt><dd>Teaching assistant</dd>" in client.get("/accounts/profile/").content.decode()
+    assert "(Teaching assistant)" in _text(client.get("/"))
+
+
 # --- hand-off from the public sign-up --------------------------------------------------------------
 
 def test_handoff_token_logs_in_once(site_a, admin_a):
@@ -529,7 +537,9 @@ def test_token_from_one_institution_is_rejected_on_another(site_a, site_b, admin
 
 
 def test_me_without_token_is_refused(site_a):
-    assert site_a.client().get("/api/v1/me").status_code in (401, 403)
+    response = site_a.client().get("/api/v1/me")
+    assert response.status_code == 401
+    assert response.json()["message"]
 
 
 def test_refresh_token_is_bound_to_its_institution(site_a, site_b):
