@@ -23,8 +23,9 @@ class UserFilterForm(forms.Form):
                                choices=[("", "Any status"), ("active", "Active"), ("inactive", "Inactive")])
 
     def filters(self) -> dict[str, str]:
-        """Selector arguments; invalid values are ignored rather than failing the whole list."""
-        data = self.cleaned_data if self.is_valid() else {}
+        """Selector arguments; an invalid value is ignored rather than failing the whole list."""
+        self.is_valid()
+        data = self.cleaned_data  # holds the fields that are valid
         return {"search": data.get("q", "").strip(), "role": data.get("role", ""), "status": data.get("status", "")}
 
 

@@ -420,3 +420,10 @@ def test_inviting_a_member_or_a_bad_address_is_a_400(site_a, admin_a, mailoutbox
     with site_a:
         assert not Invitation.objects.exists()
     assert mailoutbox == []
+
+
+def test_an_invalid_filter_value_is_ignored_not_fatal(site_a, admin_a, roster):
+    response = client_as(site_a, admin_a).get("/manage/users/", {"q": "zebra", "role": "owner"})
+    assert response.status_code == 200
+    page = text(response)
+    assert "zed@zebra.org" in page and "tim@example.org" not in page
