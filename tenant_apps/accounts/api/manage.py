@@ -166,7 +166,9 @@ class UserListApi(mixins.ListModelMixin, TenantGenericApi):
         return self.list(request)
 
 
-class UserDetailApi(TenantGenericApi):
+class _MemberApi(TenantGenericApi):
+    """One member of this institution, addressed by their profile's public id."""
+
     permission_classes = ADMIN_ONLY
     serializer_class = UserOutput
     lookup_field = "profile__public_id"
@@ -175,6 +177,8 @@ class UserDetailApi(TenantGenericApi):
     def safely_get_queryset(self, request):
         return selectors.user_list()
 
+
+class UserDetailApi(_MemberApi):
     @extend_schema(tags=TAGS, summary="One member", responses={200: UserOutput})
     def get(self, request, id):
         return Response(UserOutput(self.get_object()).data)
@@ -190,15 +194,7 @@ class UserDetailApi(TenantGenericApi):
         return Response(UserOutput(selectors.user_get_by_public_id(public_id=user.profile.public_id)).data)
 
 
-class UserPasswordResetApi(TenantGenericApi):
-    permission_classes = ADMIN_ONLY
-    serializer_class = UserOutput
-    lookup_field = "profile__public_id"
-    lookup_url_kwarg = "id"
-
-    def safely_get_queryset(self, request):
-        return selectors.user_list()
-
+class UserPasswordResetApi(_MemberApi):
     @extend_schema(
         tags=TAGS, summary="Email a member a link to choose a new password", request=None,
         responses={202: inline_serializer("PasswordResetSent", {"message": serializers.CharField()})},
