@@ -57,6 +57,10 @@ TENANT_APPS = [
     "django.contrib.sessions",
     "guardian",
     "tenant_apps.accounts",
+    "lms.courses",
+    "lms.quizzes",
+    "lms.assignments",
+    "lms.tracks",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [a for a in TENANT_APPS if a not in SHARED_APPS]
 

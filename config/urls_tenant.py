@@ -8,6 +8,11 @@ urlpatterns = [
     path("accounts/", include("tenant_apps.accounts.urls")),
     path("manage/", include("tenant_apps.accounts.urls_manage")),
     path("site/logo", account_views.site_logo, name="site-logo"),
+    path("studio/", include("lms.courses.urls_studio")),
+    path("", include("lms.courses.urls_learn")),
+    path("", include("lms.quizzes.urls")),
+    path("", include("lms.assignments.urls")),
+    path("", include("lms.tracks.urls")),
     path("api/v1/", include("config.urls_api_tenant")),
 ]
 

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CoursesConfig(AppConfig):
+    name = "lms.courses"
+    label = "courses"
+    verbose_name = "Courses, publishing, enrollment and progress"

@@ -1,0 +1,31 @@
+"""Quiz and assignment items live in their own apps; this is how publishing reaches them.
+
+A provider module (see PROVIDERS) exposes three functions, all called inside the publish
+transaction in the tenant's schema:
+
+    validate_for_publish(ref_uuid: UUID) -> list[str]      # human-readable problems, [] if fine
+    snapshot(ref_uuid: UUID) -> dict                        # JSON-serialisable, includes answers
+    draft_restore(course, data: dict) -> UUID               # rebuild a draft from a snapshot (rollback)
+
+Snapshots include correct answers: they are never sent to learners as they are; the
+learner-facing code of each app strips what its rules do not yet allow.
+"""
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+PROVIDERS = {
+    "quiz": "lms.quizzes.publishing",
+    "assignment": "lms.assignments.publishing",
+}
+
+
+def provider_for(kind: str) -> ModuleType | None:
+    path = PROVIDERS.get(kind)
+    if path is None:
+        return None
+    try:
+        return importlib.import_module(path)
+    except ModuleNotFoundError:
+        return None
