@@ -3,9 +3,14 @@
 A provider module (see PROVIDERS) exposes three functions, all called inside the publish
 transaction in the tenant's schema:
 
+    draft_create(course, title: str, author) -> UUID        # a new empty draft quiz/assignment of the course
+    editor_url(course, ref_uuid: UUID) -> str               # the studio page where staff edit it
     validate_for_publish(ref_uuid: UUID) -> list[str]      # human-readable problems, [] if fine
     snapshot(ref_uuid: UUID) -> dict                        # JSON-serialisable, includes answers
     draft_restore(course, data: dict) -> UUID               # rebuild a draft from a snapshot (rollback)
+
+The studio adds a quiz/assignment item by calling `draft_create` and storing the uuid in
+ContentItem.ref_uuid, then links to `editor_url`.
 
 Snapshots include correct answers: they are never sent to learners as they are; the
 learner-facing code of each app strips what its rules do not yet allow.

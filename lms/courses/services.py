@@ -89,6 +89,54 @@ def lesson_create(*, module: Module, title: str) -> Lesson:
 
 
 @transaction.atomic
+def module_update(*, module: Module, title: str) -> Module:
+    module.title = title.strip()
+    module.full_clean()
+    module.save(update_fields=["title"])
+    return module
+
+
+@transaction.atomic
+def module_delete(*, module: Module) -> None:
+    module.delete()  # draft only: published versions keep their own copy
+
+
+@transaction.atomic
+def lesson_update(*, lesson: Lesson, title: str) -> Lesson:
+    lesson.title = title.strip()
+    lesson.full_clean()
+    lesson.save(update_fields=["title"])
+    return lesson
+
+
+@transaction.atomic
+def lesson_delete(*, lesson: Lesson) -> None:
+    lesson.delete()
+
+
+@transaction.atomic
+def item_delete(*, item: ContentItem) -> None:
+    item.delete()
+
+
+@transaction.atomic
+def course_staff_set(*, course: Course, user: User, course_role: str | None, actor: User) -> None:
+    """Make `user` instructor or teaching assistant of the course (None removes them)."""
+    if not permissions.can_publish(actor, course):
+        raise ValidationError("Only the course's instructors and administrators can change its staff.")
+    from tenant_apps.accounts.roles import Role, role_of
+
+    if course_role is None:
+        permissions.course_role_remove(course=course, user=user)
+        return
+    if course_role not in permissions.COURSE_ROLE_PERMS:
+        raise ValidationError({"course_role": "Choose instructor or teaching assistant."})
+    if role_of(user) not in (Role.INSTRUCTOR, Role.TEACHING_ASSISTANT, Role.TENANT_ADMIN):
+        raise ValidationError({"user": f"{user.email} is not an instructor or teaching assistant of the institution."})
+    permissions.course_role_assign(course=course, user=user, course_role=course_role)
+
+
+@transaction.atomic
 def item_create(*, lesson: Lesson, kind: str, title: str, **fields) -> ContentItem:
     if kind not in ContentItem.Kind.values:
         raise ValidationError({"kind": f"Unknown content type “{kind}”."})
