@@ -1,3 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+urlpatterns = [
+    path("tracks", views.TrackListApi.as_view(), name="api-tracks"),
+    path("tracks/<slug:slug>", views.TrackDetailApi.as_view(), name="api-track"),
+    path("tracks/<slug:slug>/join", views.TrackJoinApi.as_view(), name="api-track-join"),
+    path("tracks/<slug:slug>/projects/<uuid:project_uuid>/steps/<uuid:step_uuid>/submissions",
+         views.StepSubmitApi.as_view(), name="api-track-step-submit"),
+]

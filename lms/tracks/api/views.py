@@ -1,0 +1,119 @@
+"""Tracks API for learners: list, detail with item states, join, hand in project steps."""
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import mixins, permissions, serializers, status
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from tenants.api.base import TenantApi, TenantGenericApi
+
+from .. import selectors, services
+from ..models import ProjectStep, Track, TrackItem
+
+TAGS = ["tracks"]
+
+
+class TrackOutput(serializers.ModelSerializer):
+    class Meta:
+        model = Track
+        fields = ["slug", "title", "description", "free_order"]
+
+
+class TrackItemOutput(serializers.Serializer):
+    id = serializers.UUIDField(source="item.uuid")
+    kind = serializers.CharField(source="item.kind")
+    title = serializers.CharField(source="item.title")
+    course_slug = serializers.SerializerMethodField()
+    project_id = serializers.SerializerMethodField()
+    state = serializers.ChoiceField(choices=selectors.STATES)
+
+    def get_course_slug(self, row) -> str | None:
+        return row["item"].course.slug if row["item"].course_id else None
+
+    def get_project_id(self, row) -> str | None:
+        return str(row["item"].project.uuid) if row["item"].project_id else None
+
+
+class TrackDetailOutput(TrackOutput):
+    items = serializers.SerializerMethodField()
+
+    class Meta(TrackOutput.Meta):
+        fields = TrackOutput.Meta.fields + ["items"]
+
+    @extend_schema_field(TrackItemOutput(many=True))
+    def get_items(self, track):
+        request = self.context["request"]
+        items = selectors.track_items(track)
+        states = selectors.track_states(track=track, learner=request.user, items=items)
+        return TrackItemOutput([{"item": i, "state": states[i.pk]} for i in items], many=True).data
+
+
+class TrackListApi(mixins.ListModelMixin, TenantGenericApi):
+    serializer_class = TrackOutput
+    permission_classes = [permissions.IsAuthenticated]
+
+    def safely_get_queryset(self, request):
+        return selectors.track_list_published()
+
+    @extend_schema(tags=TAGS, summary="Published tracks")
+    def get(self, request):
+        return self.list(request)
+
+
+class TrackDetailApi(TenantGenericApi):
+    serializer_class = TrackDetailOutput
+    lookup_field = "slug"
+
+    def safely_get_queryset(self, request):
+        return selectors.track_list_published()
+
+    @extend_schema(tags=TAGS, summary="A track with the state of each item for me")
+    def get(self, request, slug):
+        return Response(TrackDetailOutput(self.get_object(), context={"request": request}).data)
+
+
+class TrackJoinApi(TenantGenericApi):
+    serializer_class = TrackDetailOutput
+    lookup_field = "slug"
+
+    def safely_get_queryset(self, request):
+        return selectors.track_list_published()
+
+    @extend_schema(tags=TAGS, summary="Join a track", request=None, responses={201: TrackDetailOutput})
+    def post(self, request, slug):
+        track = self.get_object()
+        services.track_enroll(track=track, learner=request.user)
+        return Response(TrackDetailOutput(track, context={"request": request}).data, status=status.HTTP_201_CREATED)
+
+
+class StepSubmissionOutput(serializers.Serializer):
+    id = serializers.UUIDField(source="uuid")
+    status = serializers.CharField()
+    url = serializers.URLField()
+    text = serializers.CharField()
+    has_file = serializers.SerializerMethodField()
+    submitted_at = serializers.DateTimeField()
+
+    def get_has_file(self, obj) -> bool:
+        return bool(obj.file)
+
+
+class StepSubmitApi(TenantApi):
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    class InputSerializer(serializers.Serializer):
+        url = serializers.URLField(required=False, allow_blank=True, max_length=1000)
+        text = serializers.CharField(required=False, allow_blank=True)
+        file = serializers.FileField(required=False)
+
+    @extend_schema(tags=TAGS, summary="Hand in one step of a project", request=InputSerializer,
+                   responses={201: StepSubmissionOutput})
+    def post(self, request, slug, project_uuid, step_uuid):
+        item = get_object_or_404(TrackItem, track__slug=slug, track__is_published=True, project__uuid=project_uuid)
+        step = get_object_or_404(ProjectStep, uuid=step_uuid, project_id=item.project_id)
+        data = self.validated(request)
+        submission = services.step_submit(step=step, learner=request.user, url=data.get("url", ""),
+                                          text=data.get("text", ""), file=data.get("file"))
+        return Response(StepSubmissionOutput(submission).data, status=status.HTTP_201_CREATED)

@@ -1,0 +1,86 @@
+"""Reads for tracks: what a learner sees, item by item, and what staff review."""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.contrib.auth.models import User
+from django.db.models import QuerySet
+
+from lms.courses.models import Enrollment
+
+from .models import StepSubmission, Track, TrackEnrollment, TrackItem
+
+STATES = ("locked", "unlocked", "in_progress", "submitted", "graded", "completed")
+
+
+def track_list_published() -> QuerySet[Track]:
+    return Track.objects.filter(is_published=True).order_by("title")
+
+
+def track_items(track: Track) -> list[TrackItem]:
+    return list(track.items.select_related("course", "project").prefetch_related("project__steps"))
+
+
+def track_states(*, track: Track, learner: User, items: list[TrackItem] | None = None) -> dict[int, str]:
+    """State of each item for this learner: locked / unlocked / in_progress / submitted / graded / completed.
+
+    A course is completed when its enrollment is; a project is 'submitted' when every step
+    has a submission and 'graded' (which counts as completed) when every step is accepted.
+    """
+    items = items if items is not None else track_items(track)
+    course_ids = [i.course_id for i in items if i.course_id]
+    enrollments = {}
+    if learner.is_authenticated and course_ids:
+        enrollments = {
+            e.course_id: e for e in Enrollment.objects.filter(learner=learner, course_id__in=course_ids)
+            .exclude(status=Enrollment.Status.DROPPED)
+        }
+    by_step: dict[int, set[str]] = defaultdict(set)
+    if learner.is_authenticated:
+        for step_id, status in StepSubmission.objects.filter(
+            learner=learner, step__project__track_item__track=track
+        ).values_list("step_id", "status"):
+            by_step[step_id].add(status)
+
+    states: dict[int, str] = {}
+    previous_done = True
+    for item in items:
+        if item.kind == TrackItem.Kind.COURSE:
+            enrollment = enrollments.get(item.course_id)
+            if enrollment is None:
+                own = "unlocked"
+            elif enrollment.status == Enrollment.Status.COMPLETED:
+                own = "completed"
+            else:
+                own = "in_progress"
+        else:
+            steps = list(item.project.steps.all())
+            if not steps or not any(by_step.get(s.id) for s in steps):
+                own = "unlocked"
+            elif all("accepted" in by_step.get(s.id, set()) for s in steps):
+                own = "graded"
+            elif all(by_step.get(s.id) for s in steps):
+                own = "submitted"
+            else:
+                own = "in_progress"
+        if own == "unlocked" and not (track.free_order or previous_done):
+            own = "locked"
+        states[item.pk] = own
+        previous_done = own in ("completed", "graded")
+    return states
+
+
+def tracks_for_dashboard(user: User) -> list[dict]:
+    """The learner's tracks with each item's state, for the dashboard."""
+    result = []
+    for enrollment in TrackEnrollment.objects.filter(learner=user).select_related("track"):
+        items = track_items(enrollment.track)
+        states = track_states(track=enrollment.track, learner=user, items=items)
+        result.append({"track": enrollment.track, "items": [(item, states[item.pk]) for item in items]})
+    return result
+
+
+def submissions_to_review() -> QuerySet[StepSubmission]:
+    return StepSubmission.objects.filter(status=StepSubmission.Status.SUBMITTED).select_related(
+        "step__project__track_item__track", "learner"
+    ).order_by("submitted_at")

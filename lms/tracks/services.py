@@ -1,0 +1,171 @@
+"""Writes for tracks: authoring, enrolling, project deliverables and their review."""
+from __future__ import annotations
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.text import slugify
+
+from lms.courses import services as course_services
+from lms.courses.models import Course
+from tenant_apps.accounts.roles import Role, role_of
+
+from .models import Project, ProjectStep, StepSubmission, Track, TrackEnrollment, TrackItem
+
+MAX_DELIVERABLE_BYTES = 25 * 1024 * 1024
+
+
+def can_author_tracks(user: User) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and role_of(user) in (Role.TENANT_ADMIN, Role.INSTRUCTOR))
+
+
+def _require_author(user: User) -> None:
+    if not can_author_tracks(user):
+        raise ValidationError("Only instructors and administrators can edit tracks.")
+
+
+@transaction.atomic
+def track_create(*, author: User, title: str, description: str = "", free_order: bool = False) -> Track:
+    _require_author(author)
+    base = slugify(title)[:70] or "track"
+    slug, n = base, 2
+    while Track.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return Track.objects.create(slug=slug, title=title.strip(), description=description, free_order=free_order,
+                                created_by=author)
+
+
+@transaction.atomic
+def track_update(*, track: Track, actor: User, **fields) -> Track:
+    _require_author(actor)
+    allowed = {"title", "description", "free_order", "is_published"}
+    for name, value in fields.items():
+        if name not in allowed:
+            raise ValueError(f"unknown field {name}")
+        setattr(track, name, value)
+    if track.is_published and not track.items.exists():
+        raise ValidationError("Add at least one course or project before publishing the track.")
+    track.full_clean()
+    track.save()
+    return track
+
+
+def _next_position(track: Track) -> int:
+    return (track.items.aggregate(m=Max("position"))["m"] or 0) + 1
+
+
+@transaction.atomic
+def track_add_course(*, track: Track, course: Course, actor: User) -> TrackItem:
+    _require_author(actor)
+    if track.items.filter(course=course).exists():
+        raise ValidationError(f"“{course.title}” is already in this track.")
+    return TrackItem.objects.create(track=track, kind=TrackItem.Kind.COURSE, course=course, position=_next_position(track))
+
+
+@transaction.atomic
+def track_add_project(*, track: Track, title: str, description: str = "", actor: User) -> TrackItem:
+    _require_author(actor)
+    project = Project.objects.create(title=title.strip(), description=description)
+    return TrackItem.objects.create(track=track, kind=TrackItem.Kind.PROJECT, project=project, position=_next_position(track))
+
+
+@transaction.atomic
+def track_item_move(*, item: TrackItem, direction: str, actor: User) -> None:
+    _require_author(actor)
+    _move(item, direction)
+
+
+def _move(item: TrackItem, direction: str) -> None:
+    ids = list(item.track.items.order_by("position", "id").values_list("id", flat=True))
+    i = ids.index(item.pk)
+    j = i - 1 if direction == "up" else i + 1
+    if 0 <= j < len(ids):
+        ids[i], ids[j] = ids[j], ids[i]
+    for position, pk in enumerate(ids, start=1):
+        TrackItem.objects.filter(pk=pk).update(position=position)
+
+
+@transaction.atomic
+def track_item_remove(*, item: TrackItem, actor: User) -> None:
+    _require_author(actor)
+    if item.kind == TrackItem.Kind.PROJECT and StepSubmission.objects.filter(step__project=item.project).exists():
+        raise ValidationError("Learners have submitted work for this project; it cannot be removed.")
+    project = item.project
+    item.delete()
+    if project is not None:
+        project.delete()
+
+
+@transaction.atomic
+def project_step_add(*, project: Project, title: str, instructions: str, deliverable: str, actor: User) -> ProjectStep:
+    _require_author(actor)
+    if deliverable not in ProjectStep.Deliverable.values:
+        raise ValidationError({"deliverable": "Choose a link, text or a file."})
+    position = (project.steps.aggregate(m=Max("position"))["m"] or 0) + 1
+    return ProjectStep.objects.create(project=project, title=title.strip(), instructions=instructions,
+                                      deliverable=deliverable, position=position)
+
+
+@transaction.atomic
+def track_enroll(*, track: Track, learner: User) -> TrackEnrollment:
+    if not track.is_published:
+        raise ValidationError("This track is not open.")
+    enrollment, _ = TrackEnrollment.objects.get_or_create(track=track, learner=learner)
+    return enrollment
+
+
+@transaction.atomic
+def track_start_course(*, item: TrackItem, learner: User):
+    """Enroll the learner in an unlocked course of a track they follow."""
+    from .selectors import track_states
+
+    if item.kind != TrackItem.Kind.COURSE:
+        raise ValidationError("Only courses are started this way.")
+    if not TrackEnrollment.objects.filter(track=item.track, learner=learner).exists():
+        raise ValidationError("Join the track first.")
+    state = track_states(track=item.track, learner=learner)[item.pk]
+    if state == "locked":
+        raise ValidationError("Finish the previous item of the track first.")
+    return course_services.enrollment_create(course=item.course, learner=learner)
+
+
+@transaction.atomic
+def step_submit(*, step: ProjectStep, learner: User, url: str = "", text: str = "", file=None) -> StepSubmission:
+    from .selectors import track_states
+
+    item = step.project.track_item
+    if not TrackEnrollment.objects.filter(track=item.track, learner=learner).exists():
+        raise ValidationError("Join the track first.")
+    if track_states(track=item.track, learner=learner)[item.pk] == "locked":
+        raise ValidationError("This project is locked until you finish the previous item of the track.")
+    if step.submissions.filter(learner=learner, status=StepSubmission.Status.ACCEPTED).exists():
+        raise ValidationError("This step was already accepted.")
+    if step.deliverable == ProjectStep.Deliverable.URL and not url:
+        raise ValidationError({"url": "Give the link to your work."})
+    if step.deliverable == ProjectStep.Deliverable.TEXT and not text.strip():
+        raise ValidationError({"text": "Write your answer."})
+    if step.deliverable == ProjectStep.Deliverable.FILE:
+        if file is None:
+            raise ValidationError({"file": "Choose a file."})
+        if file.size > MAX_DELIVERABLE_BYTES:
+            raise ValidationError({"file": "The file is larger than 25 MB."})
+    submission = StepSubmission(step=step, learner=learner, url=url if step.deliverable == "url" else "",
+                                text=text if step.deliverable == "text" else "")
+    if file is not None and step.deliverable == ProjectStep.Deliverable.FILE:
+        submission.file.save(f"{learner.pk}/{step.uuid}/{file.name}", file, save=False)
+    submission.full_clean()
+    submission.save()
+    return submission
+
+
+@transaction.atomic
+def step_review(*, submission: StepSubmission, reviewer: User, accepted: bool, feedback: str = "") -> StepSubmission:
+    _require_author(reviewer)
+    submission.status = StepSubmission.Status.ACCEPTED if accepted else StepSubmission.Status.REVISE
+    submission.feedback = feedback.strip()
+    submission.reviewed_by = reviewer
+    submission.reviewed_at = timezone.now()
+    submission.save()
+    return submission

@@ -1,0 +1,215 @@
+"""Track pages: learners follow tracks and hand in project work; staff build tracks and review."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from lms.courses.markdown import render_markdown
+from lms.courses.models import Course
+
+from . import selectors, services
+from .models import Project, ProjectStep, StepSubmission, Track, TrackEnrollment, TrackItem
+
+
+def _errors(request, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+def _staff(request) -> None:
+    if not request.user.is_authenticated:
+        raise Http404
+    if not services.can_author_tracks(request.user):
+        raise PermissionDenied
+
+
+# --- learners ------------------------------------------------------------------------------
+
+
+def track_list(request):
+    return render(request, "lms/tracks/list.html", {"tracks": selectors.track_list_published()})
+
+
+def track_detail(request, slug):
+    track = get_object_or_404(Track, slug=slug, is_published=True)
+    items = selectors.track_items(track)
+    states = selectors.track_states(track=track, learner=request.user, items=items)
+    joined = request.user.is_authenticated and TrackEnrollment.objects.filter(track=track, learner=request.user).exists()
+    return render(request, "lms/tracks/detail.html", {
+        "track": track, "description": render_markdown(track.description), "joined": joined,
+        "rows": [(item, states[item.pk]) for item in items],
+    })
+
+
+@login_required
+@require_POST
+def track_join(request, slug):
+    track = get_object_or_404(Track, slug=slug, is_published=True)
+    services.track_enroll(track=track, learner=request.user)
+    messages.success(request, f"You joined “{track.title}”.")
+    return redirect("tracks:detail", slug=slug)
+
+
+@login_required
+@require_POST
+def track_start_course(request, slug, item_uuid):
+    item = get_object_or_404(TrackItem, uuid=item_uuid, track__slug=slug, track__is_published=True)
+    try:
+        services.track_start_course(item=item, learner=request.user)
+    except ValidationError as exc:
+        _errors(request, exc)
+        return redirect("tracks:detail", slug=slug)
+    except Exception as exc:  # paid courses: the course page explains how to enroll
+        from lms.courses.services import PaymentRequired
+
+        if not isinstance(exc, PaymentRequired):
+            raise
+        messages.error(request, str(exc))
+        return redirect("tracks:detail", slug=slug)
+    messages.success(request, f"You are enrolled in “{item.course.title}”.")
+    return redirect("tracks:detail", slug=slug)
+
+
+def _project_for(slug, project_uuid) -> tuple[Track, TrackItem]:
+    item = get_object_or_404(
+        TrackItem.objects.select_related("track", "project"), project__uuid=project_uuid, track__slug=slug,
+        track__is_published=True,
+    )
+    return item.track, item
+
+
+@login_required
+def project_detail(request, slug, project_uuid):
+    track, item = _project_for(slug, project_uuid)
+    state = selectors.track_states(track=track, learner=request.user)[item.pk]
+    steps = list(item.project.steps.all())
+    mine = {}
+    for sub in StepSubmission.objects.filter(learner=request.user, step__in=steps).order_by("submitted_at"):
+        mine[sub.step_id] = sub  # latest wins
+    return render(request, "lms/tracks/project.html", {
+        "track": track, "project": item.project, "state": state, "description": render_markdown(item.project.description),
+        "steps": [(step, mine.get(step.id)) for step in steps],
+        "joined": TrackEnrollment.objects.filter(track=track, learner=request.user).exists(),
+    })
+
+
+@login_required
+@require_POST
+def step_submit(request, slug, project_uuid, step_uuid):
+    track, item = _project_for(slug, project_uuid)
+    step = get_object_or_404(ProjectStep, uuid=step_uuid, project=item.project)
+    try:
+        services.step_submit(step=step, learner=request.user, url=request.POST.get("url", "").strip(),
+                             text=request.POST.get("text", ""), file=request.FILES.get("file"))
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, f"Submitted “{step.title}”.")
+    return redirect("tracks:project", slug=slug, project_uuid=project_uuid)
+
+
+@login_required
+def submission_file(request, submission_uuid):
+    submission = StepSubmission.objects.filter(uuid=submission_uuid).first()
+    if submission is None or not submission.file:
+        raise Http404
+    if submission.learner_id != request.user.pk and not services.can_author_tracks(request.user):
+        raise Http404
+    try:
+        return FileResponse(submission.file.open("rb"), as_attachment=True,
+                            filename=submission.file.name.rsplit("/", 1)[-1])
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+
+
+# --- staff ---------------------------------------------------------------------------------
+
+
+def studio_list(request):
+    _staff(request)
+    if request.method == "POST":
+        try:
+            track = services.track_create(author=request.user, title=request.POST.get("title", ""),
+                                          description=request.POST.get("description", ""))
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            return redirect("tracks:studio-edit", slug=track.slug)
+    return render(request, "lms/tracks/studio_list.html", {"tracks": Track.objects.all()})
+
+
+def studio_edit(request, slug):
+    _staff(request)
+    track = get_object_or_404(Track, slug=slug)
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "details":
+                services.track_update(track=track, actor=request.user, title=request.POST.get("title", track.title),
+                                      description=request.POST.get("description", ""),
+                                      free_order=bool(request.POST.get("free_order")),
+                                      is_published=bool(request.POST.get("is_published")))
+            elif action == "add_course":
+                course = Course.objects.filter(slug=request.POST.get("course", "")).first()
+                if course is None:
+                    raise ValidationError("Choose a course.")
+                services.track_add_course(track=track, course=course, actor=request.user)
+            elif action == "add_project":
+                services.track_add_project(track=track, title=request.POST.get("title", "") or "Project",
+                                           description=request.POST.get("description", ""), actor=request.user)
+            elif action in ("up", "down", "remove"):
+                item = get_object_or_404(TrackItem, track=track, uuid=request.POST.get("item", ""))
+                if action == "remove":
+                    services.track_item_remove(item=item, actor=request.user)
+                else:
+                    services.track_item_move(item=item, direction=action, actor=request.user)
+            else:
+                raise ValidationError("Unknown action.")
+        except ValidationError as exc:
+            _errors(request, exc)
+            track.refresh_from_db()
+        else:
+            messages.success(request, "Saved.")
+        return redirect("tracks:studio-edit", slug=slug)
+    return render(request, "lms/tracks/studio_edit.html", {
+        "track": track, "items": selectors.track_items(track),
+        "courses": Course.objects.filter(published_version__isnull=False).order_by("title"),
+    })
+
+
+def studio_project(request, slug, project_uuid):
+    _staff(request)
+    project = get_object_or_404(Project, uuid=project_uuid, track_item__track__slug=slug)
+    if request.method == "POST":
+        try:
+            services.project_step_add(project=project, title=request.POST.get("title", ""),
+                                      instructions=request.POST.get("instructions", ""),
+                                      deliverable=request.POST.get("deliverable", ""), actor=request.user)
+        except ValidationError as exc:
+            _errors(request, exc)
+        else:
+            messages.success(request, "Step added.")
+        return redirect("tracks:studio-project", slug=slug, project_uuid=project_uuid)
+    return render(request, "lms/tracks/studio_project.html", {
+        "track": project.track_item.track, "project": project, "steps": project.steps.all(),
+        "deliverables": ProjectStep.Deliverable.choices,
+    })
+
+
+def studio_review(request):
+    _staff(request)
+    return render(request, "lms/tracks/review.html", {"submissions": selectors.submissions_to_review()})
+
+
+@require_POST
+def studio_review_submission(request, submission_uuid):
+    _staff(request)
+    submission = get_object_or_404(StepSubmission, uuid=submission_uuid)
+    services.step_review(submission=submission, reviewer=request.user, accepted=request.POST.get("decision") == "accept",
+                         feedback=request.POST.get("feedback", ""))
+    messages.success(request, "Review saved.")
+    return redirect("tracks:studio-review")
