@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: install run test bench clean-data
+.PHONY: install run test bench bench-load clean-data
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,9 @@ test: install
 
 bench: install
 	@$(PY) bench/tenant_creation.py
+
+bench-load: install
+	@$(PY) bench/learner_load.py
 
 clean-data:
 	rm -rf .data

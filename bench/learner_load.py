@@ -1,0 +1,184 @@
+"""Load benchmark: logged-in learners hitting the dashboard and the catalog of one
+institution with realistic data, against the app served as in production (gunicorn,
+DEBUG off) on loopback. Prints req/s, p50/p99 latency and queries per page.
+
+Run on demand (not in CI): `make bench-load` or `.venv/bin/python bench/learner_load.py`.
+Needs Debian's `wrk` (apt-get install wrk). Uses throwaway embedded PostgreSQL/Redis unless
+DATABASE_URL / REDIS_URL are set. Options: --duration 20 --connections 16 --workers 5.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+COURSES, MODULES, LESSONS, ITEMS = 40, 5, 4, 3
+LEARNERS, ENROLLMENTS_EACH = 300, 4
+PAGES = ["/dashboard/", "/courses/"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def seed() -> tuple[object, list[str]]:
+    """One institution with COURSES courses and LEARNERS learners with some progress; returns session keys."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django_tenants.utils import tenant_context
+
+    from lms.courses import services as cs
+    from tenant_apps.accounts.services import user_create
+    from tenants.services import tenant_create
+
+    tenant = tenant_create(name="Bench University", slug="bench", admin_email="admin@bench.test",
+                           admin_password="bench-password-123")
+    sessions = []
+    with tenant_context(tenant):
+        instructor = user_create(email="prof@bench.test", password="bench-password-123", role="instructor")
+        courses = []
+        for c in range(COURSES):
+            course = cs.course_create(author=instructor, title=f"Course {c:02d}: Topic {c}", summary="A course " * 10,
+                                      tags=["bench", f"t{c % 5}"])
+            for m in range(MODULES):
+                module = cs.module_create(course=course, title=f"Module {m}")
+                for lesson_no in range(LESSONS):
+                    lesson = cs.lesson_create(module=module, title=f"Lesson {m}.{lesson_no}")
+                    for i in range(ITEMS):
+                        cs.item_create(lesson=lesson, kind="text", title=f"Reading {i}", body="Lorem ipsum " * 40)
+            cs.course_publish(course=course, author=instructor)
+            courses.append(course)
+        for n in range(LEARNERS):
+            learner = user_create(email=f"learner{n}@bench.test", role="learner")
+            for k in range(ENROLLMENTS_EACH):
+                enrollment = cs.enrollment_create(course=courses[(n + k * 7) % COURSES], learner=learner)
+                for uuid in cs.snapshot_item_uuids(enrollment.version.snapshot)[: (n % 10)]:
+                    cs.progress_item_complete(enrollment=enrollment, item_uuid=uuid)
+            session = SessionStore()
+            session[SESSION_KEY] = str(learner.pk)
+            session[BACKEND_SESSION_KEY] = "tenant_apps.accounts.backends.EmailBackend"
+            session[HASH_SESSION_KEY] = learner.get_session_auth_hash()
+            session.save()
+            sessions.append(session.session_key)
+    return tenant, sessions
+
+
+def queries_per_page(tenant, session_key: str) -> dict[str, int]:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST="bench.localhost")
+    client.cookies["sessionid"] = session_key
+    counts = {}
+    for page in PAGES:
+        client.get(page)  # warm caches as a real server would be
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(page)
+        assert response.status_code == 200, (page, response.status_code)
+        counts[page] = len(ctx.captured_queries)
+    return counts
+
+
+LUA = """
+local sessions = {%s}
+local n = 0
+request = function()
+  n = n + 1
+  local s = sessions[(n %% #sessions) + 1]
+  return wrk.format("GET", "%s", {["Host"] = "bench.localhost", ["Cookie"] = "sessionid=" .. s})
+end
+"""
+
+
+def run_wrk(port: int, page: str, sessions: list[str], duration: int, connections: int) -> dict:
+    script = Path(tempfile.mkstemp(suffix=".lua")[1])
+    script.write_text(LUA % (",".join(f'"{s}"' for s in sessions), page))
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "-s", str(script), f"http://127.0.0.1:{port}"],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    script.unlink()
+
+    def latency(label):
+        m = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)", out, re.M)
+        value, unit = float(m.group(1)), m.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50": latency("50"), "p99": latency("99"),
+        "errors": int(non2xx.group(1)) if non2xx else 0,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--duration", type=int, default=20)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=5)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is not installed: apt-get install wrk")
+
+    from config.embedded import ensure_services
+
+    services = ensure_services(data_dir=ROOT / ".data" / "bench", for_tests=True)
+    os.environ.update(DJANGO_SETTINGS_MODULE="config.settings", DEBUG="0", SECRET_KEY="bench-secret-key-not-for-production",
+                      ALLOWED_HOSTS="*", SECURE_COOKIES="0", LOG_LEVEL="WARNING")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from tenants.services import public_tenant_ensure, template_ensure
+
+    server = None
+    try:
+        call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
+        public_tenant_ensure()
+        template_ensure()
+        call_command("collectstatic", interactive=False, verbosity=0)
+        started = time.perf_counter()
+        tenant, sessions = seed()
+        print(f"seeded {COURSES} courses x {MODULES * LESSONS * ITEMS} items, {LEARNERS} learners "
+              f"x {ENROLLMENTS_EACH} enrollments in {time.perf_counter() - started:.0f}s")
+        counts = queries_per_page(tenant, sessions[0])
+        port = free_port()
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "config.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(args.workers),
+             "--access-logfile", "/dev/null", "--error-logfile", "-", "--log-level", "warning"],
+            cwd=ROOT, env=os.environ.copy(),
+        )
+        time.sleep(3)
+        for page in PAGES:
+            run_wrk(port, page, sessions, 3, args.connections)  # warm-up
+            r = run_wrk(port, page, sessions, args.duration, args.connections)
+            print(f"{page:<12} {r['rps']:7.1f} req/s   p50 {r['p50']:6.1f} ms   p99 {r['p99']:6.1f} ms   "
+                  f"{counts[page]:2d} queries/page   non-2xx {r['errors']}")
+        print(f"(gunicorn sync workers: {args.workers}, wrk connections: {args.connections}, DEBUG off, loopback)")
+    finally:
+        if server:
+            server.terminate()
+            server.wait(10)
+        from django.db import connection
+
+        connection.close()
+        services.stop()
+
+
+if __name__ == "__main__":
+    main()
