@@ -215,6 +215,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 LOGO_MAX_BYTES = 2 * 1024 * 1024
 CSV_IMPORT_MAX_BYTES = 5 * 1024 * 1024
+COURSE_COVER_MAX_BYTES = 5 * 1024 * 1024
+COURSE_FILE_MAX_BYTES = 50 * 1024 * 1024
 
 # --- email -------------------------------------------------------------------------------
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")

@@ -1,3 +1,4 @@
+"""Assignments, submissions, grading with rubrics and late penalties, grade release, gradebook."""
 from django.apps import AppConfig
 
 

@@ -217,6 +217,11 @@ class LearnerAssignment:
         return self.spec["uuid"]
 
     @property
+    def course_title(self) -> str:
+        """As published in the learner's version (a draft title never reaches learners)."""
+        return _version_course_title(self.enrollment.version, self.course)
+
+    @property
     def submissions_left(self) -> int | None:
         if self.rules.max_submissions is None:
             return None
@@ -241,6 +246,10 @@ class LearnerAssignment:
         if days and self.rules.max_late_days is not None and days > self.rules.max_late_days:
             return f"Late work was accepted for {self.rules.max_late_days} day(s) after the due date."
         return ""
+
+
+def _version_course_title(version, course: Course) -> str:
+    return ((version.snapshot if version else {}) or {}).get("course", {}).get("title") or course.slug
 
 
 def posted_grades_for(submissions) -> dict[int, Grade]:
@@ -632,7 +641,8 @@ def upcoming_deadlines(user: User, *, now: datetime | None = None, limit: int = 
             due = parse_datetime(data["due_at"]) if data.get("due_at") else None
             if due is None or due < now or item["ref_uuid"] in done:
                 continue
-            found.append(Deadline(course.title, course.slug, item["ref_uuid"], item["title"], due, int(data.get("points") or 0),
+            found.append(Deadline(_version_course_title(enrollment.version, course), course.slug, item["ref_uuid"],
+                                  data.get("title") or item["title"], due, int(data.get("points") or 0),
                                   _learner_url(course.slug, item["ref_uuid"])))
     found.sort(key=lambda d: d.due_at)
     return found[:limit]
@@ -646,15 +656,19 @@ def recent_grades(user: User, *, limit: int = 5) -> list[RecentGrade]:
         Grade.objects.filter(submission__learner=user, status=Grade.Status.POSTED)
         .select_related("submission__course").order_by("-posted_at", "-id")[:limit]
     )
-    titles = dict(Assignment.objects.filter(uuid__in={g.submission.assignment_uuid for g in grades})
-                  .values_list("uuid", "title")) if grades else {}
-    return [
-        RecentGrade(
-            course_title=g.submission.course.title, course_slug=g.submission.course.slug,
-            assignment_uuid=str(g.submission.assignment_uuid), title=titles.get(g.submission.assignment_uuid, "Assignment"),
+    # Titles as the learner's pinned versions show them (never the staff's draft).
+    versions = {e.course_id: e.version for e in user.enrollments.filter(
+        course_id__in={g.submission.course_id for g in grades}).select_related("version")} if grades else {}
+    found = []
+    for g in grades:
+        submission = g.submission
+        version = versions.get(submission.course_id)
+        in_version = assignment_in_snapshot(version.snapshot, submission.assignment_uuid) if version else None
+        found.append(RecentGrade(
+            course_title=_version_course_title(version, submission.course), course_slug=submission.course.slug,
+            assignment_uuid=str(submission.assignment_uuid), title=in_version[1]["title"] if in_version else "Assignment",
             final_points=g.final_points, max_points=g.max_points,
             percent=(g.final_points * HUNDRED / g.max_points).quantize(CENT, ROUND_HALF_UP) if g.max_points else Decimal(0),
-            posted_at=g.posted_at, url=_learner_url(g.submission.course.slug, g.submission.assignment_uuid),
-        )
-        for g in grades
-    ]
+            posted_at=g.posted_at, url=_learner_url(submission.course.slug, submission.assignment_uuid),
+        ))
+    return found

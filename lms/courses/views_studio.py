@@ -124,7 +124,7 @@ def course_list(request):
 def course_create(request):
     if not permissions.can_create_course(request.user):
         raise PermissionDenied
-    form = CourseCreateForm(request.POST or None)
+    form = CourseCreateForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             course = services.course_create(author=request.user, **form.cleaned_data)

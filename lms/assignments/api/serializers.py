@@ -105,15 +105,15 @@ class LearnerSubmissionOutput(serializers.Serializer):
 
 
 class CourseBriefOutput(serializers.Serializer):
-    slug = serializers.SlugField()
-    title = serializers.CharField()
+    slug = serializers.SlugField(source="course.slug")
+    title = serializers.CharField(source="course_title")
 
 
 class LearnerAssignmentOutput(serializers.Serializer):
     """The assignment as the learner's version of the course shows it."""
 
     uuid = serializers.UUIDField()
-    course = CourseBriefOutput()
+    course = CourseBriefOutput(source="*")
     title = serializers.CharField(source="rules.title")
     instructions = serializers.CharField(source="rules.instructions", help_text="Markdown")
     instructions_html = serializers.SerializerMethodField(help_text="Sanitised HTML")

@@ -48,6 +48,11 @@ def test_upcoming_deadlines_and_recent_grades(site_a):
         services.grade_save(submission=submission, grader=instructor, points="7.5", post=True)
         (grade,) = selectors.recent_grades(learner)
         assert (grade.title, grade.final_points, grade.max_points, grade.percent) == ("Task 0.0", Decimal("7.50"), 10, Decimal("75.00"))
+        published_title = grade.course_title
+        course_services.course_update(course=course, title="Draft title, not published")
+        services.assignment_update(assignment=first, title="Draft assignment title")
+        assert [(g.course_title, g.title) for g in selectors.recent_grades(learner)] == [(published_title, "Task 0.0")]
+        assert selectors.upcoming_deadlines(learner)[0].course_title == published_title
         rows = dashboard.recent_grades(learner)
         assert rows[0]["grade"] == "7.5 / 10" and rows[0]["kind"] == "assignment" and rows[0]["url"] == grade.url
         assert set(dashboard.upcoming_deadlines(learner)[0]) >= {"title", "course_title", "due_at", "url"}

@@ -50,10 +50,12 @@ def test_learner_page_shows_the_pinned_version(site_a):
     with site_a:
         services.assignment_update(assignment=Assignment.objects.get(pk=w.assignment.pk), instructions="Brand new v2 text")
         course_services.course_publish(course=w.course, author=w.instructor)
+        course_services.course_update(course=w.course, title="Unpublished draft title")
     response = site_a.client(w.learner).get(page(w))
     body = text(response)
     assert response.status_code == 200
     assert "<strong>500 words</strong>" in body and "Brand new v2 text" not in body
+    assert "Writing 101" in body and "Unpublished draft title" not in body
     assert "up to 2 days late" in body and "minus 10 % of the points per day late" in body
     assert 'enctype="multipart/form-data"' in body and 'name="csrfmiddlewaretoken"' in body
 

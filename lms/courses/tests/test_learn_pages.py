@@ -585,3 +585,28 @@ def test_foreign_institution_sessions_and_ids_get_nothing(site_a, site_b, world,
         assert not Enrollment.objects.exists()
     with site_b:
         assert Enrollment.objects.get(pk=enrollment_b.pk).status == "active"
+
+
+def test_player_script_can_post_progress_with_the_pages_csrf_token(site_a, world):
+    """The player's script posts to the progress API with the session cookie and the page's CSRF token."""
+    import re
+
+    from django.test import Client
+
+    enroll(site_a, world.course, world.learner)
+    logged_in = site_a.client(world.learner)
+    client = Client(HTTP_HOST=site_a.host, enforce_csrf_checks=True)
+    client.cookies["sessionid"] = logged_in.cookies["sessionid"].value
+    video = world.items["Wheel video"]["uuid"]
+    page = text(client.get(f"/learn/{world.slug}/items/{video}/"))
+    url = re.search(r'data-progress-url="([^"]+)"', page).group(1)
+    token = re.search(r'data-csrf="([^"]+)"', page).group(1)
+    body = '{"time_spent_seconds": 12, "video_position_seconds": 95}'
+    assert client.post(url, body, content_type="application/json").status_code == 403  # no token, no write
+    response = client.post(url, body, content_type="application/json", HTTP_X_CSRFTOKEN=token)
+    assert response.status_code == 200, response.content
+    with site_a:
+        progress = ItemProgress.objects.get(item_uuid=video)
+        assert (progress.time_spent_seconds, progress.video_position_seconds) == (12, 95)
+        assert str(Enrollment.objects.get(learner=world.learner).last_item_uuid) == video
+    assert 'data-start="95"' in text(client.get(f"/learn/{world.slug}/items/{video}/"))

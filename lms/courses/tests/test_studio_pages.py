@@ -246,6 +246,7 @@ def test_instructor_creates_a_course_and_becomes_its_instructor(world, site_a):
     refused = client.post("/studio/courses/new/", {"title": "Again", "slug": "data-science-101"})
     assert refused.status_code == 400 and "already exists" in text(refused)
     assert client.post("/studio/courses/new/", {"title": "  "}).status_code == 400
+    assert client.post("/studio/courses/new/", {}).status_code == 400
 
 
 def test_editing_every_course_detail(world, site_a):

@@ -171,3 +171,14 @@ def test_a_quiz_embedded_in_the_course_cannot_be_deleted(site_a, instructor):
         course_services.item_delete(item=item)
         services.quiz_delete(quiz=quiz)
         assert not Quiz.objects.filter(pk=quiz.pk).exists()
+
+
+def test_demo_quiz_publishes(site_a, instructor):
+    from lms.courses.tests.factories import build_course
+    from lms.quizzes.demo import demo_quiz_add
+
+    with site_a:
+        course = build_course(author=instructor, title="Demo")
+        item = demo_quiz_add(lesson=course.modules.first().lessons.first(), author=instructor)
+        version = publish(course, instructor)
+        assert len(selectors.snapshot_find_quiz(version.snapshot, item.ref_uuid)[1]["questions"]) == 7
