@@ -414,7 +414,8 @@ def enrollment_drop(*, enrollment: Enrollment) -> Enrollment:
 @transaction.atomic
 def enrollment_move_to_version(*, enrollment: Enrollment, version: CourseVersion | None = None) -> Enrollment:
     """Move a learner to the newest (or a given) version; progress on items that still exist is kept."""
-    version = version or enrollment.course.published_version
+    if version is None:  # the newest: read it fresh, a publish may have happened since this object was loaded
+        version = Course.objects.select_related("published_version").get(pk=enrollment.course_id).published_version
     if version is None:
         raise ValidationError("The course has no published version.")
     enrollment.version = version
