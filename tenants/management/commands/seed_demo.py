@@ -9,6 +9,7 @@ from django.db import connection
 from django_tenants.utils import tenant_context
 
 from billing.models import Plan
+from lms.demo import demo_catalog_seed
 from tenants.models import Tenant
 from tenants.services import tenant_create
 
@@ -56,6 +57,8 @@ class Command(BaseCommand):
                     if not User.objects.filter(username=email).exists():
                         user_create(email=email, password=DEMO_PASSWORD, role=role, first_name=first,
                                     last_name=last, email_verified=True)
+                demo_catalog_seed(instructor=User.objects.get(username=f"instructor@{slug}.test"),
+                                  learner=User.objects.get(username=f"learner@{slug}.test"))
         connection.set_schema_to_public()
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
 
