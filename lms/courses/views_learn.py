@@ -72,6 +72,13 @@ def _web_url(url: str) -> str:
     return url if isinstance(url, str) and url.lower().startswith(("http://", "https://")) else ""
 
 
+def _item_base(slug: str) -> str:
+    """The prefix of the player's item URLs (`<prefix><item uuid>/`): outlines link dozens of items,
+    and one reverse() per item costs more than the rest of the page."""
+    base = reverse("learn:item", args=[slug, "00000000-0000-0000-0000-000000000000"])
+    return base.removesuffix("00000000-0000-0000-0000-000000000000/")
+
+
 def _activity_url(slug: str, item: dict) -> str:
     """Where a quiz or assignment item is taken: the quizzes/assignments apps' learner pages, by the item's ref_uuid."""
     if item["kind"] in ("quiz", "assignment") and item.get("ref_uuid"):
@@ -108,8 +115,8 @@ def catalog(request):
     page = Paginator(courses, CATALOG_PER_PAGE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
     for c in page.object_list:
-        c.level_label = level_label(c.pub_level)
-        c.duration_label = duration_label(c.pub_minutes)
+        c.level_label = level_label(c.pub.get("level"))
+        c.duration_label = duration_label(c.pub.get("estimated_minutes"))
         c.price_label = price_label(c.price_amount, c.price_currency)
     context = {"form": form, "page": page, "filtered": any(filters.values())}
     # The filter form swaps only the results when HTMX is on; the full page otherwise.
@@ -135,7 +142,7 @@ def course_detail(request, slug: str):
         "price_label": price_label(course.price_amount, course.price_currency),
         "opens_later": bool(course.enrollment_opens_at and now < course.enrollment_opens_at),
         "closed": bool(course.enrollment_closes_at and now >= course.enrollment_closes_at),
-        "can_manage": can_manage,
+        "can_manage": can_manage, "item_base": _item_base(course.slug),
     }
     return render(request, "lms/learn/course.html", context)
 
@@ -280,7 +287,7 @@ def item(request, slug: str, item_uuid):
     it = state.item | {"url": _web_url(state.item.get("url", ""))}
     video_start = state.progress.video_position_seconds if state.progress else 0
     context = {
-        "s": state, "item": it, "slug": slug, "enrollment": enrollment,
+        "s": state, "item": it, "slug": slug, "enrollment": enrollment, "item_base": _item_base(slug),
         "self_completable": selectors_learn.item_self_completable(it),
         "course_title": enrollment.version.snapshot["course"]["title"],
         "body_html": render_markdown(it.get("body", "")) if it["kind"] == "text" else "",

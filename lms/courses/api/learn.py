@@ -42,11 +42,11 @@ def _validated(serializer_class, request, *, data=None) -> dict:
 
 class CourseCardOutput(serializers.Serializer):
     slug = serializers.SlugField()
-    title = serializers.CharField(source="pub_title")
-    summary = serializers.CharField(source="pub_summary", allow_blank=True)
-    level = serializers.ChoiceField(source="pub_level", choices=Course.Level.choices)
-    estimated_minutes = serializers.IntegerField(source="pub_minutes", allow_null=True)
-    tags = serializers.ListField(source="pub_tags", child=serializers.CharField())
+    title = serializers.CharField(source="pub.title")
+    summary = serializers.CharField(source="pub.summary", allow_blank=True)
+    level = serializers.ChoiceField(source="pub.level", choices=Course.Level.choices)
+    estimated_minutes = serializers.IntegerField(source="pub.estimated_minutes", allow_null=True)
+    tags = serializers.ListField(source="pub.tags", child=serializers.CharField())
     price_amount = serializers.IntegerField(help_text="Minor units (cents); 0 means free.")
     price_currency = serializers.CharField()
     is_free = serializers.BooleanField()

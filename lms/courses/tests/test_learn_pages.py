@@ -123,9 +123,10 @@ def test_catalog_is_paginated_and_htmx_gets_only_the_results(site_a, world, monk
         for n in range(3):
             build_published_course(author=world.instructor, title=f"Course {n}")
     client = site_a.client()
-    first = text(client.get("/courses/"))
-    assert "Page 1 of 2" in first and "Course 0" in first and "Course 2" not in first
-    assert "Course 2" in text(client.get("/courses/", {"page": 2}))
+    first = text(client.get("/courses/"))  # newest first
+    assert "Page 1 of 2" in first and first.index("Course 2") < first.index("Course 1") and "Course 0" not in first
+    second = text(client.get("/courses/", {"page": 2}))
+    assert "Course 0" in second and "Pottery Basics" in second and "Course 2" not in second
     partial = client.get("/courses/", {"q": "Course 1"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="catalog-results")
     body = text(partial)
     assert body.lstrip().startswith('<div id="catalog-results">') and "<html" not in body and "Course 1" in body
