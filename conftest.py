@@ -115,5 +115,8 @@ def _reset_schema_and_cache():
     yield
     from django.core.cache import cache
 
+    from tenants.middleware import routing_cache_clear
+
     connection.set_schema_to_public()
     cache.clear()
+    routing_cache_clear()

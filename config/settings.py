@@ -139,7 +139,10 @@ CACHES = {
         "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
     }
 }
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions live in the tenant's schema and, for speed, in the tenant-prefixed cache.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Seconds a web process keeps host -> tenant routing (suspensions elsewhere apply within this).
+TENANT_ROUTING_CACHE_SECONDS = int(os.environ.get("TENANT_ROUTING_CACHE_SECONDS", "5"))
 
 # --- auth --------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

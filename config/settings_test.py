@@ -18,3 +18,5 @@ from .settings import *  # noqa: E402,F403
 
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = False
+# Deterministic query counts: every request reads its routing (tenants/tests cover the cache).
+TENANT_ROUTING_CACHE_SECONDS = 0

@@ -6,11 +6,12 @@ def site(request):
     tenant = getattr(request, "tenant", None)
     if tenant is None or tenant.schema_name == settings.PUBLIC_SCHEMA_NAME:
         return {"site": {"name": "EduCrowd", "primary_color": "#4f46e5", "is_public": True, "has_logo": False}}
-    from tenant_apps.accounts.roles import is_tenant_admin
+    from tenant_apps.accounts.roles import Role, role_of
     from tenant_apps.accounts.selectors import site_settings_get
 
     settings_row = site_settings_get()
     user = getattr(request, "user", None)
+    role = role_of(user) if user is not None and user.is_active else None
     return {
         "site": {
             "name": settings_row.display_name,
@@ -19,5 +20,6 @@ def site(request):
             "has_logo": bool(settings_row.logo),
             "allow_self_registration": settings_row.allow_self_registration,
         },
-        "is_tenant_admin": is_tenant_admin(user) if user is not None else False,
+        "is_tenant_admin": role == Role.TENANT_ADMIN,
+        "is_course_staff": role in (Role.TENANT_ADMIN, Role.INSTRUCTOR, Role.TEACHING_ASSISTANT),
     }

@@ -1,12 +1,23 @@
 """Request routing: health probes on every host, host -> tenant schema, suspended tenants."""
 from __future__ import annotations
 
+import copy
+import time
+
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django_tenants.middleware.main import TenantMainMiddleware
+
+
+_domain_cache: dict[str, tuple[float, object]] = {}
+
+
+def routing_cache_clear(**_kwargs) -> None:
+    """Forget cached host routing (this process); connected to Tenant/Domain saves and deletes."""
+    _domain_cache.clear()
 
 
 class HealthCheckMiddleware:
@@ -41,10 +52,22 @@ class TenantMiddleware(TenantMainMiddleware):
     """django-tenants' host routing, plus: the template never serves, suspended tenants are refused."""
 
     def get_tenant(self, domain_model, hostname):
-        domain = domain_model.objects.select_related("tenant", "tenant__plan").get(domain=hostname)
-        if domain.tenant.is_template:
+        # Host -> tenant is read on every request; keep it in this process for a few seconds.
+        # A suspension or domain change made in another process takes effect within the TTL.
+        now = time.monotonic()
+        hit = _domain_cache.get(hostname)
+        if hit is not None and hit[0] > now:
+            if hit[1] is None:
+                raise domain_model.DoesNotExist
+            return copy.copy(hit[1])
+        domain = domain_model.objects.select_related("tenant", "tenant__plan").filter(domain=hostname).first()
+        tenant = domain.tenant if domain is not None and not domain.tenant.is_template else None
+        if len(_domain_cache) > 10_000:
+            _domain_cache.clear()
+        _domain_cache[hostname] = (now + settings.TENANT_ROUTING_CACHE_SECONDS, tenant)
+        if tenant is None:
             raise domain_model.DoesNotExist
-        return domain.tenant
+        return copy.copy(tenant)
 
     def process_request(self, request):
         response = super().process_request(request)

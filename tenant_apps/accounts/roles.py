@@ -12,13 +12,27 @@ class Role(models.TextChoices):
 ROLE_VALUES = frozenset(Role.values)
 
 
+_ROLE_CACHE = "_educrowd_role"
+
+
 def role_of(user) -> str | None:
-    """The user's role, read from prefetched groups when available."""
-    names = [g.name for g in user.groups.all()]
-    for role in (Role.TENANT_ADMIN, Role.INSTRUCTOR, Role.TEACHING_ASSISTANT, Role.LEARNER):
-        if role.value in names:
-            return role.value
-    return None
+    """The user's role. Read once per user object (a request's user asks many times);
+    role changes go through services.user_set_role, which forgets the remembered value."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    cached = user.__dict__.get(_ROLE_CACHE, _ROLE_CACHE)
+    if cached is not _ROLE_CACHE:
+        return cached
+    prefetched = getattr(user, "_prefetched_objects_cache", {}).get("groups")
+    names = [g.name for g in prefetched] if prefetched is not None else list(user.groups.values_list("name", flat=True))
+    role = next((r.value for r in (Role.TENANT_ADMIN, Role.INSTRUCTOR, Role.TEACHING_ASSISTANT, Role.LEARNER)
+                 if r.value in names), None)
+    user.__dict__[_ROLE_CACHE] = role
+    return role
+
+
+def role_forget(user) -> None:
+    user.__dict__.pop(_ROLE_CACHE, None)
 
 
 def is_tenant_admin(user) -> bool:

@@ -18,7 +18,7 @@ from django.utils.http import urlsafe_base64_encode
 from tenants.mail import mail_send
 
 from .models import Invitation, Profile, SiteSettings, UserImport
-from .roles import ROLE_VALUES, Role, role_of
+from .roles import ROLE_VALUES, Role, role_forget, role_of
 
 EMAIL_VERIFY_SALT = "accounts.email-verify"
 
@@ -73,6 +73,7 @@ def user_set_role(*, user: User, role: str, actor: User | None = None) -> User:
         raise ValidationError({"role": "An institution needs at least one active administrator."})
     user.groups.remove(*Group.objects.filter(name__in=ROLE_VALUES))
     user.groups.add(Group.objects.get(name=role))
+    role_forget(user)
     return user
 
 
