@@ -636,14 +636,14 @@ def upcoming_deadlines(user: User, *, now: datetime | None = None, limit: int = 
     found = []
     for enrollment in course_selectors.enrollment_list_for_learner(learner=user):
         course = enrollment.course
-        for item in snapshot_assignment_items(enrollment.version.snapshot):
-            data = item.get("data") or {}
-            due = parse_datetime(data["due_at"]) if data.get("due_at") else None
+        digest = enrollment.version.digest or {}  # the version's read model: no snapshot loaded
+        course_title = (digest.get("course") or {}).get("title") or course.slug
+        for item in digest.get("assignments", []):
+            due = parse_datetime(item["due_at"]) if item.get("due_at") else None
             if due is None or due < now or item["ref_uuid"] in done:
                 continue
-            found.append(Deadline(_version_course_title(enrollment.version, course), course.slug, item["ref_uuid"],
-                                  data.get("title") or item["title"], due, int(data.get("points") or 0),
-                                  _learner_url(course.slug, item["ref_uuid"])))
+            found.append(Deadline(course_title, course.slug, item["ref_uuid"], item["title"], due,
+                                  int(item.get("points") or 0), _learner_url(course.slug, item["ref_uuid"])))
     found.sort(key=lambda d: d.due_at)
     return found[:limit]
 
@@ -657,16 +657,18 @@ def recent_grades(user: User, *, limit: int = 5) -> list[RecentGrade]:
         .select_related("submission__course").order_by("-posted_at", "-id")[:limit]
     )
     # Titles as the learner's pinned versions show them (never the staff's draft).
-    versions = {e.course_id: e.version for e in user.enrollments.filter(
-        course_id__in={g.submission.course_id for g in grades}).select_related("version")} if grades else {}
+    digests = {e.course_id: e.version.digest or {} for e in user.enrollments.filter(
+        course_id__in={g.submission.course_id for g in grades}).select_related("version").defer(
+        "version__snapshot", "version__changes")} if grades else {}
     found = []
     for g in grades:
         submission = g.submission
-        version = versions.get(submission.course_id)
-        in_version = assignment_in_snapshot(version.snapshot, submission.assignment_uuid) if version else None
+        digest = digests.get(submission.course_id, {})
+        title = next((a["title"] for a in digest.get("assignments", [])
+                      if a["ref_uuid"] == str(submission.assignment_uuid)), "Assignment")
         found.append(RecentGrade(
-            course_title=_version_course_title(version, submission.course), course_slug=submission.course.slug,
-            assignment_uuid=str(submission.assignment_uuid), title=in_version[1]["title"] if in_version else "Assignment",
+            course_title=(digest.get("course") or {}).get("title") or submission.course.slug,
+            course_slug=submission.course.slug, assignment_uuid=str(submission.assignment_uuid), title=title,
             final_points=g.final_points, max_points=g.max_points,
             percent=(g.final_points * HUNDRED / g.max_points).quantize(CENT, ROUND_HALF_UP) if g.max_points else Decimal(0),
             posted_at=g.posted_at, url=_learner_url(submission.course.slug, submission.assignment_uuid),

@@ -127,6 +127,9 @@ class CourseVersion(models.Model):
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
     snapshot = models.JSONField()
+    # A small read model of the snapshot for lists (catalog, dashboard, deadlines), written at
+    # publish: reading it never decompresses the whole course. See services.version_digest.
+    digest = models.JSONField(default=dict)
     change_note = models.CharField(max_length=500, blank=True)
     changes = models.JSONField(default=dict, blank=True, help_text="Summary of what changed since the previous version")
     rolled_back_from = models.PositiveIntegerField(null=True, blank=True)

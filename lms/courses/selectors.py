@@ -33,10 +33,12 @@ def enrollment_get(*, learner: User, course: Course) -> Enrollment | None:
 
 
 def enrollment_list_for_learner(*, learner: User) -> QuerySet[Enrollment]:
+    """Light rows for lists: versions carry their digest, not their (large) snapshot."""
     return (
         Enrollment.objects.filter(learner=learner)
         .exclude(status=Enrollment.Status.DROPPED)
-        .select_related("course", "version", "course__published_version")
+        .select_related("course", "version")
+        .defer("version__snapshot", "version__changes", "course__description")
         .order_by("-created_at")
     )
 

@@ -35,6 +35,11 @@ def _items_path(field_path: str, key: str) -> Func:
                 output_field=JSONField())
 
 
+def _digest_items_path(field_path: str, key: str) -> Func:
+    """The `key` of every item of a version's digest (services.version_digest), in outline order."""
+    return Func(F(field_path), Value(f"$.items[*].{key}"), function="jsonb_path_query_array", output_field=JSONField())
+
+
 def parse_uuid(value) -> UUID | None:
     try:
         return value if isinstance(value, UUID) else UUID(str(value))
@@ -55,7 +60,7 @@ def catalog_list(*, user=None, search: str = "", level: str = "", tag: str = "")
     Snapshots are large compressed JSON: every expression that reads one decompresses it, so
     the page reads `pub` once per row and sorts by a plain column (course creation).
     """
-    pub = "published_version__snapshot__course"
+    pub = "published_version__digest__course"
     qs = (
         selectors.course_list_catalog()
         .select_related(None)
@@ -93,8 +98,8 @@ def _catalog_tags_read() -> list[str]:
     tags = (
         selectors.course_list_catalog()
         .select_related(None)
-        .filter(published_version__snapshot__course__tags__contains=[])  # arrays only
-        .annotate(tag=Func(F("published_version__snapshot__course__tags"), function="jsonb_array_elements_text"))
+        .filter(published_version__digest__course__tags__contains=[])  # arrays only
+        .annotate(tag=Func(F("published_version__digest__course__tags"), function="jsonb_array_elements_text"))
         .values_list("tag", flat=True)
         .distinct()
         .order_by("tag")
@@ -330,9 +335,9 @@ def _enrollment_summaries() -> QuerySet[Enrollment]:
         .only("uuid", "status", "progress_percent", "last_item_uuid", "created_at", "completed_at", "version_id",
               "course_id", "course__slug", "course__published_version", "version__number", "version__course_id")
         .annotate(
-            course_title=KeyTextTransform("title", "version__snapshot__course"),
-            item_uuids=_items_path("version__snapshot", "uuid"),
-            item_titles=_items_path("version__snapshot", "title"),
+            course_title=KeyTextTransform("title", "version__digest__course"),
+            item_uuids=_digest_items_path("version__digest", "uuid"),
+            item_titles=_digest_items_path("version__digest", "title"),
         )
     )
 

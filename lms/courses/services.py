@@ -273,11 +273,32 @@ def snapshot_changes(old: dict | None, new: dict) -> dict:
     }
 
 
+DIGEST_COURSE_FIELDS = ("title", "summary", "level", "estimated_minutes", "tags", "visibility", "price_amount",
+                        "price_currency")
+
+
+def version_digest(snapshot: dict) -> dict:
+    """What lists need of a version: course fields, the item list (no bodies), assignment due dates."""
+    items, assignments = [], []
+    for m in snapshot.get("modules", []):
+        for lesson in m["lessons"]:
+            for item in lesson["items"]:
+                items.append({"uuid": item["uuid"], "kind": item["kind"], "title": item["title"],
+                              "ref_uuid": item.get("ref_uuid")})
+                if item["kind"] == "assignment":
+                    data = item.get("data") or {}
+                    assignments.append({"ref_uuid": item.get("ref_uuid"), "title": data.get("title") or item["title"],
+                                        "due_at": data.get("due_at"), "points": data.get("points")})
+    course = snapshot.get("course", {})
+    return {"course": {k: course.get(k) for k in DIGEST_COURSE_FIELDS}, "items": items, "assignments": assignments}
+
+
 def _version_create(*, course: Course, snapshot: dict, author: User, change_note: str, rolled_back_from=None) -> CourseVersion:
     Course.objects.select_for_update().filter(pk=course.pk).first()  # one publish at a time per course
-    previous = course.versions.order_by("-number").first()
+    previous = course.versions.order_by("-number").only("number", "snapshot").first()
     version = CourseVersion.objects.create(
         course=course, number=(previous.number + 1) if previous else 1, snapshot=snapshot,
+        digest=version_digest(json.loads(json.dumps(snapshot, default=str))),
         change_note=change_note.strip()[:500], changes=snapshot_changes(previous.snapshot if previous else None, snapshot),
         author=author, rolled_back_from=rolled_back_from,
     )

@@ -126,3 +126,13 @@ def test_progress_completes_course_and_drop_keeps_records(site_a, instructor, le
         services.enrollment_drop(enrollment=enrollment)
         again = services.enrollment_create(course=course, learner=learner)
         assert again.pk == enrollment.pk and again.item_progress.count() == 2
+
+
+def test_publish_writes_a_small_digest_for_lists(site_a, instructor):
+    with site_a:
+        course = build_published_course(author=instructor, title="Digest me", items=2, tags=["x"])
+        version = course.published_version
+        assert version.digest["course"]["title"] == "Digest me" and version.digest["course"]["tags"] == ["x"]
+        assert [i["uuid"] for i in version.digest["items"]] == services.snapshot_item_uuids(version.snapshot)
+        assert all("body" not in i for i in version.digest["items"])
+        assert version.digest["assignments"] == []

@@ -168,6 +168,17 @@ def test_teaching_assistant_reads_but_cannot_edit_or_publish(world):
     assert _state(world.a) == before
 
 
+def test_course_menu_leads_teaching_assistants_and_instructors_to_grading(world):
+    """The assignment and quiz editors are for editors only: the grading pages are linked from the course menu."""
+    for user in (world.a.ta, world.a.instructor):
+        client = client_as(world.a.site, user)
+        page = client.get(_course_url(world.a))
+        for path in (f"/studio/courses/{world.a.slug}/grading/", f"/studio/courses/{world.a.slug}/quizzes/grading/",
+                     f"/studio/courses/{world.a.slug}/gradebook/"):
+            assert f'href="{path}"' in page.content.decode(), (user.email, path)
+            assert client.get(path).status_code == 200, (user.email, path)
+
+
 def test_instructor_without_access_to_a_course_gets_404(world):
     client = client_as(world.a.site, world.a.other_instructor)
     before = _state(world.a)
