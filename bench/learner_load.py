@@ -22,8 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-COURSES, MODULES, LESSONS, ITEMS = 40, 5, 4, 3
-LEARNERS, ENROLLMENTS_EACH = 300, 4
+COURSES, MODULES, LESSONS, ITEMS = int(os.environ.get("BENCH_COURSES", 40)), 5, 4, 3
+LEARNERS, ENROLLMENTS_EACH = int(os.environ.get("BENCH_LEARNERS", 300)), 4
 PAGES = ["/dashboard/", "/courses/"]
 
 

@@ -23,6 +23,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from billing.services import minor_units_to_amount
+from lms.tracks.selectors import tracks_for_dashboard
 from tenant_apps.accounts.roles import Role, role_of
 
 from . import permissions, selectors, selectors_learn, services
@@ -378,5 +379,6 @@ def dashboard(request):
     context = {
         "enrollments": enrollments,
         "sections": selectors_learn.dashboard_sections(request.user),
+        "tracks": tracks_for_dashboard(request.user),
     }
     return render(request, "lms/learn/dashboard.html", context)

@@ -134,3 +134,12 @@ def test_foreign_tenant_cannot_see_or_join(site_a, site_b, world):
     assert site_b.client(outsider).get(f"/api/v1/tracks/{slug}").status_code == 404
     with site_a:
         assert StepSubmission.objects.count() == 0
+
+
+def test_dashboard_shows_track_states(site_a, world):
+    with site_a:
+        services.track_enroll(track=world["track"], learner=world["learner"])
+    page = site_a.client(world["learner"]).get("/dashboard/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "My tracks" in body and "Data Path" in body and "Locked" in body and "Not started" in body
