@@ -263,12 +263,13 @@ def snapshot_changes(old: dict | None, new: dict) -> dict:
 
     old_lessons, old_items = index(old)
     new_lessons, new_items = index(new)
+    # In outline order (dicts keep the order the snapshot lists them in).
     return {
-        "lessons_added": [new_lessons[u] for u in new_lessons.keys() - old_lessons.keys()],
-        "lessons_removed": [old_lessons[u] for u in old_lessons.keys() - new_lessons.keys()],
-        "items_added": [new_items[u][0] for u in new_items.keys() - old_items.keys()],
-        "items_removed": [old_items[u][0] for u in old_items.keys() - new_items.keys()],
-        "items_changed": [new_items[u][0] for u in new_items.keys() & old_items.keys() if new_items[u][1] != old_items[u][1]],
+        "lessons_added": [title for u, title in new_lessons.items() if u not in old_lessons],
+        "lessons_removed": [title for u, title in old_lessons.items() if u not in new_lessons],
+        "items_added": [title for u, (title, _) in new_items.items() if u not in old_items],
+        "items_removed": [title for u, (title, _) in old_items.items() if u not in new_items],
+        "items_changed": [title for u, (title, fp) in new_items.items() if u in old_items and old_items[u][1] != fp],
         "details_changed": (old or {}).get("course") != new.get("course") if old else False,
     }
 
