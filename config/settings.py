@@ -282,6 +282,14 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600.0,
         "options": {"queue": "celery"},
     },
+    "close-overdue-quiz-attempts": {
+        "task": "lms.quizzes.tasks.attempts_close_overdue_everywhere",
+        "schedule": 300.0,
+    },
+    "refresh-tenant-usage": {
+        "task": "tenants.tasks.tenant_usage_refresh_all",
+        "schedule": 6 * 3600.0,
+    },
 }
 
 LOGGING = {

@@ -9,16 +9,20 @@ def tenant_usage_snapshot(self) -> dict:
     return tenant_usage_current()
 
 
-@app.task
-def tenant_usage_refresh_all() -> int:
-    """Beat entry point (public schema): fan out one snapshot per institution."""
+def send_to_every_tenant(task) -> int:
+    """Queue `task` once in each institution's schema (for beat entries, which run in public)."""
     from django_tenants.utils import schema_context
 
     from .models import Tenant
 
-    count = 0
-    for schema in Tenant.objects.filter(is_template=False).exclude(schema_name="public").values_list("schema_name", flat=True):
-        with schema_context(schema):
-            tenant_usage_snapshot.delay()
-        count += 1
-    return count
+    schemas = Tenant.objects.filter(is_template=False).exclude(schema_name="public").values_list("schema_name", flat=True)
+    for schema in schemas:
+        with schema_context(schema):  # the schema travels in the task's headers
+            task.delay()
+    return len(schemas)
+
+
+@app.task
+def tenant_usage_refresh_all() -> int:
+    """Beat entry point (public schema): fan out one snapshot per institution."""
+    return send_to_every_tenant(tenant_usage_snapshot)

@@ -26,3 +26,11 @@ def attempts_close_overdue_task() -> int:
     from .services import attempts_close_overdue
 
     return attempts_close_overdue()
+
+
+@app.task
+def attempts_close_overdue_everywhere() -> int:
+    """Beat entry point (public schema): sweep overdue attempts in every institution."""
+    from tenants.tasks import send_to_every_tenant
+
+    return send_to_every_tenant(attempts_close_overdue_task)

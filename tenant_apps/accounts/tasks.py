@@ -40,14 +40,6 @@ def purge_expired_invitations_for_tenant() -> int:
 @app.task
 def purge_expired_invitations() -> int:
     """Beat entry point (public schema): fan out one purge per institution."""
-    from django_tenants.utils import schema_context
+    from tenants.tasks import send_to_every_tenant
 
-    from tenants.models import Tenant
-
-    count = 0
-    schemas = Tenant.objects.filter(is_template=False).exclude(schema_name="public").values_list("schema_name", flat=True)
-    for schema in schemas:
-        with schema_context(schema):
-            purge_expired_invitations_for_tenant.delay()
-        count += 1
-    return count
+    return send_to_every_tenant(purge_expired_invitations_for_tenant)

@@ -29,3 +29,12 @@ def test_task_enqueued_from_each_tenant_runs_in_that_tenants_schema(celery_worke
     assert usage_a["schema"] == "t_acme"
     assert usage_b["schema"] == "t_globex"
     assert usage_b["learners"] == usage_a["learners"] + 1
+
+
+def test_beat_entries_name_registered_tasks():
+    from django.conf import settings
+
+    from config.celery import app
+
+    for entry in settings.CELERY_BEAT_SCHEDULE.values():
+        assert entry["task"] in app.tasks, entry["task"]
