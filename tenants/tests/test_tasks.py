@@ -36,5 +36,6 @@ def test_beat_entries_name_registered_tasks():
 
     from config.celery import app
 
+    app.loader.import_default_modules()  # what a worker does at start: autodiscover every tasks.py
     for entry in settings.CELERY_BEAT_SCHEDULE.values():
         assert entry["task"] in app.tasks, entry["task"]
