@@ -1,56 +1,24 @@
 """Stored files live under a per-tenant prefix, on disk and in S3 (moto's server on loopback)."""
-import socket
 import urllib.request
 from pathlib import Path
 
-import boto3
 import pytest
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.test import override_settings
 
 from tenants.storage import TenantFileSystemStorage, tenant_files_purge
-
-BUCKET = "educrowd-test"
-
-
-@pytest.fixture(scope="module")
-def s3_server():
-    from moto.server import ThreadedMotoServer
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    endpoint = f"http://127.0.0.1:{port}"
-    boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="test",
-                 aws_secret_access_key="test").create_bucket(Bucket=BUCKET)
-    yield endpoint
-    server.stop()
-
-
-@pytest.fixture
-def s3_settings(s3_server):
-    with override_settings(
-        STORAGES={**settings.STORAGES, "default": {"BACKEND": "tenants.storage.TenantS3Storage"}},
-        AWS_STORAGE_BUCKET_NAME=BUCKET, AWS_S3_ENDPOINT_URL=s3_server, AWS_ACCESS_KEY_ID="test",
-        AWS_SECRET_ACCESS_KEY="test", AWS_S3_REGION_NAME="us-east-1",
-    ):
-        yield boto3.client("s3", endpoint_url=s3_server, region_name="us-east-1", aws_access_key_id="test",
-                           aws_secret_access_key="test")
-
+from tests.fixtures_s3 import S3_BUCKET as BUCKET
 
 def _keys(client, prefix=""):
     return [o["Key"] for o in client.list_objects_v2(Bucket=BUCKET, Prefix=prefix).get("Contents", [])]
 
 
-def test_s3_keys_are_prefixed_by_tenant_and_invisible_to_others(site_a, site_b, s3_settings):
+def test_s3_keys_are_prefixed_by_tenant_and_invisible_to_others(site_a, site_b, s3):
     with site_a:
         name = default_storage.save("docs/notes.txt", ContentFile(b"acme secret"))
         url = default_storage.url(name)
-    assert f"tenants/{site_a.tenant.schema_name}/{name}" in _keys(s3_settings)
+    assert f"tenants/{site_a.tenant.schema_name}/{name}" in _keys(s3)
     assert "X-Amz-Signature" in url and "X-Amz-Expires=300" in url
     with urllib.request.urlopen(url) as response:  # the short-lived signed URL really serves the file
         assert response.read() == b"acme secret"
@@ -62,14 +30,14 @@ def test_s3_keys_are_prefixed_by_tenant_and_invisible_to_others(site_a, site_b, 
         assert default_storage.open(name).read() == b"acme secret"
 
 
-def test_s3_purge_removes_only_that_tenants_files(site_a, site_b, s3_settings):
+def test_s3_purge_removes_only_that_tenants_files(site_a, site_b, s3):
     with site_a:
         default_storage.save("purge/a.txt", ContentFile(b"a"))
     with site_b:
         default_storage.save("purge/b.txt", ContentFile(b"b"))
     tenant_files_purge(site_a.tenant.schema_name)
-    assert _keys(s3_settings, f"tenants/{site_a.tenant.schema_name}/") == []
-    assert _keys(s3_settings, f"tenants/{site_b.tenant.schema_name}/purge/")
+    assert _keys(s3, f"tenants/{site_a.tenant.schema_name}/") == []
+    assert _keys(s3, f"tenants/{site_b.tenant.schema_name}/purge/")
 
 
 def test_local_files_live_under_the_tenant_folder(site_a, site_b, tmp_path):

@@ -10,41 +10,19 @@ three accounts are created committed (unique per run) and everything is deleted 
 """
 from __future__ import annotations
 
-import os
 import re
 import secrets
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync", "--no-first-run", "--disable-quic"]
-LOGS = Path(__file__).resolve().parents[2] / ".data" / "test" / "logs"
+from tests.browser.support import CHROMIUM, LAUNCH_ARGS, LOGS, require_browser
+
 INSTRUCTOR_PASSWORD = "amber-kestrel-lantern-92"
 LEARNER_PASSWORD = "quiet-harbour-violet-17"
 TA_PASSWORD = "copper-meadow-otter-45"
 
 
-def _on_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
-
-
-def _require_browser() -> None:
-    """Skip where Chromium is not installed, but never let CI pass without running the journey."""
-    problem = None
-    if not os.access(CHROMIUM, os.X_OK):
-        problem = f"{CHROMIUM} is missing (apt-get install chromium)"
-    else:
-        try:
-            import playwright.sync_api  # noqa: F401
-        except ImportError:
-            problem = "the playwright package is not installed"
-    if problem:
-        if _on_ci():
-            pytest.fail(f"browser test cannot run on CI: {problem}")
-        pytest.skip(f"browser test skipped: {problem}")
 
 
 @dataclass
@@ -68,7 +46,7 @@ class Journey:
 def journey(request, django_db_blocker):
     """The live server and three committed acme accounts (instructor, learner, TA), unique per run;
     the accounts and the course the journey builds are deleted afterwards."""
-    _require_browser()
+    require_browser()
     port = request.getfixturevalue("live_server_port")
     from django.conf import settings
     from django.db import connection

@@ -2,45 +2,24 @@
 log out and back in. Headless Debian Chromium against the app under gunicorn."""
 from __future__ import annotations
 
-import os
 import re
 import secrets
-from pathlib import Path
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync", "--no-first-run", "--disable-quic"]
-SCREENSHOT = Path(__file__).resolve().parents[2] / ".data" / "test" / "logs" / "signup-journey.png"
+from tests.browser.support import CHROMIUM, LAUNCH_ARGS, LOGS, require_browser
+
+SCREENSHOT = LOGS / "signup-journey.png"
 PASSWORD = "lantern-quarry-forty-owls"
 
 
-def _on_ci() -> bool:
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
-
-
-def _require_browser() -> None:
-    """Skip where Chromium is not installed, but never let CI pass without running the journey."""
-    problem = None
-    if not os.access(CHROMIUM, os.X_OK):
-        problem = f"{CHROMIUM} is missing (apt-get install chromium)"
-    else:
-        try:
-            import playwright.sync_api  # noqa: F401
-        except ImportError:
-            problem = "the playwright package is not installed"
-    if problem:
-        if _on_ci():
-            pytest.fail(f"browser test cannot run on CI: {problem}")
-        pytest.skip(f"browser test skipped: {problem}")
 
 
 @pytest.fixture
 def live_site(request, django_db_blocker):
     """The live server's port and a unique subdomain; the institution the journey creates is
     dropped afterwards. Checks for the browser first, so a skip starts no server."""
-    _require_browser()
+    require_browser()
     port = request.getfixturevalue("live_server_port")
     slug = "br" + secrets.token_hex(4)
     yield port, slug

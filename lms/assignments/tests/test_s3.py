@@ -1,48 +1,17 @@
 """Submitted files in object storage (moto's S3 server on loopback): stored under the tenant
 prefix, handed out as short-lived signed URLs to their learner and the course staff only."""
-import socket
 import urllib.error
 import urllib.request
 
-import boto3
 import pytest
-from django.conf import settings
-from django.test import override_settings
 
 from lms.assignments.models import Submission
+from tests.fixtures_s3 import S3_BUCKET as BUCKET
 
 from .conftest import make_world
 from .helpers import PDF_BYTES, pdf_upload
 
 pytestmark = pytest.mark.django_db
-BUCKET = "educrowd-assignments-test"
-
-
-@pytest.fixture(scope="module")
-def s3_server():
-    from moto.server import ThreadedMotoServer
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    endpoint = f"http://127.0.0.1:{port}"
-    boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="test",
-                 aws_secret_access_key="test").create_bucket(Bucket=BUCKET)
-    yield endpoint
-    server.stop()
-
-
-@pytest.fixture
-def s3(s3_server):
-    with override_settings(
-        STORAGES={**settings.STORAGES, "default": {"BACKEND": "tenants.storage.TenantS3Storage"}},
-        AWS_STORAGE_BUCKET_NAME=BUCKET, AWS_S3_ENDPOINT_URL=s3_server, AWS_ACCESS_KEY_ID="test",
-        AWS_SECRET_ACCESS_KEY="test", AWS_S3_REGION_NAME="us-east-1",
-    ):
-        yield boto3.client("s3", endpoint_url=s3_server, region_name="us-east-1", aws_access_key_id="test",
-                           aws_secret_access_key="test")
 
 
 def test_submitted_file_goes_to_s3_and_is_served_by_signed_url(site_a, s3):
