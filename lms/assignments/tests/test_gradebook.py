@@ -105,17 +105,28 @@ def test_latest_posted_attempt_counts(site_a):
     assert cell.points == D("4.00") and cell.needs_grading
 
 
-def test_quiz_scores_join_the_gradebook_in_their_category(site_a, monkeypatch):
-    course, a, (lea, otto), _, ta = build(site_a, categories={"Homework": "50", "Quizzes": "50"},
-                                          items=[("HW", 10, "Homework")], learners=2)
-    quiz = uuid.uuid4()
-    monkeypatch.setattr("lms.quizzes.selectors.quiz_scores_for_course",
-                        lambda *, course: {(lea.pk, quiz): (D("9"), D("10"), None)})
+def test_quiz_scores_join_the_gradebook_in_their_category(site_a):
+    from django.utils import timezone
+
+    from lms.quizzes.demo import demo_quiz_add
+    from lms.quizzes.models import QuizAttempt
+
+    course, a, (lea, otto), instructor, ta = build(site_a, categories={"Homework": "50", "Quizzes": "50"},
+                                                   items=[("HW", 10, "Homework")], learners=2)
+    with site_a:
+        item = demo_quiz_add(lesson=course.modules.get().lessons.get(), author=instructor, title="Weekly quiz")
+        course_services.course_publish(course=course, author=instructor)
+        QuizAttempt.objects.create(
+            learner=lea, course=course, quiz_uuid=item.ref_uuid, item_uuid=item.uuid, version_number=2, number=1,
+            started_at=timezone.now(), submitted_at=timezone.now(), status="graded", score=D("9"), max_score=D("10"),
+            graded_at=timezone.now(),
+        )
     grade(site_a, course, a["HW"], lea, ta, "5")
     with site_a:
-        services.quiz_category_set(course=course, quiz_uuid=quiz, category=course.grade_categories.get(name="Quizzes"))
+        services.quiz_category_set(course=course, quiz_uuid=item.ref_uuid,
+                                   category=course.grade_categories.get(name="Quizzes"))
         book = selectors.gradebook(course=course)
-    assert [(c.kind, c.title) for c in book.columns] == [("assignment", "HW"), ("quiz", "Quiz")]
+    assert [(c.kind, c.title) for c in book.columns] == [("assignment", "HW"), ("quiz", "Weekly quiz")]
     row = next(r for r in book.rows if r.learner.pk == lea.pk)
     assert row.cells[1].points == D("9") and row.bucket_values == [D("50.00"), D("90.00")] and row.total == D("70.00")
 

@@ -13,14 +13,14 @@ from django.utils import timezone
 from lms.courses import permissions, selectors_learn, services
 from lms.courses.models import Course, Enrollment, ItemProgress
 from lms.courses.tests.factories import build_course, build_published_course
-from lms.courses.tests.test_learn_pages import SECRET, build_rich_course, fake_quiz_provider, items_by_title  # noqa: F401
+from lms.courses.tests.test_learn_pages import SECRET, build_rich_course, items_by_title
 from tenant_apps.accounts.tests.manage_helpers import api_client, jwt_for, media_in_tmp  # noqa: F401
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_in_tmp")]
 
 
 @pytest.fixture
-def w(site_a, fake_quiz_provider):
+def w(site_a):
     from types import SimpleNamespace
 
     instructor = site_a.make_user(role="instructor")

@@ -24,21 +24,20 @@ FILE_BYTES = b"%PDF-1.4 glaze chart"
 # --- builders shared with the API and query-count tests ------------------------------------------
 
 
-@pytest.fixture
-def fake_quiz_provider(monkeypatch):
-    """A quiz provider whose snapshot carries an answer that must never reach a learner."""
-    fake = SimpleNamespace(
-        validate_for_publish=lambda ref_uuid: [],
-        snapshot=lambda ref_uuid: {"questions": [{"prompt": "Kiln temperature?", "answer": SECRET, "explanation": SECRET}]},
-        draft_restore=lambda course, data: uuid.uuid4(),
-    )
-    real = services.provider_for
-    monkeypatch.setattr(services, "provider_for", lambda kind: fake if kind == "quiz" else real(kind))
-    return fake
+def _secret_quiz_item(*, lesson, author):
+    """A real quiz whose answer and explanation carry SECRET: it must never reach a learner."""
+    from lms.quizzes import publishing as quiz_publishing
+    from lms.quizzes import services as quiz_services
+    from lms.quizzes.models import Quiz
+
+    quiz = Quiz.objects.get(uuid=quiz_publishing.draft_create(lesson.module.course, "Kiln quiz", author))
+    quiz_services.question_create(quiz=quiz, kind="fill_blank", prompt="Kiln temperature?", points=1,
+                                  explanation=SECRET, answer={"accepted": [SECRET]})
+    return services.item_create(lesson=lesson, kind="quiz", title="Kiln quiz", ref_uuid=quiz.uuid)
 
 
 def build_rich_course(*, author, title="Pottery Basics", publish=True, **fields):
-    """A course with one item of each learner-visible kind (call inside the tenant; quiz needs fake_quiz_provider)."""
+    """A course with one item of each learner-visible kind (call inside the tenant)."""
     fields.setdefault("summary", "Clay, wheels and kilns")
     fields.setdefault("description", "# Welcome\n\nLearn **pottery**.<script>alert(1)</script>")
     fields.setdefault("tags", ["craft", "art"])
@@ -53,7 +52,7 @@ def build_rich_course(*, author, title="Pottery Basics", publish=True, **fields)
     l2 = services.lesson_create(module=m2, title="Kilns")
     services.item_create(lesson=l2, kind="link", title="Supplier", url="https://example.org/clay")
     services.item_create(lesson=l2, kind="file", title="Glaze chart", file=ContentFile(FILE_BYTES, name="glaze.pdf"))
-    services.item_create(lesson=l2, kind="quiz", title="Kiln quiz", ref_uuid=uuid.uuid4())
+    _secret_quiz_item(lesson=l2, author=author)
     if publish:
         services.course_publish(course=course, author=author, change_note="First release")
         course.refresh_from_db()
@@ -65,7 +64,7 @@ def items_by_title(course) -> dict[str, dict]:
 
 
 @pytest.fixture
-def world(site_a, fake_quiz_provider):
+def world(site_a):
     instructor = site_a.make_user(role="instructor")
     learner = site_a.make_user(role="learner")
     with site_a:

@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.test.utils import CaptureQueriesContext
 
-from lms.courses import authoring, permissions, services
+from lms.courses import permissions, services
 from lms.courses.models import ContentItem, Course
 from lms.courses.tests.factories import build_course, build_published_course
 from tenant_apps.accounts.tests.manage_helpers import api_client, client_as, jwt_for, media_in_tmp, png_bytes  # noqa: F401
@@ -359,23 +359,21 @@ def test_file_items_upload_with_a_size_limit(site_a, admin_a, settings):
         assert ContentItem.objects.filter(lesson=lesson).count() == 1
 
 
-def test_quiz_items_need_their_app(site_a, admin_a, monkeypatch):
+def test_assignment_items_get_a_draft_from_their_app(site_a, admin_a):
+    from lms.assignments.models import Assignment
+
     with site_a:
         course = build_course(author=admin_a, title="Quizzes", items=0)
         lesson = course.modules.get().lessons.get()
     client = _token_client(site_a, admin_a)
     items = f"{API}/{course.slug}/lessons/{lesson.uuid}/items"
-    monkeypatch.setattr(authoring, "provider_for", lambda kind: None)
-    response = client.post(items, {"kind": "assignment", "title": "Essay"}, content_type="application/json")
-    assert response.status_code == 400 and "not available yet" in str(response.json()["errors"]["kind"])
-
-    ref = uuid.uuid4()
-    provider = SimpleNamespace(draft_create=lambda course, title, author: ref,
-                               editor_url=lambda course, ref_uuid: f"/assignments/studio/{ref_uuid}/")
-    monkeypatch.setattr(authoring, "provider_for", lambda kind: provider)
     response = client.post(items, {"kind": "assignment", "title": "Essay"}, content_type="application/json")
     assert response.status_code == 201
-    assert (response.json()["ref_uuid"], response.json()["editor_url"]) == (str(ref), f"/assignments/studio/{ref}/")
+    ref = response.json()["ref_uuid"]
+    with site_a:
+        assignment = Assignment.objects.get(uuid=ref)
+    assert (assignment.title, assignment.course_id) == ("Essay", course.pk)
+    assert response.json()["editor_url"] == f"/studio/courses/{course.slug}/assignments/{ref}/"
 
 
 # --- publishing ----------------------------------------------------------------------------

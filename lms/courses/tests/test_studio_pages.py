@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from lms.courses import authoring, permissions, services
+from lms.courses import permissions, services
 from lms.courses.models import ContentItem, Course, Enrollment
 from lms.courses.tests.factories import build_course, build_published_course
 from tenant_apps.accounts.tests.manage_helpers import client_as, media_in_tmp, png_bytes, text  # noqa: F401 - fixture
@@ -448,38 +448,20 @@ def test_content_items_of_every_plain_kind(site_a, admin_a, settings):
     assert items[2].file.name == file_item.file.name
 
 
-def test_quiz_and_assignment_show_as_unavailable_without_their_app(site_a, admin_a, monkeypatch):
-    monkeypatch.setattr(authoring, "provider_for", lambda kind: None)
-    course, lesson, url = _lesson_page(site_a, admin_a)
-    client = client_as(site_a, admin_a)
-    page = text(client.get(url + f"lessons/{lesson.uuid}/"))
-    assert "Quiz: not available yet" in page and "Assignment: not available yet" in page
-    response = client.post(url + f"lessons/{lesson.uuid}/items/add", {"kind": "quiz", "title": "Check"})
-    assert response.status_code == 400 and "not available yet" in text(response)
-    with site_a:
-        assert not lesson.items.exists()
+def test_quiz_item_gets_a_draft_from_its_app_and_links_to_its_editor(site_a, admin_a):
+    from lms.quizzes.models import Quiz
 
-
-def test_quiz_item_gets_a_draft_from_its_app_and_links_to_its_editor(site_a, admin_a, monkeypatch):
-    ref = uuid.uuid4()
-    calls = []
-
-    def draft_create(course, title, author):
-        calls.append((course.slug, title, author.email))
-        return ref
-
-    provider = SimpleNamespace(draft_create=draft_create, editor_url=lambda course, ref_uuid: f"/quiz-editor/{ref_uuid}/")
-    monkeypatch.setattr(authoring, "provider_for", lambda kind: provider if kind == "quiz" else None)
     course, lesson, url = _lesson_page(site_a, admin_a)
     client = client_as(site_a, admin_a)
     response = client.post(url + f"lessons/{lesson.uuid}/items/add", {"kind": "quiz", "title": "Check"})
-    assert response.status_code == 302 and response["Location"] == f"/quiz-editor/{ref}/"
-    assert calls == [(course.slug, "Check", admin_a.email)]
     with site_a:
         item = lesson.items.get()
-    assert (item.kind, item.ref_uuid) == ("quiz", ref)
-    assert f"/quiz-editor/{ref}/" in text(client.get(url + f"lessons/{lesson.uuid}/"))
-    assert f"/quiz-editor/{ref}/" in text(client.get(url + f"items/{item.uuid}/"))
+        quiz = Quiz.objects.get(uuid=item.ref_uuid)
+    editor = f"/studio/courses/{course.slug}/quizzes/{quiz.uuid}/"
+    assert response.status_code == 302 and response["Location"] == editor
+    assert (item.kind, quiz.title, quiz.course_id) == ("quiz", "Check", course.pk)
+    assert editor in text(client.get(url + f"lessons/{lesson.uuid}/"))
+    assert editor in text(client.get(url + f"items/{item.uuid}/"))
 
 
 # --- publishing, history, rollback ---------------------------------------------------------
