@@ -634,7 +634,7 @@ def upcoming_deadlines(user: User, *, now: datetime | None = None, limit: int = 
     now = now or timezone.now()
     done = {str(u) for u in Submission.objects.filter(learner=user).values_list("assignment_uuid", flat=True).distinct()}
     found = []
-    for enrollment in course_selectors.enrollment_list_for_learner(learner=user):
+    for enrollment in course_selectors.enrollments_for_lists(learner=user):
         course = enrollment.course
         digest = enrollment.version.digest or {}  # the version's read model: no snapshot loaded
         course_title = (digest.get("course") or {}).get("title") or course.slug

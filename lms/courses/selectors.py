@@ -43,6 +43,21 @@ def enrollment_list_for_learner(*, learner: User) -> QuerySet[Enrollment]:
     )
 
 
+_ENROLLMENTS_MEMO = "_educrowd_enrollments_for_lists"
+
+
+def enrollments_for_lists(*, learner: User) -> list[Enrollment]:
+    """enrollment_list_for_learner, or the rows a page primed for this request (see below)."""
+    primed = learner.__dict__.get(_ENROLLMENTS_MEMO)
+    return primed if primed is not None else list(enrollment_list_for_learner(learner=learner))
+
+
+def enrollments_for_lists_prime(*, learner: User) -> None:
+    """Read the learner's enrollments once for a page whose several sections all need them
+    (the dashboard): set on the request's user object, so it lives as long as the request."""
+    learner.__dict__[_ENROLLMENTS_MEMO] = list(enrollment_list_for_learner(learner=learner))
+
+
 def snapshot_outline(snapshot: dict) -> list[dict]:
     """The module/lesson/item tree of a version, without quiz/assignment payloads (safe for learners)."""
     return [

@@ -280,18 +280,22 @@ DIGEST_COURSE_FIELDS = ("title", "summary", "level", "estimated_minutes", "tags"
 
 def version_digest(snapshot: dict) -> dict:
     """What lists need of a version: course fields, the item list (no bodies), assignment due dates."""
-    items, assignments = [], []
+    items, assignments, quizzes = [], [], []
     for m in snapshot.get("modules", []):
         for lesson in m["lessons"]:
             for item in lesson["items"]:
                 items.append({"uuid": item["uuid"], "kind": item["kind"], "title": item["title"],
                               "ref_uuid": item.get("ref_uuid")})
+                data = item.get("data") or {}
                 if item["kind"] == "assignment":
-                    data = item.get("data") or {}
                     assignments.append({"ref_uuid": item.get("ref_uuid"), "title": data.get("title") or item["title"],
                                         "due_at": data.get("due_at"), "points": data.get("points")})
+                elif item["kind"] == "quiz":
+                    quizzes.append({"ref_uuid": item.get("ref_uuid"), "item_uuid": item["uuid"], "title": item["title"],
+                                    "due_at": data.get("due_at")})
     course = snapshot.get("course", {})
-    return {"course": {k: course.get(k) for k in DIGEST_COURSE_FIELDS}, "items": items, "assignments": assignments}
+    return {"course": {k: course.get(k) for k in DIGEST_COURSE_FIELDS}, "items": items, "assignments": assignments,
+            "quizzes": quizzes}
 
 
 def _version_create(*, course: Course, snapshot: dict, author: User, change_note: str, rolled_back_from=None) -> CourseVersion:

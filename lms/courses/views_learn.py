@@ -376,6 +376,7 @@ def dashboard(request):
     enrollments = selectors_learn.enrollments_with_next_item(
         selectors_learn.enrollment_list_for_dashboard(learner=request.user)
     )
+    selectors.enrollments_for_lists_prime(learner=request.user)  # one read for every section below
     context = {
         "enrollments": enrollments,
         "sections": selectors_learn.dashboard_sections(request.user),

@@ -42,4 +42,27 @@ def recent_grades(user) -> list[dict]:
 
 
 def upcoming_deadlines(user) -> list[dict]:
-    return []  # quiz due dates are not in the version digest yet
+    """Quizzes due from now on in the learner's pinned versions that they have not submitted yet."""
+    from django.utils import timezone
+    from django.utils.dateparse import parse_datetime
+
+    from lms.courses.selectors import enrollments_for_lists
+
+    if not user.is_authenticated:
+        return []
+    now = timezone.now()
+    rows = []
+    for enrollment in enrollments_for_lists(learner=user):
+        digest = enrollment.version.digest or {}
+        for quiz in digest.get("quizzes", []):
+            due = parse_datetime(quiz["due_at"]) if quiz.get("due_at") else None
+            if due is None or due < now:
+                continue
+            rows.append({"kind": "quiz", "title": quiz["title"], "ref_uuid": quiz["ref_uuid"],
+                         "course_title": (digest.get("course") or {}).get("title") or enrollment.course.slug,
+                         "due_at": due, "url": f"/learn/{enrollment.course.slug}/quiz/{quiz['ref_uuid']}/"})
+    if rows:  # only then ask which of them were already handed in
+        done = {str(u) for u in QuizAttempt.objects.filter(learner=user, quiz_uuid__in=[r["ref_uuid"] for r in rows])
+                .exclude(status=QuizAttempt.Status.IN_PROGRESS).values_list("quiz_uuid", flat=True)}
+        rows = [r for r in rows if r.pop("ref_uuid") not in done]
+    return sorted(rows, key=lambda r: r["due_at"])[:LIMIT]
