@@ -487,6 +487,7 @@ def progress_item_complete(*, enrollment: Enrollment, item_uuid) -> ItemProgress
         progress.version_number = enrollment.version.number
         progress.save(update_fields=["completed_at", "version_number", "updated_at"])
     enrollment.last_item_uuid = item_uuid
+    Enrollment.objects.filter(pk=enrollment.pk).update(last_item_uuid=item_uuid)
     _recompute_progress(enrollment)
     return progress
 

@@ -117,6 +117,7 @@ def test_progress_completes_course_and_drop_keeps_records(site_a, instructor, le
         services.progress_item_complete(enrollment=enrollment, item_uuid=uuids[0])
         enrollment.refresh_from_db()
         assert enrollment.progress_percent == 50 and enrollment.status == "active"
+        assert str(enrollment.last_item_uuid) == uuids[0]  # the player resumes here
         services.progress_item_visit(enrollment=enrollment, item_uuid=uuids[1], time_spent_seconds=30)
         services.progress_item_complete(enrollment=enrollment, item_uuid=uuids[1])
         enrollment.refresh_from_db()
