@@ -22,4 +22,5 @@ def site(request):
         },
         "is_tenant_admin": role == Role.TENANT_ADMIN,
         "is_course_staff": role in (Role.TENANT_ADMIN, Role.INSTRUCTOR, Role.TEACHING_ASSISTANT),
+        "can_author": role in (Role.TENANT_ADMIN, Role.INSTRUCTOR),
     }
