@@ -4,7 +4,7 @@ DEBUG off) on loopback. Prints req/s, p50/p99 latency and queries per page.
 
 Run on demand (not in CI): `make bench-load` or `.venv/bin/python bench/learner_load.py`.
 Needs Debian's `wrk` (apt-get install wrk). Uses throwaway embedded PostgreSQL/Redis unless
-DATABASE_URL / REDIS_URL are set. Options: --duration 20 --connections 16 --workers 5.
+DATABASE_URL / REDIS_URL are set. Options: --duration 20 --connections 16 --workers 3.
 """
 from __future__ import annotations
 
@@ -129,7 +129,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--duration", type=int, default=20)
     parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=5)
+    parser.add_argument("--workers", type=int, default=3)  # 2 cores, PostgreSQL and wrk share them
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install wrk")
