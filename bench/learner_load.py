@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 COURSES, MODULES, LESSONS, ITEMS = int(os.environ.get("BENCH_COURSES", 40)), 5, 4, 3
 LEARNERS, ENROLLMENTS_EACH = int(os.environ.get("BENCH_LEARNERS", 300)), 4
-PAGES = ["/dashboard/", "/courses/"]
+PAGES = os.environ.get("BENCH_PAGES", "/dashboard/,/courses/").split(",")
 
 
 def free_port() -> int:

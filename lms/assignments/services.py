@@ -365,6 +365,10 @@ def grades_post(*, assignment: Assignment, actor: User) -> int:
     for grade in drafts:
         grade.status, grade.posted_at = Grade.Status.POSTED, now
     Grade.objects.bulk_update(drafts, ["status", "posted_at"])
+    from lms.courses.dashboard_cache import learner_changed  # bulk_update sends no signals
+
+    for learner_id in set(Submission.objects.filter(grade__in=drafts).values_list("learner_id", flat=True)):
+        learner_changed(learner_id)
     GradeChange.objects.bulk_create(
         [_grade_change(g, by=actor, at=now, old_points=g.final_points, old_status=Grade.Status.DRAFT, reason="Posted all grades")
          for g in drafts]

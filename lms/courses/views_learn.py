@@ -12,13 +12,16 @@ import posixpath
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -26,7 +29,7 @@ from billing.services import minor_units_to_amount
 from lms.tracks.selectors import tracks_for_dashboard
 from tenant_apps.accounts.roles import Role, role_of
 
-from . import permissions, selectors, selectors_learn, services
+from . import dashboard_cache, permissions, selectors, selectors_learn, services
 from .forms_learn import BulkEnrollForm, CatalogFilterForm
 from .markdown import render_markdown
 from .models import Course
@@ -373,13 +376,18 @@ def dashboard(request):
     if not request.user.is_authenticated:
         return _login(request)
     _load_groups(request)
-    enrollments = selectors_learn.enrollments_with_next_item(
-        selectors_learn.enrollment_list_for_dashboard(learner=request.user)
-    )
-    selectors.enrollments_for_lists_prime(learner=request.user)  # one read for every section below
-    context = {
-        "enrollments": enrollments,
-        "sections": selectors_learn.dashboard_sections(request.user),
-        "tracks": tracks_for_dashboard(request.user),
-    }
-    return render(request, "lms/learn/dashboard.html", context)
+    key = dashboard_cache.body_key(request.user.pk)
+    body = cache.get(key)
+    if body is None:
+        enrollments = selectors_learn.enrollments_with_next_item(
+            selectors_learn.enrollment_list_for_dashboard(learner=request.user)
+        )
+        selectors.enrollments_for_lists_prime(learner=request.user)  # one read for every section below
+        context = {
+            "enrollments": enrollments,
+            "sections": selectors_learn.dashboard_sections(request.user),
+            "tracks": tracks_for_dashboard(request.user),
+        }
+        body = render_to_string("lms/learn/_dashboard_body.html", context, request=request)
+        cache.set(key, body, dashboard_cache.BODY_SECONDS)
+    return render(request, "lms/learn/dashboard.html", {"body": mark_safe(body)})  # noqa: S308 - our own rendering
