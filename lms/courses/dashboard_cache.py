@@ -1,4 +1,5 @@
-"""The learner dashboard's body, cached per learner and invalidated by version counters.
+"""Learner page bodies (dashboard, catalog results), cached per learner and invalidated by
+version counters.
 
 The body (courses, next items, deadlines, grades, tracks) is rebuilt only when something it
 shows changed: a learner counter is bumped when that learner's enrollments, progress,
@@ -40,9 +41,10 @@ def content_changed() -> None:
     _bump(CONTENT_KEY)
 
 
-def body_key(user_id: int) -> str:
+def body_key(user_id: int, page: str = "dashboard") -> str:
+    """The cache key of one learner's rendered `page` body at the current content/learner versions."""
     versions = cache.get_many([CONTENT_KEY, _learner_key(user_id)])
-    return f"learn:dash-body:{user_id}:{versions.get(CONTENT_KEY, 0)}:{versions.get(_learner_key(user_id), 0)}"
+    return f"learn:{page}-body:{user_id}:{versions.get(CONTENT_KEY, 0)}:{versions.get(_learner_key(user_id), 0)}"
 
 
 def connect_signals() -> None:

@@ -7,7 +7,9 @@ JavaScript, and it posts to the API.
 """
 from __future__ import annotations
 
+import hashlib
 import posixpath
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -16,7 +18,7 @@ from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -115,17 +117,29 @@ def catalog(request):
     _load_groups(request)
     form = CatalogFilterForm(request.GET, tags=selectors_learn.catalog_tags())
     filters = form.filters()
-    courses = selectors_learn.catalog_list(user=request.user, **filters)
-    page = Paginator(courses, CATALOG_PER_PAGE).get_page(request.GET.get("page"))
-    page.object_list = list(page.object_list)
-    for c in page.object_list:
-        c.level_label = level_label(c.pub.get("level"))
-        c.duration_label = duration_label(c.pub.get("estimated_minutes"))
-        c.price_label = price_label(c.price_amount, c.price_currency)
-    context = {"form": form, "page": page, "filtered": any(filters.values())}
+    # The results (with this visitor's "Enrolled" badges) are cached per visitor, filters and page,
+    # and rebuilt when any course or this visitor's enrollments change (dashboard_cache).
+    params = urlencode(sorted({**filters, "page": request.GET.get("page", "")}.items()))
+    key = dashboard_cache.body_key(request.user.pk or 0, "catalog") + ":" + hashlib.sha256(params.encode()).hexdigest()[:16]
+    results = cache.get(key)
+    if results is None:
+        courses = selectors_learn.catalog_list(user=request.user, **filters)
+        page = Paginator(courses, CATALOG_PER_PAGE).get_page(request.GET.get("page"))
+        page.object_list = list(page.object_list)
+        for c in page.object_list:
+            c.level_label = level_label(c.pub.get("level"))
+            c.duration_label = duration_label(c.pub.get("estimated_minutes"))
+            c.price_label = price_label(c.price_amount, c.price_currency)
+        results = render_to_string("lms/learn/_catalog_results.html",
+                                   {"page": page, "filtered": any(filters.values())}, request=request)
+        cache.set(key, results, dashboard_cache.BODY_SECONDS)
     # The filter form swaps only the results when HTMX is on; the full page otherwise.
     partial = request.htmx and request.htmx.target == "catalog-results" and not request.htmx.history_restore_request
-    response = render(request, "lms/learn/_catalog_results.html" if partial else "lms/learn/catalog.html", context)
+    if partial:
+        response = HttpResponse(results)
+    else:
+        context = {"form": form, "results": mark_safe(results), "filtered": any(filters.values())}  # noqa: S308
+        response = render(request, "lms/learn/catalog.html", context)
     patch_vary_headers(response, ["HX-Request", "HX-Target"])
     return response
 

@@ -34,3 +34,19 @@ def test_cached_body_is_rebuilt_on_enrollment_progress_and_publish(site_a):
     assert "Renamed Course" in client.get("/dashboard/").content.decode()
     # another learner's dashboard never shows this learner's courses
     assert "Renamed Course" not in site_a.client(other).get("/dashboard/").content.decode()
+
+
+def test_cached_catalog_shows_new_courses_and_enrolled_badges_at_once(site_a):
+    instructor = site_a.make_user(role="instructor")
+    learner = site_a.make_user(role="learner")
+    with site_a:
+        first = build_published_course(author=instructor, title="First Course")
+    client = site_a.client(learner)
+    page = client.get("/courses/").content.decode()
+    assert "First Course" in page and "Enrolled" not in page
+    with site_a:
+        build_published_course(author=instructor, title="Second Course")
+        services.enrollment_create(course=first, learner=learner)
+    page = client.get("/courses/").content.decode()
+    assert "Second Course" in page and "Enrolled" in page
+    assert "Enrolled" not in site_a.client().get("/courses/").content.decode()  # anonymous visitors: no badges
