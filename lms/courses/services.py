@@ -166,9 +166,10 @@ def reorder(*, siblings, ordered_ids: list[int]) -> None:
 
 
 @transaction.atomic
-def move(*, obj, direction: str) -> None:
-    """Move a module, lesson or item one place up or down among its siblings."""
-    parent = _parent_field(obj)
+def move(*, obj, direction: str, parent: str | None = None) -> None:
+    """Move a module, lesson or item (or any row ordered by `position` under `parent`) one place
+    up or down among its siblings."""
+    parent = parent or _parent_field(obj)
     siblings = type(obj).objects.filter(**{parent: getattr(obj, parent)})
     ids = list(siblings.order_by("position", "id").values_list("id", flat=True))
     i = ids.index(obj.pk)

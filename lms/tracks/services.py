@@ -74,17 +74,7 @@ def track_add_project(*, track: Track, title: str, description: str = "", actor:
 @transaction.atomic
 def track_item_move(*, item: TrackItem, direction: str, actor: User) -> None:
     _require_author(actor)
-    _move(item, direction)
-
-
-def _move(item: TrackItem, direction: str) -> None:
-    ids = list(item.track.items.order_by("position", "id").values_list("id", flat=True))
-    i = ids.index(item.pk)
-    j = i - 1 if direction == "up" else i + 1
-    if 0 <= j < len(ids):
-        ids[i], ids[j] = ids[j], ids[i]
-    for position, pk in enumerate(ids, start=1):
-        TrackItem.objects.filter(pk=pk).update(position=position)
+    course_services.move(obj=item, direction=direction, parent="track")
 
 
 @transaction.atomic

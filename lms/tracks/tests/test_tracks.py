@@ -143,3 +143,11 @@ def test_dashboard_shows_track_states(site_a, world):
     assert page.status_code == 200
     body = page.content.decode()
     assert "My tracks" in body and "Data Path" in body and "Locked" in body and "Not started" in body
+
+
+def test_items_move_up_and_down(site_a, world):
+    with site_a:
+        services.track_item_move(item=world["project_item"], direction="up", actor=world["instructor"])
+        assert [i.kind for i in world["track"].items.order_by("position")] == ["project", "course"]
+        services.track_item_move(item=world["project_item"], direction="down", actor=world["instructor"])
+        assert [i.kind for i in world["track"].items.order_by("position")] == ["course", "project"]
