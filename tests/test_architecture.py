@@ -49,3 +49,13 @@ def test_passwords_are_hashed_with_argon2():
     from django.contrib.auth.hashers import make_password
 
     assert make_password("x" * 12).startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+
+
+def test_import_contracts_hold():
+    """Layers, independence and front doors (.importlinter): a broken contract lists each import."""
+    from pathlib import Path
+
+    from importlinter.cli import lint_imports
+
+    config = Path(__file__).resolve().parent.parent / ".importlinter"
+    assert lint_imports(config_filename=str(config), no_cache=True, no_logo=True) == 0
