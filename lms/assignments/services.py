@@ -321,6 +321,9 @@ def grade_save(
     posting = assignment.grade_posting if assignment else rules.grade_posting
     status = Grade.Status.POSTED if (post or posting == Assignment.Posting.AUTOMATIC) else Grade.Status.DRAFT
 
+    # Lock the submission first: two graders saving its first grade would otherwise both find
+    # no grade and both insert (the second one failing on the one-grade-per-submission rule).
+    Submission.objects.select_for_update().filter(pk=submission.pk).first()
     grade = Grade.objects.select_for_update().filter(submission=submission).first()
     now = timezone.now()
     if grade is None:

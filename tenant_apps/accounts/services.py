@@ -62,6 +62,12 @@ def user_create(
     return user
 
 
+def _lock_admin_set() -> None:
+    """Serialise every change that can remove an administrator: two admins demoting or
+    deactivating each other at once must not both see "another admin remains"."""
+    Group.objects.select_for_update().filter(name=Role.TENANT_ADMIN).first()
+
+
 def _admins_other_than(user: User):
     return User.objects.filter(groups__name=Role.TENANT_ADMIN, is_active=True).exclude(pk=user.pk)
 
@@ -69,6 +75,8 @@ def _admins_other_than(user: User):
 @transaction.atomic
 def user_set_role(*, user: User, role: str, actor: User | None = None) -> User:
     _check_role(role)
+    _lock_admin_set()
+    role_forget(user)  # read the role again under the lock
     if role_of(user) == Role.TENANT_ADMIN and role != Role.TENANT_ADMIN and not _admins_other_than(user).exists():
         raise ValidationError({"role": "An institution needs at least one active administrator."})
     user.groups.remove(*Group.objects.filter(name__in=ROLE_VALUES))
@@ -80,6 +88,8 @@ def user_set_role(*, user: User, role: str, actor: User | None = None) -> User:
 @transaction.atomic
 def user_set_active(*, user: User, active: bool, actor: User | None = None) -> User:
     if not active:
+        _lock_admin_set()
+        role_forget(user)
         if actor is not None and actor.pk == user.pk:
             raise ValidationError({"is_active": "You cannot deactivate your own account."})
         if role_of(user) == Role.TENANT_ADMIN and not _admins_other_than(user).exists():
