@@ -157,7 +157,7 @@ def invitation_revoke(request, public_id):
     invitation = selectors.invitation_get_open(public_id=public_id)
     if invitation is None:
         raise Http404("No such invitation")
-    services.invitation_revoke(invitation=invitation)
+    services.invitation_revoke(invitation=invitation, actor=request.user)
     messages.success(request, f"The invitation for {invitation.email} was revoked; its link no longer works.")
     return redirect("manage:invitations")
 

@@ -239,7 +239,7 @@ class InvitationDetailApi(TenantGenericApi):
 
     @extend_schema(tags=TAGS, summary="Revoke an invitation: its link stops working", responses={204: None})
     def delete(self, request, id):
-        services.invitation_revoke(invitation=self.get_object())
+        services.invitation_revoke(invitation=self.get_object(), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
