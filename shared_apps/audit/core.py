@@ -64,19 +64,6 @@ class AuditEntryBase(models.Model):
         return {k: (before.get(k), after.get(k)) for k in sorted(set(before) | set(after)) if before.get(k) != after.get(k)}
 
 
-def append_only_sql(table: str) -> tuple[str, str]:
-    """(forward, reverse) SQL of the trigger that rejects UPDATE and DELETE on `table`."""
-    forward = f"""
-        CREATE OR REPLACE FUNCTION {table}_append_only() RETURNS trigger AS $$
-        BEGIN RAISE EXCEPTION 'the audit log is append-only (% refused)', TG_OP; END;
-        $$ LANGUAGE plpgsql;
-        CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table}
-            FOR EACH ROW EXECUTE FUNCTION {table}_append_only();
-    """
-    reverse = f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}; DROP FUNCTION IF EXISTS {table}_append_only();"
-    return forward, reverse
-
-
 def client_ip(request) -> str | None:
     """The caller's address; X-Forwarded-For only behind our own proxy (BEHIND_TLS_PROXY), whose
     appended entry (the last one) is the one we can trust."""

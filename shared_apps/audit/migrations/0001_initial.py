@@ -3,9 +3,15 @@
 import django.core.serializers.json
 from django.db import migrations, models
 
-from shared_apps.audit.core import append_only_sql
-
-FORWARD, REVERSE = append_only_sql("audit_operatorauditentry")
+# The table is append-only in the database too: UPDATE and DELETE raise.
+FORWARD = """
+        CREATE OR REPLACE FUNCTION audit_operatorauditentry_append_only() RETURNS trigger AS $$
+        BEGIN RAISE EXCEPTION 'the audit log is append-only (% refused)', TG_OP; END;
+        $$ LANGUAGE plpgsql;
+        CREATE TRIGGER audit_operatorauditentry_append_only BEFORE UPDATE OR DELETE ON audit_operatorauditentry
+            FOR EACH ROW EXECUTE FUNCTION audit_operatorauditentry_append_only();
+"""
+REVERSE = "DROP TRIGGER IF EXISTS audit_operatorauditentry_append_only ON audit_operatorauditentry; DROP FUNCTION IF EXISTS audit_operatorauditentry_append_only();"
 
 
 class Migration(migrations.Migration):

@@ -3,9 +3,15 @@
 import django.core.serializers.json
 from django.db import migrations, models
 
-from shared_apps.audit.core import append_only_sql
-
-FORWARD, REVERSE = append_only_sql("tenant_audit_auditentry")
+# The table is append-only in the database too: UPDATE and DELETE raise.
+FORWARD = """
+        CREATE OR REPLACE FUNCTION tenant_audit_auditentry_append_only() RETURNS trigger AS $$
+        BEGIN RAISE EXCEPTION 'the audit log is append-only (% refused)', TG_OP; END;
+        $$ LANGUAGE plpgsql;
+        CREATE TRIGGER tenant_audit_auditentry_append_only BEFORE UPDATE OR DELETE ON tenant_audit_auditentry
+            FOR EACH ROW EXECUTE FUNCTION tenant_audit_auditentry_append_only();
+"""
+REVERSE = "DROP TRIGGER IF EXISTS tenant_audit_auditentry_append_only ON tenant_audit_auditentry; DROP FUNCTION IF EXISTS tenant_audit_auditentry_append_only();"
 
 
 class Migration(migrations.Migration):
