@@ -83,3 +83,21 @@ def test_two_admins_deactivating_each_other_leave_one_admin(committed_site, atte
         assert len(errors) == 1 and isinstance(errors[0], ValidationError), results
     finally:
         _restore(site_a, first, second)
+
+
+def test_an_audited_action_commits_its_audit_row_with_it(committed_site):
+    """Seen from another connection once the action's transaction commits."""
+    from tenant_apps.audit.models import AuditEntry
+
+    site = committed_site
+    first, second = _two_lone_admins(site)
+    with site:
+        User.objects.filter(username="admin@acme.test").update(is_active=True)
+    try:
+        with site:
+            services.user_set_role(user=second, role=Role.LEARNER, actor=first)
+        [seen] = race(lambda i: list(AuditEntry.objects.filter(action="user.role_change", target_id=str(second.pk))
+                                     .values_list("actor_email", flat=True)), 1, tenant=site.tenant)
+        assert seen == [first.email]
+    finally:
+        _restore(site, first, second)
