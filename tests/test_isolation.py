@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import secrets
 import time
-import uuid
 from dataclasses import dataclass
 
 import pytest
@@ -88,7 +87,8 @@ def world(request, django_db_setup, django_db_blocker, tmp_path_factory):
 
     media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("isolation-media"))
     media.enable()
-    request.config.pluginmanager.register(TALLY, "isolation-tally")
+    if not request.config.pluginmanager.is_registered(TALLY):
+        request.config.pluginmanager.register(TALLY)
     TALLY.started = time.monotonic()
     with django_db_blocker.unblock():
         site_a = Site(Tenant.objects.get(slug="acme"), f"acme.{settings.PLATFORM_DOMAIN}")
@@ -356,4 +356,4 @@ def test_same_tenant_others_objects_are_refused(route, world, db):
 def test_case_count_is_reported_and_in_the_thousands(world):
     if len(TALLY.routes) < len(ROUTES):
         pytest.skip("only part of the walk ran (-k / failures): the count covers the full walk only")
-    assert TALLY.cases >= 2000, TALLY.cases
+    assert TALLY.cases >= 5000, TALLY.cases

@@ -129,6 +129,6 @@ def allowed_methods(route: Route) -> list[str]:
                 methods = set(value)
                 if "GET" in methods:
                     methods.add("HEAD")
-                return [m for m in ALL_METHODS if m in methods | {"OPTIONS"} and (m != "OPTIONS" or "OPTIONS" in methods)]
+                return [m for m in ALL_METHODS if m in methods]
         fn = getattr(fn, "__wrapped__", None)
     return list(ALL_METHODS)
