@@ -39,7 +39,7 @@ class QuestionForm(forms.Form):
     """One question; only the fields of its kind are kept."""
 
     prompt = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="Question", max_length=10_000,
-                             help_text="Markdown. For fill in the blank, show the blank as ___.")
+                             help_text="Markdown.")
     points = forms.DecimalField(min_value=Decimal("0.01"), max_value=Decimal("1000"), decimal_places=2, initial=1)
     options_text = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 5}), required=False, label="Options",
@@ -82,6 +82,8 @@ class QuestionForm(forms.Form):
         for name in list(self.fields):
             if name not in keep:
                 del self.fields[name]
+        if kind == "fill_blank":
+            self.fields["prompt"].help_text = "Markdown. Show the blank as ___."
         if kind == "essay":
             self.fields["explanation"].help_text = "Markdown. Shown to learners with the correct answers."
 

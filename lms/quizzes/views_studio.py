@@ -68,6 +68,8 @@ def _add_service_errors(form, exc: ValidationError) -> None:
 def _editor_context(request, course, quiz, *, settings_form=None):
     return {
         "course": course, "quiz": quiz, "studio_url": studio_course_url(course),
+        # Titles often start with "Quiz" already ("Quiz: the basics"): no "Quiz: Quiz: …".
+        "quiz_heading": quiz.title if quiz.title.lower().startswith("quiz") else f"Quiz: {quiz.title}",
         "settings_form": settings_form or QuizSettingsForm(instance=quiz),
         "questions": list(selectors.question_list(quiz=quiz)), "problems": selectors.quiz_problems(quiz),
         "kind_form": KindForm(), "used_by": selectors.quiz_items_using(quiz=quiz),
