@@ -84,6 +84,10 @@ class QuestionForm(forms.Form):
                 del self.fields[name]
         if kind in self.CHOICE_KINDS:
             self._add_option_rows()
+        if kind == "fill_blank":
+            self.fields["prompt"].help_text = "Markdown. Show the blank as ___."
+        if kind == "essay":
+            self.fields["explanation"].help_text = "Markdown. Shown to learners with the correct answers."
 
     def _add_option_rows(self) -> None:
         """Options as rows (text + a "correct" toggle); "Add an option" posts back for one more row,
@@ -124,10 +128,6 @@ class QuestionForm(forms.Form):
                 if data.get(f"option_{i}_correct") and not (data.get(f"option_{i}_text") or "").strip():
                     self.add_error(f"option_{i}_text", "A correct option needs its text.")
         return data
-        if kind == "fill_blank":
-            self.fields["prompt"].help_text = "Markdown. Show the blank as ___."
-        if kind == "essay":
-            self.fields["explanation"].help_text = "Markdown. Shown to learners with the correct answers."
 
     def clean_pattern(self):
         pattern = self.cleaned_data.get("pattern", "")
