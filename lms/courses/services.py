@@ -236,7 +236,9 @@ def course_validate_for_publish(course: Course) -> list[str]:
                 where = f"“{item.title}” in lesson “{lesson.title}”"
                 if item.kind == ContentItem.Kind.TEXT and not item.body.strip():
                     problems.append(f"Text {where} is empty.")
-                elif item.kind in (ContentItem.Kind.VIDEO, ContentItem.Kind.LINK) and not item.url:
+                elif item.kind == ContentItem.Kind.VIDEO and not item.url and not item.file:
+                    problems.append(f"Video {where} has no address or file.")
+                elif item.kind == ContentItem.Kind.LINK and not item.url:
                     problems.append(f"{item.get_kind_display()} {where} has no URL.")
                 elif item.kind == ContentItem.Kind.FILE and not item.file:
                     problems.append(f"File {where} has no file.")

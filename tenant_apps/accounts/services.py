@@ -151,12 +151,29 @@ def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+class InvitationRoleChange(Exception):
+    """A pending invitation for the address has another role; the caller must confirm the change."""
+
+    def __init__(self, *, email: str, old_role: str, new_role: str):
+        self.email, self.old_role, self.new_role = email, old_role, new_role
+        super().__init__(
+            f"{email} already has a pending invitation as {Role(old_role).label}; inviting again would change "
+            f"the role to {Role(new_role).label}. Confirm the role change to send the new invitation."
+        )
+
+
 @transaction.atomic
-def invitation_create(*, email: str, role: str, invited_by: User | None, base_url: str) -> Invitation:
+def invitation_create(*, email: str, role: str, invited_by: User | None, base_url: str,
+                      confirm_role_change: bool = False) -> Invitation:
     email = _normalize_email(email)
     _check_role(role)
     if User.objects.filter(username=email).exists():
         raise ValidationError({"email": "This person is already a member."})
+    pending = (Invitation.objects.filter(email=email, accepted_at__isnull=True, revoked_at__isnull=True,
+                                         expires_at__gt=timezone.now())
+               .exclude(role=role).order_by("-created_at").first())
+    if pending is not None and not confirm_role_change:
+        raise InvitationRoleChange(email=email, old_role=pending.role, new_role=role)
     # A new invitation replaces any pending one for the same address.
     Invitation.objects.filter(email=email, accepted_at__isnull=True, revoked_at__isnull=True).update(revoked_at=timezone.now())
     token = secrets.token_urlsafe(32)
