@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
 
+from shared_apps.audit.core import audit_log
+
 from .models import Plan
 
 # ISO 4217 minor-unit exponents that differ from the usual 2 (the currencies Stripe handles).
@@ -99,6 +101,7 @@ def plan_create(
     )
     plan.full_clean()
     plan.save()
+    audit_log(action="plan.create", target=plan, after={"code": plan.code, "name": plan.name, "price_amount": plan.price_amount})
     return plan
 
 
@@ -136,11 +139,13 @@ def plan_update(
     if "currency" in changes:
         changes["currency"] = (changes["currency"] or "").strip().upper()
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    before = {field: getattr(plan, field) for field in changes}
     for field, value in changes.items():
         setattr(plan, field, value)
     plan.full_clean()
     if changes:
         plan.save(update_fields=list(changes))
+        audit_log(action="plan.update", target=plan, before=before, after={field: getattr(plan, field) for field in changes})
     return plan
 
 
@@ -153,6 +158,7 @@ def plan_delete(*, plan: Plan) -> None:
             f"{in_use} institution(s) are on the plan “{plan.name}”, so it cannot be deleted. "
             "Deactivate it instead: new institutions will no longer be able to choose it."
         )
+    audit_log(action="plan.delete", target=plan, before={"code": plan.code, "name": plan.name})
     try:
         plan.delete()
     except ProtectedError as exc:
@@ -164,6 +170,7 @@ def tenant_plan_change(*, tenant, plan: Plan | None):
     """Move an institution to another plan (None: no plan)."""
     if tenant.is_template:
         raise ValidationError("The template schema has no plan.")
+    audit_log(action="tenant.plan_change", target=tenant, before={"plan": tenant.plan.code if tenant.plan else None}, after={"plan": plan.code if plan else None})
     tenant.plan = plan
     tenant.save(update_fields=["plan"])
     return tenant

@@ -38,6 +38,7 @@ SHARED_APPS = [
     "tenants",
     "billing",
     "shared_apps.console",
+    "shared_apps.audit",
     # present in both schemas (django-tenants: auth and sessions at the same level)
     "django.contrib.contenttypes",
     "django.contrib.auth",
@@ -57,6 +58,7 @@ TENANT_APPS = [
     "django.contrib.sessions",
     "guardian",
     "tenant_apps.accounts",
+    "tenant_apps.audit",
     "lms.courses",
     "lms.quizzes",
     "lms.assignments",
@@ -85,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "shared_apps.audit.core.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -176,6 +179,8 @@ SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 X_FRAME_OPTIONS = "DENY"
+# The audit log takes the client address from X-Forwarded-For only behind our own proxy.
+AUDIT_TRUST_X_FORWARDED_FOR = env_bool("BEHIND_TLS_PROXY", False)
 if env_bool("BEHIND_TLS_PROXY", False):  # the proxy terminates TLS and sets X-Forwarded-Proto
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -6,6 +6,7 @@ from tenants import views
 urlpatterns = [
     path("", views.landing, name="landing"),
     path("start/", views.institution_signup, name="institution-signup"),
+    path("console/audit/", include("shared_apps.audit.urls")),
     path("console/", include("shared_apps.console.urls")),
 ]
 

@@ -5,7 +5,7 @@ from django.conf import settings
 def site(request):
     tenant = getattr(request, "tenant", None)
     if tenant is None or tenant.schema_name == settings.PUBLIC_SCHEMA_NAME:
-        return {"site": {"name": "EduCrowd", "primary_color": "#4f46e5", "is_public": True, "has_logo": False}}
+        return {"branding": {"name": "EduCrowd", "primary_color": "#4f46e5", "is_public": True, "has_logo": False}}
     from tenant_apps.accounts.roles import Role, role_of
     from tenant_apps.accounts.selectors import site_settings_get
 
@@ -13,7 +13,7 @@ def site(request):
     user = getattr(request, "user", None)
     role = role_of(user) if user is not None and user.is_active else None
     return {
-        "site": {
+        "branding": {
             "name": settings_row.display_name,
             "primary_color": settings_row.primary_color,
             "is_public": False,

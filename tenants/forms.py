@@ -13,13 +13,21 @@ class InstitutionSignupForm(forms.Form):
     name = forms.CharField(label="Institution name", max_length=200)
     slug = forms.CharField(
         label="Subdomain", max_length=40,
-        help_text="Lowercase letters, digits and hyphens. Your site will live at <subdomain>.<platform domain>.",
+        help_text="Lowercase letters, digits and hyphens.",
     )
     admin_first_name = forms.CharField(label="Your first name", max_length=150)
     admin_last_name = forms.CharField(label="Your last name", max_length=150)
     admin_email = forms.EmailField(label="Your email", max_length=150)  # it becomes auth_user.username
     admin_password = forms.CharField(label="Password", widget=forms.PasswordInput, strip=False)
     plan = forms.ModelChoiceField(queryset=plan_list_available(), empty_label=None, widget=forms.RadioSelect)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.conf import settings
+
+        self.fields["slug"].help_text = (
+            f"Lowercase letters, digits and hyphens. Your site will live at your-subdomain.{settings.PLATFORM_DOMAIN}."
+        )
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"].strip().lower()

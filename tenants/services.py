@@ -10,6 +10,8 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
+from shared_apps.audit.core import audit_log
+
 from .models import Domain, Tenant
 from .provisioning import TEMPLATE_SCHEMA, migrate_schema, schema_provision
 from .storage import tenant_files_purge
@@ -80,6 +82,7 @@ def tenant_create(
             tenant = Tenant.objects.create(schema_name=schema_name_for(slug), name=name, slug=slug, plan=plan)
             method = schema_provision(tenant.schema_name)
             Domain.objects.create(domain=tenant_domain_for(slug), tenant=tenant, is_primary=True)
+            audit_log(action="tenant.create", target=tenant, after={"name": name, "slug": slug, "admin_email": admin_email})
             with tenant_context(tenant):
                 site_initialize(display_name=name)
                 user_create(
@@ -102,6 +105,7 @@ def tenant_suspend(*, tenant: Tenant, reason: str = "") -> Tenant:
     tenant.suspended_at = timezone.now()
     tenant.suspension_reason = reason.strip()[:500]
     tenant.save(update_fields=["status", "suspended_at", "suspension_reason"])
+    audit_log(action="tenant.suspend", target=tenant, after={"status": tenant.status, "reason": tenant.suspension_reason})
     return tenant
 
 
@@ -111,6 +115,7 @@ def tenant_reactivate(*, tenant: Tenant) -> Tenant:
     tenant.suspended_at = None
     tenant.suspension_reason = ""
     tenant.save(update_fields=["status", "suspended_at", "suspension_reason"])
+    audit_log(action="tenant.reactivate", target=tenant, after={"status": tenant.status})
     return tenant
 
 
@@ -126,6 +131,7 @@ def domain_add(*, tenant: Tenant, domain: str) -> Domain:
             raise ValidationError({"domain": "Subdomains of the platform domain are assigned by sign-up, not added by hand."})
     if Domain.objects.filter(domain=domain).exists():
         raise ValidationError({"domain": f"{domain} is already in use."})
+    audit_log(action="domain.add", target=tenant, after={"domain": domain})
     return Domain.objects.create(domain=domain, tenant=tenant, is_primary=False)
 
 
@@ -133,6 +139,7 @@ def domain_add(*, tenant: Tenant, domain: str) -> Domain:
 def domain_remove(*, domain: Domain) -> None:
     if domain.is_primary:
         raise ValidationError({"domain": "The primary domain cannot be removed."})
+    audit_log(action="domain.remove", target=domain.tenant, before={"domain": domain.domain})
     domain.delete()
 
 
@@ -145,6 +152,7 @@ def tenant_delete(*, tenant: Tenant, confirmation: str) -> None:
     schema = tenant.schema_name
     with transaction.atomic():
         connection.set_schema_to_public()
+        audit_log(action="tenant.delete", target=tenant, before={"name": tenant.name, "slug": tenant.slug})
         tenant.delete(force_drop=True)
         transaction.on_commit(lambda: tenant_files_purge(schema))
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django import forms
 
 from .models import FILE_TYPES, MAX_FILE_MB_LIMIT, SUBMISSION_TYPES, Assignment, GradeCategory
-from .rubric import rubric_parse_text, rubric_to_text
+from .rubric import MAX_CRITERIA, MAX_LEVELS, rubric_clean, rubric_parse_text
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -41,11 +41,6 @@ class AssignmentForm(forms.ModelForm):
         label="Due (UTC)", required=False, input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL),
     )
-    rubric_text = forms.CharField(
-        label="Rubric", required=False, widget=forms.Textarea(attrs={"rows": 5, "spellcheck": "false"}),
-        help_text="One criterion per line, its levels with whole points: “Thesis: Clear=4, Partial=2, Missing=0”. "
-                  "Leave empty for no rubric.",
-    )
 
     class Meta:
         model = Assignment
@@ -67,15 +62,95 @@ class AssignmentForm(forms.ModelForm):
         self.fields["category"].empty_label = "None (uncategorised)"
         self.fields["category"].to_field_name = "uuid"
         self.fields["max_file_mb"].widget.attrs.update(min=1, max=MAX_FILE_MB_LIMIT)
-        if not self.is_bound:
-            self.initial["rubric_text"] = rubric_to_text(self.instance.rubric)
+        self._add_rubric_grid()
 
-    def clean_rubric_text(self):
-        return rubric_parse_text(self.cleaned_data.get("rubric_text", ""))
+    # --- the rubric builder: a table of criteria × levels, posted back to add a row or a level ---
+
+    def _count(self, name: str, minimum: int, maximum: int, fallback: int) -> int:
+        if not self.is_bound:
+            return max(minimum, min(fallback, maximum))
+        try:
+            value = int(self.data.get(name) or 0)
+        except (TypeError, ValueError):
+            value = 0
+        return max(minimum, min(value, maximum))
+
+    def _add_rubric_grid(self) -> None:
+        rubric = [] if self.is_bound else list(self.instance.rubric or [])
+        rows = self._count("rubric_rows", 1, MAX_CRITERIA, len(rubric) + 1)
+        levels = self._count("rubric_levels", 1, MAX_LEVELS, max([len(c["levels"]) for c in rubric] + [3]))
+        if self.is_bound and "add_criterion" in self.data:
+            rows = min(rows + 1, MAX_CRITERIA)
+        if self.is_bound and "add_level" in self.data:
+            levels = min(levels + 1, MAX_LEVELS)
+        self.rubric_rows, self.rubric_levels = rows, levels
+        for c in range(rows):
+            criterion = rubric[c] if c < len(rubric) else None
+            self.fields[f"rubric_{c}_name"] = forms.CharField(
+                required=False, max_length=200, label=f"Criterion {c + 1}",
+                initial=criterion["criterion"] if criterion else "")
+            for lv in range(levels):
+                level = criterion["levels"][lv] if criterion and lv < len(criterion["levels"]) else None
+                self.fields[f"rubric_{c}_{lv}_label"] = forms.CharField(
+                    required=False, max_length=100, label=f"Criterion {c + 1}, level {lv + 1}: label",
+                    initial=level["label"] if level else "")
+                self.fields[f"rubric_{c}_{lv}_points"] = forms.IntegerField(
+                    required=False, min_value=0, max_value=100_000, label=f"Criterion {c + 1}, level {lv + 1}: points",
+                    initial=level["points"] if level else None)
+
+    @property
+    def rebuilding(self) -> bool:
+        return self.is_bound and ("add_criterion" in self.data or "add_level" in self.data)
+
+    def rubric_grid(self):
+        return [{"name": self[f"rubric_{c}_name"],
+                 "levels": [(self[f"rubric_{c}_{lv}_label"], self[f"rubric_{c}_{lv}_points"]) for lv in range(self.rubric_levels)]}
+                for c in range(self.rubric_rows)]
+
+    def plain_fields(self):
+        return [f for f in self if not f.name.startswith("rubric_")]
+
+    def _rubric_from_grid(self) -> list[dict]:
+        data, rubric = self.cleaned_data, []
+        for c in range(self.rubric_rows):
+            name = (data.get(f"rubric_{c}_name") or "").strip()
+            levels = []
+            for lv in range(self.rubric_levels):
+                label = (data.get(f"rubric_{c}_{lv}_label") or "").strip()
+                points = data.get(f"rubric_{c}_{lv}_points")
+                if label and points is None:
+                    self.add_error(f"rubric_{c}_{lv}_points", "Give this level its points.")
+                elif not label and points is not None:
+                    self.add_error(f"rubric_{c}_{lv}_label", "Give this level a label.")
+                elif label:
+                    levels.append({"label": label, "points": points})
+            if name:
+                rubric.append({"criterion": name, "levels": levels})
+            elif levels:
+                self.add_error(f"rubric_{c}_name", "Name this criterion, or empty its levels to remove it.")
+        return rubric
+
+    def clean(self):
+        data = super().clean()
+        if self.is_bound and "rubric_text" in self.data and "rubric_rows" not in self.data:
+            rubric_source = "text"  # the former syntax, still accepted from scripts posting it
+            try:
+                data["rubric"] = rubric_parse_text(self.data.get("rubric_text", ""))
+            except forms.ValidationError as exc:
+                self.add_error(None, exc)
+        else:
+            rubric_source = "grid"
+            rubric = self._rubric_from_grid()
+            try:
+                data["rubric"] = rubric_clean(rubric)
+            except forms.ValidationError as exc:
+                self.add_error(None, exc)
+        self.rubric_source = rubric_source
+        return data
 
     def service_fields(self) -> dict:
         data = {name: self.cleaned_data[name] for name in self.Meta.fields}
-        data["rubric"] = self.cleaned_data["rubric_text"]
+        data["rubric"] = self.cleaned_data.get("rubric", [])
         return data
 
 

@@ -23,6 +23,7 @@ from lms.courses import permissions as course_permissions
 from lms.courses import selectors as course_selectors
 from lms.courses import services as course_services
 from lms.courses.models import Course
+from shared_apps.audit.core import audit_log
 
 from . import selectors
 from .models import FILE_TYPES, SUBMISSION_TYPES, Assignment, GradeCategory, Grade, GradeChange, QuizCategory, Submission
@@ -321,6 +322,9 @@ def grade_save(
     posting = assignment.grade_posting if assignment else rules.grade_posting
     status = Grade.Status.POSTED if (post or posting == Assignment.Posting.AUTOMATIC) else Grade.Status.DRAFT
 
+    # Lock the submission first: two graders saving its first grade would otherwise both find
+    # no grade and both insert (the second one failing on the one-grade-per-submission rule).
+    Submission.objects.select_for_update().filter(pk=submission.pk).first()
     grade = Grade.objects.select_for_update().filter(submission=submission).first()
     now = timezone.now()
     if grade is None:
@@ -348,6 +352,8 @@ def grade_save(
     after = (grade.final_points, grade.status, grade.points_awarded, grade.feedback, grade.rubric_selections)
     if (old_status == Grade.Status.POSTED or status == Grade.Status.POSTED) and before != after:
         _grade_change(grade, by=grader, at=now, old_points=old_points, old_status=old_status, reason=reason).save()
+        audit_log(action="grade.change", target=("assignments.grade", grade.pk, str(submission.learner_id)), actor=grader,
+                  before={"final_points": old_points, "status": old_status}, after={"final_points": grade.final_points, "status": grade.status, "reason": reason})
     return grade
 
 
@@ -373,5 +379,6 @@ def grades_post(*, assignment: Assignment, actor: User) -> int:
         [_grade_change(g, by=actor, at=now, old_points=g.final_points, old_status=Grade.Status.DRAFT, reason="Posted all grades")
          for g in drafts]
     )
+    audit_log(action="grade.release", target=assignment, after={"posted": len(drafts)}, actor=actor)
     return len(drafts)
 

@@ -169,7 +169,7 @@ def assignment_editor(request, course, assignment_uuid):
     assignment = _assignment_or_404(course, assignment_uuid)
     if request.method == "POST":
         form = AssignmentForm(request.POST, instance=Assignment.objects.get(pk=assignment.pk), course=course)
-        if form.is_valid():
+        if not form.rebuilding and form.is_valid():
             try:
                 services.assignment_update(assignment=assignment, **form.service_fields())
             except ValidationError as exc:

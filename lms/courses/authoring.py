@@ -26,6 +26,7 @@ from tenant_apps.accounts.uploads import LOGO_KINDS, image_kind
 from . import permissions, services
 from .content import provider_for
 from .models import ContentItem, Course, CourseVersion, Lesson, Module
+from .video import video_file_check, video_url_check
 
 STUDIO_ROLES = (Role.TENANT_ADMIN, Role.INSTRUCTOR, Role.TEACHING_ASSISTANT)
 COURSE_ROLES = {"instructor": "Instructor", "teaching_assistant": "Teaching assistant"}
@@ -266,6 +267,19 @@ def course_details_save(*, course: Course, cover_upload=None, remove_cover: bool
     return services.course_update(course=course, **fields)
 
 
+def _checked_upload(upload, *, video: bool = False):
+    try:
+        file_upload_check(upload)
+        if video:
+            video_file_check(upload)
+    except FileTooLarge:
+        raise
+    except ValidationError as exc:
+        raise _field_errors("file", exc) from exc
+    upload.name = _stored_name(upload)
+    return upload
+
+
 @transaction.atomic
 def item_add(*, lesson: Lesson, kind: str, title: str, author: User, body: str = "", url: str = "",
              upload=None) -> ContentItem:
@@ -276,9 +290,17 @@ def item_add(*, lesson: Lesson, kind: str, title: str, author: User, body: str =
     fields: dict = {}
     if kind == ContentItem.Kind.TEXT:
         fields["body"] = body or ""
+    elif kind == ContentItem.Kind.VIDEO and upload is not None and not url:
+        fields["file"] = _checked_upload(upload, video=True)
     elif kind in (ContentItem.Kind.VIDEO, ContentItem.Kind.LINK):
         if not url:
-            raise ValidationError({"url": "Enter the address (URL)."})
+            raise ValidationError({"url": "Enter the address (URL)." if kind == ContentItem.Kind.LINK
+                                   else "Enter the video's address (URL) or upload a video file."})
+        if kind == ContentItem.Kind.VIDEO:
+            try:
+                video_url_check(url)
+            except ValidationError as exc:
+                raise _field_errors("url", exc) from exc
         fields["url"] = url
     elif kind == ContentItem.Kind.FILE:
         if upload is None:
@@ -315,12 +337,25 @@ def item_change(*, item: ContentItem, title: str | None = None, body: str | None
         if item.kind != ContentItem.Kind.TEXT:
             raise ValidationError({"body": "Only text items have a body."})
         fields["body"] = body
+    if item.kind == ContentItem.Kind.VIDEO and upload is not None:
+        # An uploaded video replaces the address (and the other way round).
+        fields["file"], fields["url"] = _checked_upload(upload, video=True), ""
+        upload = None
+        url = None
     if url is not None:
         if item.kind not in (ContentItem.Kind.VIDEO, ContentItem.Kind.LINK):
             raise ValidationError({"url": "Only video and link items have a URL."})
-        if not url:
+        if not url and not (item.kind == ContentItem.Kind.VIDEO and item.file):
             raise ValidationError({"url": "Enter the address (URL)."})
-        fields["url"] = url
+        if url and item.kind == ContentItem.Kind.VIDEO:
+            try:
+                video_url_check(url)
+            except ValidationError as exc:
+                raise _field_errors("url", exc) from exc
+            if item.file:
+                fields["file"] = ""
+        if url or item.kind != ContentItem.Kind.VIDEO:
+            fields["url"] = url
     if upload is not None:
         if item.kind != ContentItem.Kind.FILE:
             raise ValidationError({"file": "Only file items have a file."})

@@ -8,6 +8,7 @@ from django.template.defaultfilters import filesizeformat
 
 from . import authoring
 from .models import ContentItem, Course
+from .video import video_url_check
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -166,7 +167,15 @@ class ItemForm(forms.Form):
     def clean(self):
         data = super().clean()
         kind = data.get("kind")
-        if kind in (ContentItem.Kind.VIDEO, ContentItem.Kind.LINK) and not data.get("url") and "url" not in self.errors:
+        if kind == ContentItem.Kind.VIDEO:
+            if data.get("url") and "url" not in self.errors:
+                try:
+                    video_url_check(data["url"])
+                except ValidationError as exc:
+                    self.add_error("url", exc)
+            elif not data.get("file") and not self.editing and not self.errors.get("url") and not self.errors.get("file"):
+                self.add_error("url", "Enter the video's address (URL) or upload a video file.")
+        elif kind == ContentItem.Kind.LINK and not data.get("url") and "url" not in self.errors:
             self.add_error("url", "Enter the address (URL).")
         if kind == ContentItem.Kind.FILE and not data.get("file") and not self.editing and "file" not in self.errors:
             self.add_error("file", "Choose a file to upload.")

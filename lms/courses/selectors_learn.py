@@ -316,7 +316,7 @@ def file_item_for_user(*, user, course: Course, item_uuid) -> dict | None:
         snapshots.extend(CourseVersion.objects.filter(course=course).order_by("-number").values_list("snapshot", flat=True))
     for snapshot in snapshots:
         found = selectors.snapshot_find_item(snapshot, item_uuid)
-        if found is not None and found[2]["kind"] == "file" and found[2].get("file"):
+        if found is not None and found[2]["kind"] in ("file", "video") and found[2].get("file"):
             return found[2]
     return None
 

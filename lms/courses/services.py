@@ -12,6 +12,8 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.text import slugify
 
+from shared_apps.audit.core import audit_log
+
 from . import permissions
 from .content import provider_for
 from .models import ContentItem, Course, CourseVersion, Enrollment, ItemProgress, Lesson, Module
@@ -234,7 +236,9 @@ def course_validate_for_publish(course: Course) -> list[str]:
                 where = f"“{item.title}” in lesson “{lesson.title}”"
                 if item.kind == ContentItem.Kind.TEXT and not item.body.strip():
                     problems.append(f"Text {where} is empty.")
-                elif item.kind in (ContentItem.Kind.VIDEO, ContentItem.Kind.LINK) and not item.url:
+                elif item.kind == ContentItem.Kind.VIDEO and not item.url and not item.file:
+                    problems.append(f"Video {where} has no address or file.")
+                elif item.kind == ContentItem.Kind.LINK and not item.url:
                     problems.append(f"{item.get_kind_display()} {where} has no URL.")
                 elif item.kind == ContentItem.Kind.FILE and not item.file:
                     problems.append(f"File {where} has no file.")
@@ -321,7 +325,9 @@ def course_publish(*, course: Course, author: User, change_note: str = "") -> Co
     problems = course_validate_for_publish(course)
     if problems:
         raise ValidationError(problems)
-    return _version_create(course=course, snapshot=course_snapshot(course), author=author, change_note=change_note)
+    version = _version_create(course=course, snapshot=course_snapshot(course), author=author, change_note=change_note)
+    audit_log(action="course.publish", target=course, after={"version": version.number}, actor=author)
+    return version
 
 
 @transaction.atomic
@@ -334,9 +340,11 @@ def course_rollback(*, course: Course, version_number: int, author: User, change
         raise ValidationError(f"Version {version_number} does not exist.")
     _draft_restore(course, old.snapshot)
     snapshot = course_snapshot(course)
-    return _version_create(course=course, snapshot=snapshot, author=author,
-                           change_note=change_note or f"Rolled back to version {version_number}",
-                           rolled_back_from=version_number)
+    version = _version_create(course=course, snapshot=snapshot, author=author,
+                              change_note=change_note or f"Rolled back to version {version_number}",
+                              rolled_back_from=version_number)
+    audit_log(action="course.rollback", target=course, before={"version": version_number}, after={"version": version.number}, actor=author)
+    return version
 
 
 def _draft_restore(course: Course, snapshot: dict) -> None:
@@ -365,8 +373,10 @@ def course_unpublish(*, course: Course, author: User) -> Course:
     """Hide from the catalog and from new enrollments; learners' records stay."""
     if not permissions.can_publish(author, course):
         raise ValidationError("You cannot unpublish this course.")
+    was = course.published_version.number if course.published_version_id else None
     course.published_version = None
     course.save(update_fields=["published_version", "updated_at"])
+    audit_log(action="course.unpublish", target=course, before={"version": was}, after={"version": None}, actor=author)
     return course
 
 

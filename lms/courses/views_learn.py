@@ -35,6 +35,7 @@ from . import dashboard_cache, permissions, selectors, selectors_learn, services
 from .forms_learn import BulkEnrollForm, CatalogFilterForm
 from .markdown import render_markdown
 from .models import Course
+from .video import video_source
 
 CATALOG_PER_PAGE = 12
 ENROLLMENTS_PER_PAGE = 50
@@ -291,6 +292,15 @@ def resume(request, slug: str):
     return redirect("learn:item", slug=slug, item_uuid=item_uuid)
 
 
+def _video(slug: str, it: dict) -> dict | None:
+    """What the player shows for a video item: an uploaded file, an embed or a playable file address."""
+    if it["kind"] != "video":
+        return None
+    if it.get("file"):
+        return {"provider": "upload", "src": reverse("learn:item-file", args=[slug, it["uuid"]])}
+    return video_source(it.get("url", ""))
+
+
 @require_safe
 def item(request, slug: str, item_uuid):
     if not request.user.is_authenticated:
@@ -310,6 +320,7 @@ def item(request, slug: str, item_uuid):
         "course_title": enrollment.version.snapshot["course"]["title"],
         "body_html": render_markdown(it.get("body", "")) if it["kind"] == "text" else "",
         "direct_video": it["kind"] == "video" and selectors_learn.is_direct_video(it.get("url", "")),
+        "video": _video(slug, it),
         "video_start": video_start, "video_start_label": seconds_label(video_start),
         "time_spent_label": seconds_label(state.progress.time_spent_seconds if state.progress else 0),
         "activity_url": _activity_url(slug, it),
@@ -361,7 +372,10 @@ def item_file(request, slug: str, item_uuid):
         handle = default_storage.open(file_item["file"], "rb")
     except (FileNotFoundError, OSError) as exc:
         raise Http404("The file is missing") from exc
-    response = FileResponse(handle, as_attachment=True, filename=posixpath.basename(file_item["file"]))
+    # A video plays in the page (<video src>); other files download.
+    response = FileResponse(handle, as_attachment=file_item["kind"] != "video",
+                            filename=posixpath.basename(file_item["file"]))
+    response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
 

@@ -407,7 +407,7 @@ def item_edit(request, slug, item):
                 item=item, title=data["title"],
                 body=data["body"] if kind == ContentItem.Kind.TEXT else None,
                 url=data["url"] if kind in (ContentItem.Kind.VIDEO, ContentItem.Kind.LINK) else None,
-                upload=(data["file"] or None) if kind == ContentItem.Kind.FILE else None,
+                upload=(data["file"] or None) if kind in (ContentItem.Kind.FILE, ContentItem.Kind.VIDEO) else None,
             )
         except ValidationError as exc:
             item.refresh_from_db()

@@ -39,12 +39,8 @@ class QuestionForm(forms.Form):
     """One question; only the fields of its kind are kept."""
 
     prompt = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), label="Question", max_length=10_000,
-                             help_text="Markdown. For fill in the blank, show the blank as ___.")
+                             help_text="Markdown.")
     points = forms.DecimalField(min_value=Decimal("0.01"), max_value=Decimal("1000"), decimal_places=2, initial=1)
-    options_text = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 5}), required=False, label="Options",
-        help_text="One option per line. Start each correct option with * (for example: * Paris).",
-    )
     correct = forms.ChoiceField(choices=[("true", "True"), ("false", "False")], widget=forms.RadioSelect,
                                 required=False, label="Correct answer")
     mode = forms.ChoiceField(choices=[("exact", "Exact answers"), ("pattern", "A pattern (regular expression)")],
@@ -65,8 +61,8 @@ class QuestionForm(forms.Form):
                                   help_text="Markdown. Shown with the correct answer, when the quiz's rule allows.")
 
     KIND_FIELDS = {
-        "single_choice": ["options_text"],
-        "multiple_choice": ["options_text"],
+        "single_choice": [],
+        "multiple_choice": [],
         "true_false": ["correct"],
         "fill_blank": ["accepted_text"],
         "numeric": ["value", "tolerance"],
@@ -75,6 +71,10 @@ class QuestionForm(forms.Form):
     }
     COMMON = ["prompt", "points", "explanation"]
 
+    CHOICE_KINDS = ("single_choice", "multiple_choice")
+    MIN_OPTION_ROWS = 4
+    MAX_OPTION_ROWS = 50
+
     def __init__(self, *args, kind: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind = kind
@@ -82,8 +82,52 @@ class QuestionForm(forms.Form):
         for name in list(self.fields):
             if name not in keep:
                 del self.fields[name]
+        if kind in self.CHOICE_KINDS:
+            self._add_option_rows()
+        if kind == "fill_blank":
+            self.fields["prompt"].help_text = "Markdown. Show the blank as ___."
         if kind == "essay":
             self.fields["explanation"].help_text = "Markdown. Shown to learners with the correct answers."
+
+    def _add_option_rows(self) -> None:
+        """Options as rows (text + a "correct" toggle); "Add an option" posts back for one more row,
+        an emptied row is removed. No JavaScript needed."""
+        if self.is_bound:
+            try:
+                rows = int(self.data.get("option_rows") or 0)
+            except (TypeError, ValueError):
+                rows = 0
+            if "add_option" in self.data:
+                rows += 1
+        else:
+            rows = len(self.initial.get("options") or []) + 1
+        self.option_rows = max(self.MIN_OPTION_ROWS, min(rows, self.MAX_OPTION_ROWS))
+        initial = self.initial.get("options") or []
+        for i in range(self.option_rows):
+            text_field = forms.CharField(required=False, max_length=1000, label=f"Option {i + 1}")
+            correct_field = forms.BooleanField(required=False, label="Correct")
+            if i < len(initial):
+                text_field.initial, correct_field.initial = initial[i]["text"], initial[i]["correct"]
+            self.fields[f"option_{i}_text"] = text_field
+            self.fields[f"option_{i}_correct"] = correct_field
+
+    @property
+    def adding_option(self) -> bool:
+        return self.is_bound and "add_option" in self.data
+
+    def option_pairs(self):
+        return [(self[f"option_{i}_text"], self[f"option_{i}_correct"]) for i in range(getattr(self, "option_rows", 0))]
+
+    def plain_fields(self):
+        return [f for f in self if not f.name.startswith("option_")]
+
+    def clean(self):
+        data = super().clean()
+        if self.kind in self.CHOICE_KINDS:
+            for i in range(self.option_rows):
+                if data.get(f"option_{i}_correct") and not (data.get(f"option_{i}_text") or "").strip():
+                    self.add_error(f"option_{i}_text", "A correct option needs its text.")
+        return data
 
     def clean_pattern(self):
         pattern = self.cleaned_data.get("pattern", "")
@@ -112,7 +156,7 @@ class QuestionForm(forms.Form):
         initial = {"prompt": question.prompt, "points": question.points, "explanation": question.explanation}
         correct = set(answer.get("correct") or [])
         if question.kind in ("single_choice", "multiple_choice"):
-            initial["options_text"] = "\n".join(("* " if o["id"] in correct else "") + o["text"] for o in question.options)
+            initial["options"] = [{"text": o["text"], "correct": o["id"] in correct} for o in question.options]
         elif question.kind == "true_false":
             initial["correct"] = next(iter(correct), "")
         elif question.kind in ("fill_blank", "short_answer"):
@@ -134,9 +178,10 @@ class QuestionForm(forms.Form):
         kind = self.kind
         if kind in ("single_choice", "multiple_choice"):
             options = []
-            for line in _lines(data.get("options_text", "")):
-                correct = line.startswith("*")
-                options.append({"text": line.lstrip("*").strip(), "correct": correct})
+            for i in range(self.option_rows):
+                option_text = (data.get(f"option_{i}_text") or "").strip()
+                if option_text:
+                    options.append({"text": option_text, "correct": bool(data.get(f"option_{i}_correct"))})
             kwargs["options"] = options
         elif kind == "true_false":
             kwargs["answer"] = {"correct": {"true": True, "false": False}.get(data.get("correct") or "")}

@@ -228,7 +228,9 @@ def correct_answer_display(question: dict) -> dict:
         accepted = list(answer.get("accepted") or [])
         return {"accepted": accepted, "text": " / ".join(accepted)}
     if kind == "short_answer":
-        return {"pattern": answer.get("pattern", ""), "text": f"An answer matching {answer.get('pattern', '')}"}
+        # A regular expression means nothing to a learner: show the listed answers as examples, if any.
+        accepted = list(answer.get("accepted") or [])
+        return {"accepted": accepted, "text": ("For example: " + " / ".join(accepted)) if accepted else ""}
     if kind == "numeric":
         value, tolerance = answer.get("value"), answer.get("tolerance") or "0"
         text = f"{value}" if to_decimal(tolerance) == 0 else f"{value} (± {tolerance})"

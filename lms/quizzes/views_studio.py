@@ -56,11 +56,10 @@ def _question(quiz, question_uuid):
 
 
 def _add_service_errors(form, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form (its "options" are the form's options_text)."""
+    """Show a service's ValidationError on the form (errors about "options" go above the option rows)."""
     if hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
-            target = "options_text" if field == "options" else field
-            form.add_error(target if target in form.fields else None, errors)
+            form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
 
@@ -68,6 +67,8 @@ def _add_service_errors(form, exc: ValidationError) -> None:
 def _editor_context(request, course, quiz, *, settings_form=None):
     return {
         "course": course, "quiz": quiz, "studio_url": studio_course_url(course),
+        # Titles often start with "Quiz" already ("Quiz: the basics"): no "Quiz: Quiz: …".
+        "quiz_heading": quiz.title if quiz.title.lower().startswith("quiz") else f"Quiz: {quiz.title}",
         "settings_form": settings_form or QuizSettingsForm(instance=quiz),
         "questions": list(selectors.question_list(quiz=quiz)), "problems": selectors.quiz_problems(quiz),
         "kind_form": KindForm(), "used_by": selectors.quiz_items_using(quiz=quiz),
@@ -107,7 +108,7 @@ def question_new(request, slug, quiz_uuid):
         raise Http404("Choose a type of question")
     kind = kind_form.cleaned_data["kind"]
     form = QuestionForm(request.POST if request.method == "POST" else None, kind=kind)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form.adding_option and form.is_valid():
         try:
             services.question_create(quiz=quiz, kind=kind, **form.service_kwargs())
         except ValidationError as exc:
@@ -117,7 +118,8 @@ def question_new(request, slug, quiz_uuid):
             return redirect("quizzes:editor", slug=slug, quiz_uuid=quiz_uuid)
     context = {"course": course, "quiz": quiz, "form": form, "kind": kind, "kind_label": Question.Kind(kind).label,
                "question": None}
-    return render(request, "lms/quizzes/studio/question_form.html", context, status=400 if form.errors else 200)
+    return render(request, "lms/quizzes/studio/question_form.html", context,
+                  status=400 if form.errors and not form.adding_option else 200)
 
 
 @login_required
@@ -128,7 +130,7 @@ def question_edit(request, slug, quiz_uuid, question_uuid):
     question = _question(quiz, question_uuid)
     if request.method == "POST":
         form = QuestionForm(request.POST, kind=question.kind)
-        if form.is_valid():
+        if not form.adding_option and form.is_valid():
             try:
                 services.question_update(question=question, **form.service_kwargs())
             except ValidationError as exc:
@@ -140,7 +142,8 @@ def question_edit(request, slug, quiz_uuid, question_uuid):
         form = QuestionForm(initial=QuestionForm.initial_for(question), kind=question.kind)
     context = {"course": course, "quiz": quiz, "form": form, "kind": question.kind, "kind_label": question.get_kind_display(),
                "question": question, "problems": selectors.question_problems(question)}
-    return render(request, "lms/quizzes/studio/question_form.html", context, status=400 if form.errors else 200)
+    return render(request, "lms/quizzes/studio/question_form.html", context,
+                  status=400 if form.errors and not form.adding_option else 200)
 
 
 @login_required

@@ -45,7 +45,7 @@ class TenantCreateForm(InstitutionSignupForm):
         super().__init__(*args, **kwargs)
         self.fields["slug"].help_text = (
             "Lowercase letters, digits and hyphens. The site will live at "
-            f"<subdomain>.{settings.PLATFORM_DOMAIN}."
+            f"your-subdomain.{settings.PLATFORM_DOMAIN}."
         )
 
     admin_first_name = forms.CharField(label="Admin first name", max_length=150)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from shared_apps.audit.core import audit_log
 from tenants.mail import mail_send
 
 from .models import Invitation, Profile, SiteSettings, UserImport
@@ -62,6 +63,12 @@ def user_create(
     return user
 
 
+def _lock_admin_set() -> None:
+    """Serialise every change that can remove an administrator: two admins demoting or
+    deactivating each other at once must not both see "another admin remains"."""
+    Group.objects.select_for_update().filter(name=Role.TENANT_ADMIN).first()
+
+
 def _admins_other_than(user: User):
     return User.objects.filter(groups__name=Role.TENANT_ADMIN, is_active=True).exclude(pk=user.pk)
 
@@ -69,23 +76,31 @@ def _admins_other_than(user: User):
 @transaction.atomic
 def user_set_role(*, user: User, role: str, actor: User | None = None) -> User:
     _check_role(role)
+    _lock_admin_set()
+    role_forget(user)  # read the role again under the lock
     if role_of(user) == Role.TENANT_ADMIN and role != Role.TENANT_ADMIN and not _admins_other_than(user).exists():
         raise ValidationError({"role": "An institution needs at least one active administrator."})
+    before = role_of(user)
     user.groups.remove(*Group.objects.filter(name__in=ROLE_VALUES))
     user.groups.add(Group.objects.get(name=role))
     role_forget(user)
+    audit_log(action="user.role_change", target=user, before={"role": before}, after={"role": role}, actor=actor)
     return user
 
 
 @transaction.atomic
 def user_set_active(*, user: User, active: bool, actor: User | None = None) -> User:
     if not active:
+        _lock_admin_set()
+        role_forget(user)
         if actor is not None and actor.pk == user.pk:
             raise ValidationError({"is_active": "You cannot deactivate your own account."})
         if role_of(user) == Role.TENANT_ADMIN and not _admins_other_than(user).exists():
             raise ValidationError({"is_active": "An institution needs at least one active administrator."})
-    user.is_active = active
+    was_active, user.is_active = user.is_active, active
     user.save(update_fields=["is_active"])
+    audit_log(action="user.activate" if active else "user.deactivate", target=user,
+              before={"is_active": was_active}, after={"is_active": active}, actor=actor)
     return user
 
 
@@ -136,12 +151,29 @@ def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+class InvitationRoleChange(Exception):
+    """A pending invitation for the address has another role; the caller must confirm the change."""
+
+    def __init__(self, *, email: str, old_role: str, new_role: str):
+        self.email, self.old_role, self.new_role = email, old_role, new_role
+        super().__init__(
+            f"{email} already has a pending invitation as {Role(old_role).label}; inviting again would change "
+            f"the role to {Role(new_role).label}. Confirm the role change to send the new invitation."
+        )
+
+
 @transaction.atomic
-def invitation_create(*, email: str, role: str, invited_by: User | None, base_url: str) -> Invitation:
+def invitation_create(*, email: str, role: str, invited_by: User | None, base_url: str,
+                      confirm_role_change: bool = False) -> Invitation:
     email = _normalize_email(email)
     _check_role(role)
     if User.objects.filter(username=email).exists():
         raise ValidationError({"email": "This person is already a member."})
+    pending = (Invitation.objects.filter(email=email, accepted_at__isnull=True, revoked_at__isnull=True,
+                                         expires_at__gt=timezone.now())
+               .exclude(role=role).order_by("-created_at").first())
+    if pending is not None and not confirm_role_change:
+        raise InvitationRoleChange(email=email, old_role=pending.role, new_role=role)
     # A new invitation replaces any pending one for the same address.
     Invitation.objects.filter(email=email, accepted_at__isnull=True, revoked_at__isnull=True).update(revoked_at=timezone.now())
     token = secrets.token_urlsafe(32)
@@ -154,6 +186,7 @@ def invitation_create(*, email: str, role: str, invited_by: User | None, base_ur
         template="invitation", to=[email],
         context={"invitation": invitation, "link": link, "site_name": _site_name(), "inviter": invited_by},
     )
+    audit_log(action="invitation.create", target=("accounts.invitation", invitation.pk, email), after={"email": email, "role": role}, actor=invited_by)
     return invitation
 
 
@@ -174,14 +207,16 @@ def invitation_accept(*, token: str, password: str, first_name: str, last_name: 
     )
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
+    audit_log(action="invitation.accept", target=("accounts.invitation", invitation.pk, invitation.email), after={"role": invitation.role}, actor=user)
     return user
 
 
 @transaction.atomic
-def invitation_revoke(*, invitation: Invitation) -> None:
+def invitation_revoke(*, invitation: Invitation, actor: User | None = None) -> None:
     if invitation.accepted_at is None and invitation.revoked_at is None:
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
+        audit_log(action="invitation.revoke", target=("accounts.invitation", invitation.pk, invitation.email), actor=actor)
 
 
 def site_initialize(*, display_name: str) -> SiteSettings:
@@ -197,10 +232,13 @@ def site_settings_update(*, site: SiteSettings, **fields) -> SiteSettings:
     unknown = set(fields) - allowed
     if unknown:
         raise ValueError(f"unknown settings: {unknown}")
+    before = {name: str(getattr(site, name)) for name in fields}
     for name, value in fields.items():
         setattr(site, name, value)
     site.full_clean()
     site.save()
+    audit_log(action="site_settings.update", target=("accounts.sitesettings", site.pk, site.display_name),
+              before=before, after={name: str(getattr(site, name)) for name in fields})
     transaction.on_commit(site_settings_cache_clear)
     return site
 

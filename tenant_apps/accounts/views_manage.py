@@ -138,9 +138,16 @@ def invitations(request):
             invitation = services.invitation_create(
                 email=form.cleaned_data["email"], role=form.cleaned_data["role"], invited_by=request.user,
                 base_url=request.build_absolute_uri("/"),
+                confirm_role_change=request.POST.get("confirm_role_change") == "yes",
             )
         except ValidationError as exc:
             _add_service_errors(form, exc)
+        except services.InvitationRoleChange as change:
+            # Say so and ask: the confirmation step shows old → new role and resends with confirmation.
+            return render(request, "manage/invitation_confirm.html", {
+                "change": change, "old_role": Role(change.old_role).label, "new_role": Role(change.new_role).label,
+                "section": "invitations",
+            }, status=409)
         else:
             messages.success(request, f"Invitation sent to {invitation.email}.")
             return redirect("manage:invitations")
@@ -157,7 +164,7 @@ def invitation_revoke(request, public_id):
     invitation = selectors.invitation_get_open(public_id=public_id)
     if invitation is None:
         raise Http404("No such invitation")
-    services.invitation_revoke(invitation=invitation)
+    services.invitation_revoke(invitation=invitation, actor=request.user)
     messages.success(request, f"The invitation for {invitation.email} was revoked; its link no longer works.")
     return redirect("manage:invitations")
 

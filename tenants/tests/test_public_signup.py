@@ -228,3 +228,11 @@ def test_template_schema_never_serves():
     response = Client(HTTP_HOST="tpl.localhost").get("/")
     assert response.status_code == 404
     assert "No site at this address" in _text(response)
+
+
+def test_signup_shows_the_real_platform_domain(public_client):
+    from django.conf import settings
+
+    page = _text(public_client.get("/start/"))
+    assert "<platform domain>" not in page and "<subdomain>" not in page
+    assert f"your-subdomain.{settings.PLATFORM_DOMAIN}" in page

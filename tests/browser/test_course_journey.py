@@ -156,7 +156,10 @@ def _build_and_publish(page, j: Journey) -> None:
     expect(page.get_by_role("heading", name=re.compile("New question"))).to_be_visible()
     page.get_by_label("Question", exact=True).fill("Which makes a reflection concrete?")
     page.get_by_label("Points").fill("2")
-    page.get_by_label("Options").fill("Vague feelings\n* A specific example\nA long title")
+    page.get_by_label("Option 1", exact=True).fill("Vague feelings")
+    page.get_by_label("Option 2", exact=True).fill("A specific example")
+    page.get_by_label("Option 2 correct").check()
+    page.get_by_label("Option 3", exact=True).fill("A long title")
     page.get_by_label("Explanation").fill("Examples anchor a reflection in what happened.")
     page.get_by_role("button", name="Add question").click()
     expect(_messages(page)).to_contain_text("Question added.")
@@ -182,7 +185,15 @@ def _build_and_publish(page, j: Journey) -> None:
     page.get_by_label("Points", exact=True).fill("10")
     page.get_by_label("File upload").uncheck()  # a new assignment takes PDF files; this one takes text only
     page.get_by_label("Text", exact=True).check()
-    page.get_by_label("Rubric").fill("Clarity: Clear=6, Vague=3, Missing=0\nExamples: Concrete=4, Generic=2, Absent=0")
+    # The rubric builder: a table of criteria × levels; "Add a criterion" posts back for another row.
+    page.get_by_role("button", name="Add a criterion").click()
+    expect(page.get_by_label("Criterion 2", exact=True)).to_be_visible()
+    for c, (name, levels) in enumerate([("Clarity", [("Clear", 6), ("Vague", 3), ("Missing", 0)]),
+                                        ("Examples", [("Concrete", 4), ("Generic", 2), ("Absent", 0)])], start=1):
+        page.get_by_label(f"Criterion {c}", exact=True).fill(name)
+        for lv, (label, points) in enumerate(levels, start=1):
+            page.get_by_label(f"Criterion {c}, level {lv}: label").fill(label)
+            page.get_by_label(f"Criterion {c}, level {lv}: points").fill(str(points))
     page.get_by_label("Manual: grades stay drafts until staff post them").check()
     page.get_by_role("button", name="Save assignment").click()
     expect(_messages(page)).to_contain_text("Assignment saved.")

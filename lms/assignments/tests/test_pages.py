@@ -299,7 +299,35 @@ def test_editor_saves_rubric_and_category(world):
                                                                 {"label": "None", "points": 0}]}]
         assert a.due_at.isoformat() == "2031-05-01T17:00:00+00:00"
     body = text(client.get(url))
-    assert "Thesis: Clear=8, Vague=4" in body
+    assert 'name="rubric_0_name" value="Thesis"' in body and 'name="rubric_1_2_label" value="None"' in body
+    assert "Thesis: Clear=8" not in body  # a table, not the old syntax
+
+
+def test_rubric_builder_table_of_criteria_and_levels(world):
+    client = world.site.client(world.instructor)
+    url = studio(world, f"assignments/{world.assignment.uuid}/")
+    grid = {k: v for k, v in _editor_data().items() if k != "rubric_text"} | {
+        "rubric_rows": "3", "rubric_levels": "2",
+        "rubric_0_name": "Thesis", "rubric_0_0_label": "Clear", "rubric_0_0_points": "8",
+        "rubric_0_1_label": "Vague", "rubric_0_1_points": "4",
+        "rubric_1_name": "Sources", "rubric_1_0_label": "Many", "rubric_1_0_points": "12",
+        "rubric_2_name": "", "rubric_2_0_label": "", "rubric_2_0_points": "",
+    }
+    more = client.post(url, grid | {"add_criterion": "1"})
+    assert more.status_code == 200 and 'name="rubric_3_name"' in text(more)  # one more row, nothing saved yet
+    wider = client.post(url, grid | {"add_level": "1"})
+    assert 'name="rubric_0_2_label"' in text(wider)
+    missing_points = client.post(url, grid | {"rubric_1_1_label": "Few"})
+    assert missing_points.status_code == 400 and "Give this level its points." in text(missing_points)
+    assert client.post(url, grid).status_code == 302
+    with world.site:
+        assert Assignment.objects.get(pk=world.assignment.pk).rubric == [
+            {"criterion": "Thesis", "levels": [{"label": "Clear", "points": 8}, {"label": "Vague", "points": 4}]},
+            {"criterion": "Sources", "levels": [{"label": "Many", "points": 12}]}]
+    removed = grid | {"rubric_1_name": "", "rubric_1_0_label": "", "rubric_1_0_points": ""}
+    assert client.post(url, removed).status_code == 302
+    with world.site:
+        assert [c["criterion"] for c in Assignment.objects.get(pk=world.assignment.pk).rubric] == ["Thesis"]
 
 
 def test_editor_refuses_bad_input_and_shows_publish_problems(world):

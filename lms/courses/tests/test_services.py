@@ -31,7 +31,7 @@ def test_publish_refuses_incomplete_courses_and_writes_nothing(site_a, instructo
             services.course_publish(course=course, author=instructor)
         lesson = services.lesson_create(module=module, title="L1")
         services.item_create(lesson=lesson, kind="video", title="Clip")
-        with pytest.raises(ValidationError, match="has no URL"):
+        with pytest.raises(ValidationError, match="has no address or file"):
             services.course_publish(course=course, author=instructor)
         assert CourseVersion.objects.filter(course=course).count() == 0
         assert Course.objects.get(pk=course.pk).published_version is None

@@ -295,7 +295,7 @@ def test_outline_crud_and_reorder(site_a, admin_a):
     items = f"{c}/lessons/{lesson}/items"
     text_item = client.post(items, {"kind": "text", "title": "Read", "body": "**hi**"}, content_type="application/json")
     assert text_item.status_code == 201 and text_item.json()["body"] == "**hi**"
-    video = client.post(items, {"kind": "video", "title": "Watch", "url": "https://v.example.org/1"}, content_type="application/json").json()
+    video = client.post(items, {"kind": "video", "title": "Watch", "url": "https://v.example.org/1.mp4"}, content_type="application/json").json()
     link = client.post(items, {"kind": "link", "title": "Docs", "url": "https://docs.example.org/"}, content_type="application/json").json()
     for body, field in [
         ({"kind": "link", "title": "Bad", "url": "javascript:alert(1)"}, "url"),
@@ -311,8 +311,8 @@ def test_outline_crud_and_reorder(site_a, admin_a):
     assert client.patch(item_url, {"body": "changed"}, content_type="application/json").json()["body"] == "changed"
     response = client.patch(item_url, {"url": "https://example.org/"}, content_type="application/json")
     assert response.status_code == 400 and "url" in _error(response)["errors"]
-    assert client.patch(f"{c}/items/{video['id']}", {"url": "https://v.example.org/2"},
-                        content_type="application/json").json()["url"] == "https://v.example.org/2"
+    assert client.patch(f"{c}/items/{video['id']}", {"url": "https://vimeo.com/76979871"},
+                        content_type="application/json").json()["url"] == "https://vimeo.com/76979871"
 
     order = client.post(items + "/reorder", {"order": [link["id"], video["id"], text_item.json()["id"]]},
                         content_type="application/json")

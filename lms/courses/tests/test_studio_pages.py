@@ -403,7 +403,7 @@ def test_content_items_of_every_plain_kind(site_a, admin_a, settings):
     client = client_as(site_a, admin_a)
     add = url + f"lessons/{lesson.uuid}/items/add"
     assert client.post(add, {"kind": "text", "title": "Read me", "body": "Some **text**"}).status_code == 302
-    assert client.post(add, {"kind": "video", "title": "Watch", "url": "https://video.example.org/v/1"}).status_code == 302
+    assert client.post(add, {"kind": "video", "title": "Watch", "url": "https://youtu.be/dQw4w9WgXcQ"}).status_code == 302
     assert client.post(add, {"kind": "link", "title": "Docs", "url": "https://docs.example.org/"}).status_code == 302
     upload = SimpleUploadedFile("../../Slides 1.pdf", b"%PDF-1.4 slides", content_type="application/pdf")
     assert client.post(add, {"kind": "file", "title": "Slides", "file": upload}).status_code == 302
@@ -411,7 +411,7 @@ def test_content_items_of_every_plain_kind(site_a, admin_a, settings):
     for data, message in [
         ({"kind": "link", "title": "Bad", "url": "javascript:alert(1)"}, "Enter a valid URL"),
         ({"kind": "link", "title": "Bad", "url": "ftp://files.example.org/x"}, "http:// or https://"),
-        ({"kind": "video", "title": "No URL", "url": ""}, "Enter the address"),
+        ({"kind": "video", "title": "No URL", "url": ""}, "Enter the video's address"),
         ({"kind": "file", "title": "No file"}, "Choose a file"),
         ({"kind": "text", "title": ""}, "This field is required"),
         ({"kind": "sticker", "title": "What"}, "Choose a kind of content"),

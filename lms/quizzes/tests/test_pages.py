@@ -221,7 +221,8 @@ def test_instructor_edits_settings_and_questions(world):
     assert client.get(editor + "questions/new?kind=bogus").status_code == 404
     created = client.post(editor + "questions/new", {
         "kind": "multiple_choice", "prompt": "Even numbers?", "points": "2", "explanation": "",
-        "options_text": "* two\nthree\n* four\n\n"})
+        "option_rows": "5", "option_0_text": "two", "option_0_correct": "on", "option_1_text": "three",
+        "option_2_text": "four", "option_2_correct": "on", "option_3_text": "", "option_4_text": " "})
     assert created.status_code == 302
     with w.site:
         question = Question.objects.filter(quiz=w.quiz).order_by("-position").first()
@@ -235,8 +236,17 @@ def test_instructor_edits_settings_and_questions(world):
 
     edit_url = f"{editor}questions/{question.uuid}/"
     form = client.get(edit_url)
-    assert form.status_code == 200 and "* two\nthree\n* four" in text(form)
-    assert client.post(edit_url, {"prompt": "Even?", "points": "3", "options_text": "* two\nthree"}).status_code == 302
+    page = text(form)
+    assert form.status_code == 200 and 'name="option_0_text" value="two"' in page and 'name="option_2_text" value="four"' in page
+    assert 'name="option_0_correct" id="id_option_0_correct" checked' in page
+    assert 'name="option_1_correct" id="id_option_1_correct" checked' not in page and "* two" not in page
+    more = client.post(edit_url, {"prompt": "Even?", "points": "3", "option_rows": "4", "add_option": "1"})
+    assert more.status_code in (200, 400) and 'name="option_4_text"' in text(more)  # one more row, nothing saved
+    with w.site:
+        question.refresh_from_db()
+    assert len(question.options) == 3
+    assert client.post(edit_url, {"prompt": "Even?", "points": "3", "option_rows": "4", "option_0_text": "two",
+                                  "option_0_correct": "on", "option_1_text": "three"}).status_code == 302
     with w.site:
         question.refresh_from_db()
     assert question.prompt == "Even?" and question.points == 3 and len(question.options) == 2

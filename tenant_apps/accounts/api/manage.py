@@ -12,6 +12,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from tenants.api.base import InTenantSchema, IsTenantAdmin, TenantApi, TenantGenericApi
+from tenants.api.errors import error_response
 
 from .. import selectors, services
 from ..roles import Role, role_of
@@ -74,6 +75,9 @@ class InvitationOutput(serializers.Serializer):
 class InvitationCreateInput(serializers.Serializer):
     email = serializers.EmailField(max_length=150)
     role = serializers.ChoiceField(choices=Role.choices, default=Role.LEARNER)
+    confirm_role_change = serializers.BooleanField(
+        default=False, help_text="Required (true) to change the role of a pending invitation for the same address; "
+                                 "without it such a request answers 409.")
 
 
 class RejectedRowOutput(serializers.Serializer):
@@ -219,12 +223,18 @@ class InvitationListApi(mixins.ListModelMixin, TenantGenericApi):
     def get(self, request):
         return self.list(request)
 
-    @extend_schema(tags=TAGS, summary="Invite someone by email", request=InvitationCreateInput, responses={201: InvitationOutput})
+    @extend_schema(tags=TAGS, summary="Invite someone by email", request=InvitationCreateInput, responses={201: InvitationOutput, 409: None},
+                   description="409 (role_change_unconfirmed) when a pending invitation for the address has another "
+                               "role and confirm_role_change is not true.")
     def post(self, request):
         data = _validated(InvitationCreateInput, request)
-        invitation = services.invitation_create(
-            email=data["email"], role=data["role"], invited_by=request.user, base_url=request.build_absolute_uri("/"),
-        )
+        try:
+            invitation = services.invitation_create(
+                email=data["email"], role=data["role"], invited_by=request.user, base_url=request.build_absolute_uri("/"),
+                confirm_role_change=data["confirm_role_change"],
+            )
+        except services.InvitationRoleChange as change:
+            return error_response(str(change), code="role_change_unconfirmed", http_status=status.HTTP_409_CONFLICT)
         return Response(InvitationOutput(invitation).data, status=status.HTTP_201_CREATED)
 
 
@@ -239,7 +249,7 @@ class InvitationDetailApi(TenantGenericApi):
 
     @extend_schema(tags=TAGS, summary="Revoke an invitation: its link stops working", responses={204: None})
     def delete(self, request, id):
-        services.invitation_revoke(invitation=self.get_object())
+        services.invitation_revoke(invitation=self.get_object(), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

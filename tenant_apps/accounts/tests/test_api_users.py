@@ -321,6 +321,25 @@ def test_revoked_invitation_link_stops_working(site_a, admin_api, mailoutbox, dj
     assert site_a.client().get(path).status_code == 404
 
 
+def test_reinviting_with_another_role_needs_confirmation(site_a, admin_api, mailoutbox, django_capture_on_commit_callbacks):
+    url = "/api/v1/invitations"
+    with django_capture_on_commit_callbacks(execute=True):
+        first = admin_api.post(url, {"email": "twice@example.org", "role": "instructor"}, content_type="application/json")
+        assert first.status_code == 201
+        refused = admin_api.post(url, {"email": "twice@example.org", "role": "learner"}, content_type="application/json")
+        assert refused.status_code == 409
+        body = refused.json()
+        assert body["code"] == "role_change_unconfirmed" and "Instructor" in body["message"] and "Learner" in body["message"]
+        with site_a:
+            assert Invitation.objects.get(public_id=first.json()["id"]).revoked_at is None
+        confirmed = admin_api.post(url, {"email": "twice@example.org", "role": "learner", "confirm_role_change": True},
+                                   content_type="application/json")
+        assert confirmed.status_code == 201 and confirmed.json()["role"] == "learner"
+    with site_a:
+        assert Invitation.objects.get(public_id=first.json()["id"]).revoked_at is not None
+    assert len(mailoutbox) == 2
+
+
 def test_invite_errors(admin_api, mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_api.post("/api/v1/invitations", {"email": "admin@acme.test"}, content_type="application/json")

@@ -245,6 +245,17 @@ def test_rejected_rows_report(site_a, admin_a, django_capture_on_commit_callback
     assert rows[4][2] == "Already a member."
 
 
+def test_rejected_rows_are_shown_on_the_status_page(site_a, admin_a, django_capture_on_commit_callbacks):
+    user_import = _create(site_a, admin_a, MIXED + "<b>x</b>@bad,Evil,Cell,learner\n")
+    _process(site_a, user_import, django_capture_on_commit_callbacks)
+    response = client_as(site_a, admin_a).get(f"/manage/users/import/{user_import.public_id}/")
+    assert "&lt;b&gt;x&lt;/b&gt;@bad" in response.content.decode()  # escaped, not markup
+    page = text(response)
+    assert "<h2>Rejected rows</h2>" in page
+    assert "<tr><td>3</td><td>not-an-email</td>" in page and "<td>Already a member.</td>" in page
+    assert "Download the rejected rows (CSV)" in page
+
+
 @pytest.mark.usefixtures("media_in_tmp")
 @pytest.mark.parametrize(
     ("body", "name", "message"),

@@ -383,6 +383,30 @@ def test_invite_someone_and_the_link_works(site_a, admin_a, mailoutbox, django_c
     assert accept.status_code == 200 and "new.person@example.org" in text(accept)
 
 
+def test_reinviting_with_another_role_asks_first(site_a, admin_a, mailoutbox, django_capture_on_commit_callbacks):
+    client = client_as(site_a, admin_a)
+    _invite(client, django_capture_on_commit_callbacks, role=Role.INSTRUCTOR)
+    asked = _invite(client, django_capture_on_commit_callbacks, role=Role.LEARNER)
+    assert asked.status_code == 409
+    page = text(asked)
+    assert "already has a pending invitation" in page and "Instructor</strong> → <strong>Learner" in page
+    assert 'name="confirm_role_change" value="yes"' in page
+    with site_a:
+        pending = Invitation.objects.filter(email="new.person@example.org", revoked_at__isnull=True)
+        assert [i.role for i in pending] == [Role.INSTRUCTOR]  # nothing changed yet
+    assert len(mailoutbox) == 1
+    # The same role again is a plain resend, no question.
+    assert _invite(client, django_capture_on_commit_callbacks, role=Role.INSTRUCTOR).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        confirmed = client.post("/manage/invitations/", {"email": "new.person@example.org", "role": Role.LEARNER,
+                                                          "confirm_role_change": "yes"})
+    assert confirmed.status_code == 302
+    with site_a:
+        pending = Invitation.objects.filter(email="new.person@example.org", revoked_at__isnull=True)
+        assert [i.role for i in pending] == [Role.LEARNER]
+    assert len(mailoutbox) == 3
+
+
 def test_expired_invitation_link_is_rejected(site_a, admin_a, mailoutbox, django_capture_on_commit_callbacks):
     client = client_as(site_a, admin_a)
     _invite(client, django_capture_on_commit_callbacks)

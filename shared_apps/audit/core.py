@@ -1,0 +1,128 @@
+"""The audit log's one entry point: `audit_log(...)` appends a row in the store of the current
+schema (public: operator actions; a tenant's schema: that institution's actions), inside the
+caller's transaction, so an action and its record commit or roll back together."""
+from __future__ import annotations
+
+import contextvars
+import ipaddress
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, models
+
+_request: contextvars.ContextVar = contextvars.ContextVar("audit_request", default=None)
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("The audit log is append-only.")
+
+    def delete(self):
+        raise PermissionError("The audit log is append-only.")
+
+
+class AuditEntryBase(models.Model):
+    """One audited action. Never updated nor deleted (the model refuses, a trigger enforces)."""
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor_id = models.BigIntegerField(null=True, blank=True, db_index=True)  # no FK: the row outlives the user
+    actor_email = models.CharField(max_length=254, blank=True)
+    actor_ip = models.GenericIPAddressField(null=True, blank=True)
+    tenant_schema = models.CharField(max_length=63, blank=True, db_index=True)
+    action = models.CharField(max_length=64, db_index=True)
+    target_type = models.CharField(max_length=64, blank=True)
+    target_id = models.CharField(max_length=64, blank=True)
+    target_label = models.CharField(max_length=255, blank=True)
+    before = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
+    after = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-id"]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("The audit log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The audit log is append-only.")
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_email or 'system'} {self.action} {self.target_label}"
+
+    @property
+    def diff(self) -> dict[str, tuple[Any, Any]]:
+        """{field: (before, after)} for the fields that changed."""
+        before, after = self.before or {}, self.after or {}
+        if not isinstance(before, dict) or not isinstance(after, dict):
+            return {"value": (self.before, self.after)}
+        return {k: (before.get(k), after.get(k)) for k in sorted(set(before) | set(after)) if before.get(k) != after.get(k)}
+
+
+def client_ip(request) -> str | None:
+    """The caller's address; X-Forwarded-For only behind our own proxy (BEHIND_TLS_PROXY), whose
+    appended entry (the last one) is the one we can trust."""
+    address = request.META.get("REMOTE_ADDR", "")
+    if getattr(settings, "AUDIT_TRUST_X_FORWARDED_FOR", False):
+        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
+        if forwarded:
+            address = forwarded[-1]
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
+
+
+class AuditContextMiddleware:
+    """Remembers the current request so services can record who acted and from where."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _request.set(request)
+        try:
+            return self.get_response(request)
+        finally:
+            _request.reset(token)
+
+
+def _store():
+    if connection.schema_name == getattr(settings, "PUBLIC_SCHEMA_NAME", "public"):
+        return apps.get_model("audit", "OperatorAuditEntry")
+    return apps.get_model("tenant_audit", "AuditEntry")
+
+
+def _target_fields(target) -> dict[str, str]:
+    if target is None:
+        return {}
+    if isinstance(target, (tuple, list)):  # (type, id, label)
+        kind, ident, label = (list(target) + ["", "", ""])[:3]
+        return {"target_type": str(kind)[:64], "target_id": str(ident)[:64], "target_label": str(label)[:255]}
+    ident = getattr(target, "public_id", None) or getattr(target, "uuid", None) or getattr(target, "slug", None) or target.pk
+    return {"target_type": target._meta.label_lower[:64], "target_id": str(ident)[:64], "target_label": str(target)[:255]}
+
+
+def audit_log(*, action: str, target=None, before=None, after=None, actor=None):
+    """Append an audit entry in the current schema's store; call it inside the action's transaction.
+    The actor defaults to the signed-in user of the current request; the IP comes from the request."""
+    request = _request.get()
+    if actor is None and request is not None:
+        user = getattr(request, "user", None)
+        actor = user if getattr(user, "is_authenticated", False) else None
+    return _store().objects.create(
+        action=action[:64],
+        actor_id=getattr(actor, "pk", None),
+        actor_email=(getattr(actor, "email", "") or getattr(actor, "username", "") or "")[:254] if actor else "",
+        actor_ip=client_ip(request) if request is not None else None,
+        # An operator's row names the institution acted on; a tenant's row, its own schema.
+        tenant_schema=(getattr(target, "schema_name", None) or getattr(getattr(target, "tenant", None), "schema_name", None)
+                       or connection.schema_name)[:63],
+        before=before, after=after,
+        **_target_fields(target),
+    )

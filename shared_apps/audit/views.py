@@ -1,0 +1,29 @@
+"""The operator console's audit page (public schema): read-only, filterable, paginated."""
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from shared_apps.console.access import operator_required
+
+from .forms import AuditFilterForm
+from .models import OperatorAuditEntry
+from .selectors import audit_actions, audit_entry_list
+
+
+@operator_required
+@require_GET
+def console_audit_list(request):
+    form = AuditFilterForm(request.GET)
+    filters = form.filters()
+    tenant = (request.GET.get("tenant") or "")[:63]
+    entries = audit_entry_list(model=OperatorAuditEntry, tenant=tenant, **filters)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "console/audit.html", {"form": form, "page": page, "actions": audit_actions(model=OperatorAuditEntry),
+                                                  "query": _query_without_page(request)}, status=status)
+
+
+def _query_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()

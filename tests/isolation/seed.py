@@ -1,0 +1,253 @@
+"""Tenant B ("globex") fully seeded through the real services: one object of every kind the routes address.
+
+Data is committed (the isolation walk runs in per-test transactions that roll back, so every
+route starts from this state) and removed again by `BWorld.remove()`.
+"""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+
+from django.contrib.auth.tokens import default_token_generator
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, transaction
+from django.test import Client
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django_tenants.utils import tenant_context
+
+# Appears in every title/text of B's seeded objects: a response on A's host containing it leaked.
+MARKER = "GLOBEXSECRET7q"
+# Appears only in the first learner's own work: another learner's response containing it leaked.
+PRIVATE = "LEARNER1PRIVATE7q"
+
+PDF = (
+    b"%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n2 0 obj <</Type /Pages /Kids [3 0 R] /Count 1>> endobj\n"
+    b"3 0 obj <</Type /Page /Parent 2 0 R /MediaBox [0 0 72 72]>> endobj\nxref\n0 4\n0000000000 65535 f \n"
+    b"0000000009 00000 n \n0000000058 00000 n \n0000000115 00000 n \ntrailer <</Size 4 /Root 1 0 R>>\nstartxref\n186\n%%EOF\n"
+)
+
+
+def pdf(name: str = "work.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+
+
+@dataclass
+class Person:
+    """A member of an institution with a committed session and (for B) a JWT."""
+
+    user: object
+    email: str
+    session: str = ""
+    jwt: str = ""
+
+
+@dataclass
+class BWorld:
+    tenant: object
+    people: dict[str, Person] = field(default_factory=dict)
+    values: dict[str, list[str]] = field(default_factory=dict)  # registry kind -> B's real values
+    _before: dict = field(default_factory=dict)
+
+    def remove(self) -> None:
+        _rows_remove(self.tenant.schema_name, self._before)
+
+
+def _login(site, user) -> str:
+    client = site.client(user)
+    return client.cookies["sessionid"].value
+
+
+def _jwt(site, email: str, password: str) -> str:
+    response = Client(HTTP_HOST=site.host).post("/api/v1/auth/token", {"email": email, "password": password},
+                                                 content_type="application/json")
+    assert response.status_code == 200, response.content
+    return response.json()["access"]
+
+
+def seed_people(site, roles: dict[str, str], *, with_jwt: bool, password: str) -> dict[str, Person]:
+    people = {}
+    for name, role in roles.items():
+        user = site.make_user(role=role, email=f"{name}-{secrets.token_hex(3)}@{site.tenant.slug}.test",
+                              first_name="Bea" if site.tenant.slug == "globex" else "Ann", last_name=name)
+        people[name] = Person(user=user, email=user.email)
+    for person in people.values():
+        person.session = _login(site, person.user)
+        if with_jwt:
+            person.jwt = _jwt(site, person.email, password)
+    connection.set_schema_to_public()
+    return people
+
+
+def seed_b(site, *, password: str) -> BWorld:
+    """Everything of B, committed. Call with the database unblocked and no transaction open."""
+    from django.contrib.auth.models import User
+
+    assert not connection.in_atomic_block
+    before = _rows_snapshot(site.tenant.schema_name)
+    world = BWorld(tenant=site.tenant, _before=before)
+    with tenant_context(site.tenant):
+        admin = User.objects.select_related("profile").get(username=f"admin@{site.tenant.slug}.test")
+    world.people["admin"] = Person(user=admin, email=admin.email, session=_login(site, admin),
+                                   jwt=_jwt(site, admin.email, password))
+    world.people |= seed_people(site, {
+        "instructor": "instructor", "instructor2": "instructor", "ta": "teaching_assistant",
+        "learner": "learner", "learner2": "learner",
+    }, with_jwt=True, password=password)
+    p = {name: person.user for name, person in world.people.items()}
+    with tenant_context(site.tenant):
+        world.values = _seed_objects(p)
+    connection.set_schema_to_public()
+    return world
+
+
+def _seed_objects(p) -> dict[str, list[str]]:
+    from lms.assignments import services as assignment_services
+    from lms.assignments.models import Submission
+    from lms.assignments.tests.helpers import add_assignment
+    from lms.courses import permissions
+    from lms.courses import services as course_services
+    from lms.courses.models import ContentItem, Enrollment
+    from lms.quizzes import publishing as quiz_publishing
+    from lms.quizzes import selectors as quiz_selectors
+    from lms.quizzes import services as quiz_services
+    from lms.quizzes.models import Quiz
+    from lms.quizzes.tests.factories import every_kind_questions, perfect_answers
+    from lms.tracks import services as track_services
+    from tenant_apps.accounts import services as account_services
+    from tenant_apps.accounts.models import Invitation
+
+    instructor, learner, learner2 = p["instructor"], p["learner"], p["learner2"]
+    # A course with every item type, a quiz with every question kind, an assignment; published.
+    course = course_services.course_create(author=instructor, title=f"{MARKER} course", slug=f"globex-only-{secrets.token_hex(3)}",
+                                           summary=MARKER)
+    from tenant_apps.accounts.tests.manage_helpers import png_bytes
+
+    course.cover.save("cover.png", SimpleUploadedFile("cover.png", png_bytes(), "image/png"))
+    module = course_services.module_create(course=course, title=f"{MARKER} module")
+    lesson = course_services.lesson_create(module=module, title=f"{MARKER} lesson")
+    text = course_services.item_create(lesson=lesson, kind="text", title=f"{MARKER} reading", body=MARKER)
+    video = course_services.item_create(lesson=lesson, kind="video", title=f"{MARKER} video", url="https://example.com/v.mp4")
+    link = course_services.item_create(lesson=lesson, kind="link", title=f"{MARKER} link", url="https://example.com/")
+    file_item = ContentItem(lesson=lesson, kind="file", title=f"{MARKER} handout", position=99)
+    file_item.file.save("handout.pdf", pdf("handout.pdf"), save=False)
+    file_item.full_clean()
+    file_item.save()
+    quiz = Quiz.objects.get(uuid=quiz_publishing.draft_create(course, f"{MARKER} quiz", instructor))
+    quiz_services.quiz_update(quiz=quiz, attempts_allowed=5)
+    quiz_item = course_services.item_create(lesson=lesson, kind="quiz", title=f"{MARKER} quiz", ref_uuid=quiz.uuid)
+    for question in every_kind_questions():
+        quiz_services.question_create(quiz=quiz, **question)
+    assignment, assignment_item = add_assignment(course, lesson, title=f"{MARKER} essay")
+    permissions.course_role_assign(course=course, user=p["ta"], course_role="teaching_assistant")
+    course_services.course_publish(course=course, author=instructor, change_note=MARKER)
+    course_services.course_publish(course=course, author=instructor, change_note=f"{MARKER} 2")
+    course.refresh_from_db()
+    category = assignment_services.category_create(course=course, name=f"{MARKER} essays", weight_percent=50)
+    quiz_category = assignment_services.category_create(course=course, name=f"{MARKER} quizzes", weight_percent=30)
+    assignment_services.quiz_category_set(course=course, quiz_uuid=quiz.uuid, category=quiz_category)
+
+    # Both learners enrolled; the first has progress, two quiz attempts, a graded and posted submission.
+    enrollment = course_services.enrollment_create(course=course, learner=learner)
+    enrollment2 = course_services.enrollment_create(course=course, learner=learner2)
+    course_services.progress_item_complete(enrollment=enrollment, item_uuid=text.uuid)
+    learner_quiz = quiz_selectors.learner_quiz_get(learner=learner, course=course, quiz_uuid=quiz.uuid)
+    submitted = quiz_services.attempt_start(learner_quiz=learner_quiz).attempt
+    answers = perfect_answers(quiz)
+    answers[str(quiz.questions.order_by("position").last().uuid)] = f"{PRIVATE} essay"
+    quiz_services.attempt_submit(attempt=submitted, answers=answers)
+    learner_quiz = quiz_selectors.learner_quiz_get(learner=learner, course=course, quiz_uuid=quiz.uuid)
+    open_attempt = quiz_services.attempt_start(learner_quiz=learner_quiz).attempt
+    quiz_services.attempt_answers_save(attempt=open_attempt, answers={str(quiz.questions.first().uuid): []})
+    submission = assignment_services.submission_create(learner=learner, course=course, assignment_uuid=assignment.uuid,
+                                                       text=f"{PRIVATE} submission", upload=pdf("essay.pdf"))
+    assignment_services.grade_save(submission=submission, grader=instructor, points=8, feedback=f"{PRIVATE} feedback")
+    assignment_services.grades_post(assignment=assignment, actor=instructor)
+    ungraded = assignment_services.submission_create(learner=learner, course=course, assignment_uuid=assignment.uuid,
+                                                     text=f"{PRIVATE} second", upload=pdf("again.pdf"))
+    assert Submission.objects.filter(learner=learner).count() == 2
+
+    # A published track with the course and a project whose step takes a file; the learner handed one in.
+    track = track_services.track_create(author=instructor, title=f"{MARKER} track globex-only", free_order=True)
+    course_track_item = track_services.track_add_course(track=track, course=course, actor=instructor)
+    project_item = track_services.track_add_project(track=track, title=f"{MARKER} project", actor=instructor)
+    step = track_services.project_step_add(project=project_item.project, title=f"{MARKER} step", instructions=MARKER,
+                                           deliverable="file", actor=instructor)
+    track_services.track_update(track=track, actor=instructor, is_published=True)
+    track_services.track_enroll(track=track, learner=learner)
+    track_services.track_enroll(track=track, learner=learner2)
+    deliverable = track_services.step_submit(step=step, learner=learner, file=pdf("deliverable.pdf"))
+
+    # Accounts: a pending invitation with a known token, an import report with rejected rows, link tokens.
+    invitation = account_services.invitation_create(email=f"invitee-{secrets.token_hex(3)}@globex.test", role="learner",
+                                                    invited_by=p["admin"], base_url="http://globex.invalid")
+    invitation_token = secrets.token_urlsafe(32)
+    Invitation.objects.filter(pk=invitation.pk).update(token_hash=account_services._hash_token(invitation_token))
+    csv = ("email,first_name,last_name,role\n"
+           f"imported-{secrets.token_hex(3)}@globex.test,{MARKER},Imported,learner\nnot-an-email,{MARKER},Bad,learner\n")
+    with transaction.atomic():
+        user_import = account_services.user_import_create(upload=SimpleUploadedFile("members.csv", csv.encode(), "text/csv"),
+                                                          created_by=p["admin"])
+    account_services.user_import_process(user_import_id=user_import.pk)
+    verify_token = account_services._verify_signer().sign(str(learner.profile.public_id))
+    reset_uid = urlsafe_base64_encode(force_bytes(learner.pk))
+    reset_token = default_token_generator.make_token(learner)
+    assert Enrollment.objects.filter(course=course).count() == 2 and enrollment2.pk
+
+    s = str
+    return {
+        "course_slug": [course.slug],
+        "track_slug": [track.slug],
+        "module": [s(module.uuid)],
+        "lesson": [s(lesson.uuid)],
+        "content_item": [s(i.uuid) for i in (text, video, link, file_item, quiz_item, assignment_item)],
+        "file_item": [s(file_item.uuid)],
+        "quiz": [s(quiz.uuid)],
+        "question": [s(quiz.questions.order_by("position").first().uuid), s(quiz.questions.order_by("position").last().uuid)],
+        "attempt": [s(open_attempt.uuid), s(submitted.uuid)],
+        "assignment": [s(assignment.uuid)],
+        "submission": [s(submission.uuid), s(ungraded.uuid)],
+        "category": [s(category.uuid), s(quiz_category.uuid)],
+        "enrollment": [s(enrollment.uuid)],
+        "track_item": [s(course_track_item.uuid), s(project_item.uuid)],
+        "project": [s(project_item.project.uuid)],
+        "step": [s(step.uuid)],
+        "step_submission": [s(deliverable.uuid)],
+        "member": [s(learner.profile.public_id), s(p["instructor"].profile.public_id), s(p["admin"].profile.public_id)],
+        "course_staff": [s(p["ta"].profile.public_id), s(instructor.profile.public_id)],
+        "invitation": [s(invitation.public_id)],
+        "user_import": [s(user_import.public_id)],
+        "invitation_token": [invitation_token],
+        "verify_token": [verify_token],
+        "reset_uid": [reset_uid],
+        "reset_token": [reset_token],
+    }
+
+
+# --- removal: every row the seed added, in one transaction (Django's foreign keys are deferred) ---
+
+def _rows_snapshot(schema: str) -> dict:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT table_name, bool_or(column_name = 'id') FROM information_schema.columns "
+            "WHERE table_schema = %s GROUP BY table_name", [schema])
+        tables = dict(cursor.fetchall())
+        snapshot = {}
+        for table, has_id in tables.items():
+            if has_id:
+                cursor.execute(f'SELECT coalesce(max(id), 0) FROM "{schema}"."{table}"')
+                snapshot[table] = ("id", cursor.fetchone()[0])
+            elif table == "django_session":
+                cursor.execute(f'SELECT session_key FROM "{schema}"."{table}"')
+                snapshot[table] = ("session_key", [r[0] for r in cursor.fetchall()])
+    return snapshot
+
+
+def _rows_remove(schema: str, before: dict) -> None:
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        for table, (column, kept) in before.items():
+            if column == "id":
+                cursor.execute(f'DELETE FROM "{schema}"."{table}" WHERE id > %s', [kept])
+            else:
+                cursor.execute(f'DELETE FROM "{schema}"."{table}" WHERE NOT ({column} = ANY(%s))', [kept])
