@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
 
-from shared_apps.audit.core import audit_log
+from tenants.audit import audit_log
 
 from .models import Plan
 

@@ -7,7 +7,7 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny], authentication_classes=[]), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema", permission_classes=[AllowAny]), name="api-docs"),
     path("", include("tenant_apps.accounts.api.urls")),
-    path("", include("tenant_apps.audit.api_urls")),
+    path("", include("tenant_apps.audit.rest_api.urls")),
     path("", include("lms.courses.api.urls")),
     path("", include("lms.quizzes.api.urls")),
     path("", include("lms.assignments.api.urls")),

@@ -10,7 +10,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
-from shared_apps.audit.core import audit_log
+from .audit import audit_log
 
 from .models import Domain, Tenant
 from .provisioning import TEMPLATE_SCHEMA, migrate_schema, schema_provision

@@ -23,7 +23,7 @@ from lms.courses import permissions as course_permissions
 from lms.courses import selectors as course_selectors
 from lms.courses import services as course_services
 from lms.courses.models import Course
-from shared_apps.audit.core import audit_log
+from tenants.audit import audit_log
 
 from . import selectors
 from .models import FILE_TYPES, SUBMISSION_TYPES, Assignment, GradeCategory, Grade, GradeChange, QuizCategory, Submission

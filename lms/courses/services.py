@@ -12,7 +12,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.text import slugify
 
-from shared_apps.audit.core import audit_log
+from tenants.audit import audit_log
 
 from . import permissions
 from .content import provider_for

@@ -5,9 +5,9 @@ from django.views.decorators.http import require_GET
 
 from shared_apps.console.access import operator_required
 
-from .forms import AuditFilterForm
+from tenants.audit import AuditFilterForm, audit_actions, audit_entry_list, query_without_page
+
 from .models import OperatorAuditEntry
-from .selectors import audit_actions, audit_entry_list
 
 
 @operator_required
@@ -20,10 +20,5 @@ def console_audit_list(request):
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "console/audit.html", {"form": form, "page": page, "actions": audit_actions(model=OperatorAuditEntry),
-                                                  "query": _query_without_page(request)}, status=status)
+                                                  "query": query_without_page(request)}, status=status)
 
-
-def _query_without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()

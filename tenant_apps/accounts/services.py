@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from shared_apps.audit.core import audit_log
+from tenants.audit import audit_log
 from tenants.mail import mail_send
 
 from .models import Invitation, Profile, SiteSettings, UserImport

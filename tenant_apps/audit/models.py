@@ -1,5 +1,5 @@
 """An institution's audit log (in its own schema): sign-ins, roles, invitations, settings, publishing, grades."""
-from shared_apps.audit.core import AuditEntryBase
+from tenants.audit import AuditEntryBase
 
 
 class AuditEntry(AuditEntryBase):

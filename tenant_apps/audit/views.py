@@ -3,9 +3,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from shared_apps.audit.forms import AuditFilterForm
-from shared_apps.audit.selectors import audit_actions, audit_entry_list
-from shared_apps.audit.views import _query_without_page
+from tenants.audit import AuditFilterForm, audit_actions, audit_entry_list, query_without_page
 from tenant_apps.accounts.decorators import tenant_admin_required
 
 from .models import AuditEntry
@@ -19,4 +17,4 @@ def audit_list(request):
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "manage/audit.html", {"form": form, "page": page, "section": "audit",
                                                  "actions": audit_actions(model=AuditEntry),
-                                                 "query": _query_without_page(request)}, status=status)
+                                                 "query": query_without_page(request)}, status=status)

@@ -1,5 +1,5 @@
 from django.urls import path
 
-from .api import AuditListApi
+from .views import AuditListApi
 
 urlpatterns = [path("manage/audit", AuditListApi.as_view(), name="api-manage-audit")]

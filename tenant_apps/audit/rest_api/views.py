@@ -2,11 +2,10 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers
 
-from shared_apps.audit.forms import AuditFilterForm
-from shared_apps.audit.selectors import audit_entry_list
+from tenants.audit import AuditFilterForm, audit_entry_list
 from tenants.api.base import InTenantSchema, IsTenantAdmin, TenantGenericApi
 
-from .models import AuditEntry
+from ..models import AuditEntry
 
 
 class AuditEntryOutput(serializers.Serializer):

@@ -1,16 +1,25 @@
-"""The audit log's one entry point: `audit_log(...)` appends a row in the store of the current
-schema (public: operator actions; a tenant's schema: that institution's actions), inside the
-caller's transaction, so an action and its record commit or roll back together."""
+"""The audit log's core, part of the tenancy core because every app writes to it.
+
+`audit_log(...)` appends a row in the store of the current schema (public: operator actions,
+`shared_apps.audit`; a tenant's schema: that institution's actions, `tenant_apps.audit`), inside
+the caller's transaction, so an action and its record commit or roll back together. The stores
+are looked up by model label, so this module imports neither app. The filter form and the list
+selector serve both audit pages.
+"""
 from __future__ import annotations
 
 import contextvars
+from datetime import date, datetime, time
 import ipaddress
 from typing import Any
 
+from django import forms
 from django.apps import apps
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 _request: contextvars.ContextVar = contextvars.ContextVar("audit_request", default=None)
 
@@ -126,3 +135,54 @@ def audit_log(*, action: str, target=None, before=None, after=None, actor=None):
         before=before, after=after,
         **_target_fields(target),
     )
+
+
+# --- reads, for the tenant admins' page and API and the operator console -----------------
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def audit_entry_list(
+    *, model, action: str = "", actor: str = "", target: str = "", date_from: date | None = None,
+    date_to: date | None = None, tenant: str = "",
+) -> QuerySet:
+    """Newest first. `action` matches a dotted prefix ("user." or "user.role_change"); `actor` and
+    `target` match part of the email / the target's type, id or label; dates are inclusive days."""
+    entries = model.objects.all()
+    if action:
+        entries = entries.filter(action__startswith=action.strip())
+    if actor:
+        entries = entries.filter(actor_email__icontains=actor.strip())
+    if target:
+        t = target.strip()
+        entries = entries.filter(Q(target_label__icontains=t) | Q(target_id=t) | Q(target_type=t))
+    if tenant:
+        entries = entries.filter(tenant_schema=tenant.strip())
+    if date_from:
+        entries = entries.filter(created_at__gte=_day_start(date_from))
+    if date_to:
+        entries = entries.filter(created_at__lt=_day_start(date_to) + timezone.timedelta(days=1))
+    return entries.order_by("-created_at", "-id")
+
+
+def audit_actions(*, model) -> list[str]:
+    return list(model.objects.order_by("action").values_list("action", flat=True).distinct())
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.CharField(required=False, max_length=64)
+    actor = forms.CharField(required=False, max_length=254, label="Actor email")
+    target = forms.CharField(required=False, max_length=255)
+    date_from = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}
+
+
+def query_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
