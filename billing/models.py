@@ -1,4 +1,4 @@
-"""Platform plans that institutions subscribe to; public schema."""
+"""Platform plans and the subscription that puts an institution on one; public schema."""
 from __future__ import annotations
 
 from django.core.validators import MinValueValidator, RegexValidator
@@ -50,3 +50,23 @@ class Plan(models.Model):
         from .services import minor_units_to_amount
 
         return f"{minor_units_to_amount(self.price_amount, self.currency):,} {self.currency} / {self.interval}"
+
+
+class Subscription(models.Model):
+    """The plan an institution is on. Owned by billing (the tenancy core knows no plans); the
+    Stripe fields arrive with the billing issue."""
+
+    class Status(models.TextChoices):
+        TRIALING = "trialing", "Trialing"
+        ACTIVE = "active", "Active"
+        PAST_DUE = "past_due", "Past due"
+        CANCELED = "canceled", "Canceled"
+
+    tenant = models.OneToOneField("tenants.Tenant", on_delete=models.CASCADE, related_name="subscription")
+    plan = models.ForeignKey(Plan, null=True, blank=True, on_delete=models.PROTECT, related_name="subscriptions")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    started_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.tenant_id}: {self.plan or 'no plan'} ({self.status})"

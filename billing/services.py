@@ -10,7 +10,7 @@ from django.db.models import ProtectedError
 
 from tenants.audit import audit_log
 
-from .models import Plan
+from .models import Plan, Subscription
 
 # ISO 4217 minor-unit exponents that differ from the usual 2 (the currencies Stripe handles).
 _ZERO_DECIMAL = frozenset("BIF CLP DJF GNF ISK JPY KMF KRW MGA PYG RWF UGX VND VUV XAF XOF XPF".split())
@@ -152,7 +152,7 @@ def plan_update(
 @transaction.atomic
 def plan_delete(*, plan: Plan) -> None:
     """Delete a plan nobody uses; plans institutions are on can only be deactivated."""
-    in_use = plan.tenants.count()
+    in_use = plan.subscriptions.filter(tenant__is_template=False).count()
     if in_use:
         raise ValidationError(
             f"{in_use} institution(s) are on the plan “{plan.name}”, so it cannot be deleted. "
@@ -170,7 +170,9 @@ def tenant_plan_change(*, tenant, plan: Plan | None):
     """Move an institution to another plan (None: no plan)."""
     if tenant.is_template:
         raise ValidationError("The template schema has no plan.")
-    audit_log(action="tenant.plan_change", target=tenant, before={"plan": tenant.plan.code if tenant.plan else None}, after={"plan": plan.code if plan else None})
-    tenant.plan = plan
-    tenant.save(update_fields=["plan"])
+    subscription, _ = Subscription.objects.select_for_update().get_or_create(tenant=tenant)
+    before = subscription.plan.code if subscription.plan else None
+    subscription.plan = plan
+    subscription.save(update_fields=["plan", "updated_at"])
+    audit_log(action="tenant.plan_change", target=tenant, before={"plan": before}, after={"plan": plan.code if plan else None})
     return tenant

@@ -66,6 +66,16 @@ TENANT_APPS = [
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [a for a in TENANT_APPS if a not in SHARED_APPS]
 
+# What a new institution gets inside its schema: steps other apps register, run in order
+# inside the provisioning transaction (tenants/bootstrap.py, docs/decisions/0009).
+TENANT_BOOTSTRAP_STEPS = [
+    "tenant_apps.accounts.bootstrap.site_and_first_admin",
+    "billing.bootstrap.subscription_start",
+    "lms.demo.demo_catalog_bootstrap",
+]
+# Platform-wide demo data for `seed_demo` (the run command), before the demo institutions.
+PLATFORM_DEMO_STEPS = ["billing.demo.demo_plans_ensure"]
+
 TENANT_MODEL = "tenants.Tenant"
 TENANT_DOMAIN_MODEL = "tenants.Domain"
 # New tenants are cloned from this schema; it is a real (domain-less) tenant row that

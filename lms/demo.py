@@ -108,3 +108,11 @@ def demo_catalog_seed(*, instructor: User, learner: User) -> None:
     for item_uuid in cs.snapshot_item_uuids(enrollment.version.snapshot)[:3]:
         cs.progress_item_complete(enrollment=enrollment, item_uuid=item_uuid)
     cs.enrollment_create(course=courses["data-visualisation"], learner=learner)
+
+
+def demo_catalog_bootstrap(bootstrap) -> None:
+    """Bootstrap step (tenants/bootstrap.py): a demo institution gets the demo catalog."""
+    if not bootstrap.demo:
+        return
+    demo_catalog_seed(instructor=User.objects.get(username=bootstrap.options["demo_instructor"]),
+                      learner=User.objects.get(username=bootstrap.options["demo_learner"]))

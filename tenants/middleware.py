@@ -60,7 +60,7 @@ class TenantMiddleware(TenantMainMiddleware):
             if hit[1] is None:
                 raise domain_model.DoesNotExist
             return copy.copy(hit[1])
-        domain = domain_model.objects.select_related("tenant", "tenant__plan").filter(domain=hostname).first()
+        domain = domain_model.objects.select_related("tenant").filter(domain=hostname).first()
         tenant = domain.tenant if domain is not None and not domain.tenant.is_template else None
         if len(_domain_cache) > 10_000:
             _domain_cache.clear()

@@ -8,9 +8,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
-from django_tenants.utils import tenant_context
 
 from .audit import audit_log
+from .bootstrap import TenantBootstrap, bootstrap_run
 
 from .models import Domain, Tenant
 from .provisioning import TEMPLATE_SCHEMA, migrate_schema, schema_provision
@@ -58,14 +58,14 @@ def tenant_create(
     admin_first_name: str = "",
     admin_last_name: str = "",
     plan=None,
+    demo: bool = False,
+    options: dict | None = None,
 ) -> Tenant:
-    """Provision an institution: schema (cloned), primary domain, first admin, site settings.
+    """Provision an institution: schema (cloned), primary domain, then the bootstrap steps apps
+    register (site settings and first admin, subscription, demo content: tenants/bootstrap.py).
 
     One transaction: if any step fails, the tenant row, its schema and its domain all vanish.
     """
-    from tenant_apps.accounts.roles import Role
-    from tenant_apps.accounts.services import site_initialize, user_create
-
     slug = (slug or "").strip().lower()
     name = (name or "").strip()
     try:
@@ -79,16 +79,15 @@ def tenant_create(
         with transaction.atomic():
             if Tenant.objects.filter(slug=slug).exists() or Domain.objects.filter(domain=tenant_domain_for(slug)).exists():
                 raise ValidationError({"slug": f"“{slug}” is already taken; please choose another subdomain."})
-            tenant = Tenant.objects.create(schema_name=schema_name_for(slug), name=name, slug=slug, plan=plan)
+            tenant = Tenant.objects.create(schema_name=schema_name_for(slug), name=name, slug=slug)
             method = schema_provision(tenant.schema_name)
             Domain.objects.create(domain=tenant_domain_for(slug), tenant=tenant, is_primary=True)
             audit_log(action="tenant.create", target=tenant, after={"name": name, "slug": slug, "admin_email": admin_email})
-            with tenant_context(tenant):
-                site_initialize(display_name=name)
-                user_create(
-                    email=admin_email, password=admin_password, first_name=admin_first_name,
-                    last_name=admin_last_name, role=Role.TENANT_ADMIN, email_verified=True,
-                )
+            bootstrap_run(TenantBootstrap(
+                tenant=tenant, admin_email=admin_email, admin_password=admin_password,
+                admin_first_name=admin_first_name, admin_last_name=admin_last_name,
+                plan_code=getattr(plan, "code", plan), demo=demo, options=options or {},
+            ))
     except IntegrityError as exc:  # a concurrent sign-up took the same subdomain
         raise ValidationError({"slug": f"“{slug}” is already taken; please choose another subdomain."}) from exc
     finally:

@@ -1,8 +1,8 @@
 """Tenant-level background work. Tasks run in the schema they were sent from."""
-from config.celery import app
+from celery import shared_task
 
 
-@app.task(bind=True, acks_late=True, max_retries=3, default_retry_delay=5)
+@shared_task(bind=True, acks_late=True, max_retries=3, default_retry_delay=5)
 def tenant_usage_snapshot(self) -> dict:
     from .selectors import tenant_usage_current
 
@@ -22,7 +22,7 @@ def send_to_every_tenant(task) -> int:
     return len(schemas)
 
 
-@app.task
+@shared_task
 def tenant_usage_refresh_all() -> int:
     """Beat entry point (public schema): fan out one snapshot per institution."""
     return send_to_every_tenant(tenant_usage_snapshot)

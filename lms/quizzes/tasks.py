@@ -5,10 +5,10 @@ Closing is idempotent; attempts are also closed lazily when their learner or sta
 """
 from __future__ import annotations
 
-from config.celery import app
+from celery import shared_task
 
 
-@app.task(acks_late=True, max_retries=3, default_retry_delay=30)
+@shared_task(acks_late=True, max_retries=3, default_retry_delay=30)
 def attempt_close_overdue_task(attempt_id: int) -> str | None:
     """Close one attempt if it is still open after its deadline (queued for the deadline)."""
     from .models import QuizAttempt
@@ -20,7 +20,7 @@ def attempt_close_overdue_task(attempt_id: int) -> str | None:
     return attempt_close_if_overdue(attempt=attempt).status
 
 
-@app.task(acks_late=True, max_retries=3, default_retry_delay=30)
+@shared_task(acks_late=True, max_retries=3, default_retry_delay=30)
 def attempts_close_overdue_task() -> int:
     """Sweep this institution's overdue attempts (for a beat schedule, if one is wanted)."""
     from .services import attempts_close_overdue
@@ -28,7 +28,7 @@ def attempts_close_overdue_task() -> int:
     return attempts_close_overdue()
 
 
-@app.task
+@shared_task
 def attempts_close_overdue_everywhere() -> int:
     """Beat entry point (public schema): sweep overdue attempts in every institution."""
     from tenants.tasks import send_to_every_tenant

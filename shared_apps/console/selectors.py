@@ -17,7 +17,7 @@ def tenant_list_for_console(*, query: str = "", status: str = "", plan_code: str
     tenants = (
         Tenant.objects.filter(is_template=False)
         .exclude(schema_name=settings.PUBLIC_SCHEMA_NAME)
-        .select_related("plan")
+        .select_related("subscription__plan")
         .prefetch_related("domains")
         .order_by("name", "slug")
     )
@@ -28,9 +28,9 @@ def tenant_list_for_console(*, query: str = "", status: str = "", plan_code: str
     if status:
         tenants = tenants.filter(status=status)
     if plan_code == "-":
-        tenants = tenants.filter(plan__isnull=True)
+        tenants = tenants.filter(Q(subscription__isnull=True) | Q(subscription__plan__isnull=True))
     elif plan_code:
-        tenants = tenants.filter(plan__code=plan_code)
+        tenants = tenants.filter(subscription__plan__code=plan_code)
     return tenants
 
 
@@ -53,4 +53,4 @@ def tenant_member_counts(tenants: Iterable[Tenant]) -> dict[str, int]:
 def plan_list_for_console() -> QuerySet[Plan]:
     from django.db.models import Count
 
-    return Plan.objects.annotate(tenant_count=Count("tenants", filter=Q(tenants__is_template=False)))
+    return Plan.objects.annotate(tenant_count=Count("subscriptions", filter=Q(subscriptions__tenant__is_template=False)))

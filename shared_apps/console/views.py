@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from billing.models import Plan
 from billing.services import plan_create, plan_delete, plan_update, tenant_plan_change
+from billing.selectors import tenant_plan
 from tenants.models import Tenant
 from tenants.services import domain_add, domain_remove, tenant_create, tenant_delete, tenant_reactivate, tenant_suspend
 from tenants.urlhelpers import site_url_for_host
@@ -134,7 +135,7 @@ def tenant_new(request):
 def _render_detail(request, tenant: Tenant, status: int = 200, **forms):
     forms.setdefault("domain_form", DomainAddForm())
     forms.setdefault("suspend_form", SuspendForm())
-    forms.setdefault("plan_form", PlanChangeForm(initial={"plan": tenant.plan}))
+    forms.setdefault("plan_form", PlanChangeForm(initial={"plan": tenant_plan(tenant=tenant)}))
     primary = tenant.primary_domain
     context = {
         "tenant": tenant,
@@ -283,7 +284,7 @@ def plan_edit(request, code):
             logger.info("operator %s updated plan %s", request.user.username, plan.code)
             messages.success(request, f"Plan “{plan.name}” saved.")
             return redirect("console:plans")
-    in_use = plan.tenants.filter(is_template=False).count()
+    in_use = plan.subscriptions.filter(tenant__is_template=False).count()
     return render(request, "console/plan_form.html", {"form": form, "plan": plan, "in_use": in_use}, status=_form_status(form))
 
 

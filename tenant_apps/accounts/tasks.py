@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import logging
 
-from config.celery import app
+from celery import shared_task
 
 logger = logging.getLogger(__name__)
 
 IMPORT_GAVE_UP = "The import stopped because of an unexpected error. Members created so far are kept; upload the file again to finish."
 
 
-@app.task(bind=True, acks_late=True, max_retries=3, default_retry_delay=5)
+@shared_task(bind=True, acks_late=True, max_retries=3, default_retry_delay=5)
 def user_import_run(self, user_import_id: int) -> str | None:
     """Process one CSV import; retried with backoff, then marked failed. Re-running is harmless."""
     from .services import user_import_fail, user_import_process
@@ -29,7 +29,7 @@ def user_import_run(self, user_import_id: int) -> str | None:
     return user_import.status if user_import is not None else None
 
 
-@app.task(acks_late=True, max_retries=3, default_retry_delay=30)
+@shared_task(acks_late=True, max_retries=3, default_retry_delay=30)
 def purge_expired_invitations_for_tenant() -> int:
     """Delete this institution's invitations that expired more than 30 days ago."""
     from .services import invitation_purge_expired
@@ -37,7 +37,7 @@ def purge_expired_invitations_for_tenant() -> int:
     return invitation_purge_expired()
 
 
-@app.task
+@shared_task
 def purge_expired_invitations() -> int:
     """Beat entry point (public schema): fan out one purge per institution."""
     from tenants.tasks import send_to_every_tenant

@@ -13,6 +13,7 @@ from django.test import Client
 from django_tenants.utils import schema_exists, tenant_context
 
 from billing.models import Plan
+from billing.selectors import tenant_plan
 from conftest import PASSWORD
 from tenants.models import Domain, Tenant
 
@@ -81,7 +82,7 @@ def test_signup_creates_institution_and_hands_off_the_admin(public_client):
 
     tenant = Tenant.objects.get(slug="initech")
     assert tenant.name == "Initech University"
-    assert tenant.plan.code == "pro"
+    assert tenant_plan(tenant=tenant).code == "pro"
     assert tenant.schema_name == "t_initech"
     assert schema_exists(tenant.schema_name)
     assert Domain.objects.get(tenant=tenant, is_primary=True).domain == "initech.localhost"

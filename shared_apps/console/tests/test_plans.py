@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from billing.models import Plan
+from billing.selectors import tenant_plan
 from billing.services import amount_to_minor_units, minor_units_to_amount, plan_create, plan_delete, plan_update
 from tenants.models import Tenant
 
@@ -155,5 +156,5 @@ def test_plan_services_validate_and_keep_unknown_feature_keys():
 
 def test_plan_delete_service_refuses_plans_in_use(site_a):
     with pytest.raises(ValidationError, match="Deactivate it instead"):
-        plan_delete(plan=site_a.tenant.plan)
-    assert Tenant.objects.get(slug="acme").plan.code == "starter"
+        plan_delete(plan=tenant_plan(tenant=site_a.tenant))
+    assert tenant_plan(tenant=Tenant.objects.get(slug="acme")).code == "starter"

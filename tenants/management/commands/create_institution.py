@@ -2,7 +2,6 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from billing.models import Plan
 from tenants.services import tenant_create
 
 
@@ -19,12 +18,9 @@ class Command(BaseCommand):
         parser.add_argument("--plan", help="plan code (default: the first active plan)")
 
     def handle(self, *args, **o):
-        plan = Plan.objects.filter(code=o["plan"]).first() if o["plan"] else Plan.objects.filter(is_active=True).first()
-        if o["plan"] and plan is None:
-            raise CommandError(f"No plan with code {o['plan']!r}.")
         try:
             tenant = tenant_create(
-                name=o["name"], slug=o["subdomain"], plan=plan, admin_email=o["admin_email"],
+                name=o["name"], slug=o["subdomain"], plan=o["plan"], options={"plan_default": not o["plan"]}, admin_email=o["admin_email"],
                 admin_password=o["admin_password"], admin_first_name=o["admin_first_name"],
                 admin_last_name=o["admin_last_name"],
             )
