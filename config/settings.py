@@ -252,6 +252,11 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "rest_framework.renderers.BrowsableAPIRenderer"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+# Scoped API throttles (tenants/api/throttling.py), "<count>/<second|minute|hour|day>", per client IP.
+API_THROTTLE_RATES = {
+    "auth-token": os.environ.get("API_THROTTLE_TOKEN", "20/minute"),
+    "auth-refresh": os.environ.get("API_THROTTLE_REFRESH", "60/minute"),
+}
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=15),
     "REFRESH_TOKEN_LIFETIME": timedelta(days=7),

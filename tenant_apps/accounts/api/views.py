@@ -11,6 +11,7 @@ from rest_framework_simplejwt.tokens import RefreshToken
 from tenants.api.authentication import check_tenant_claim, tokens_for
 from tenants.api.base import TenantApi
 from tenants.api.errors import error_response
+from tenants.api.throttling import ScopedThrottle
 
 from .. import lockout
 from ..roles import role_of
@@ -26,6 +27,8 @@ class TokenObtainApi(TenantApi):
 
     permission_classes = [permissions.AllowAny]
     authentication_classes: list = []
+    throttle_classes = [ScopedThrottle]
+    throttle_scope = "auth-token"
 
     @extend_schema_serializer(component_name="TokenObtainInput")
     class InputSerializer(serializers.Serializer):
@@ -49,6 +52,8 @@ class TokenObtainApi(TenantApi):
 class TokenRefreshApi(TenantApi):
     permission_classes = [permissions.AllowAny]
     authentication_classes: list = []
+    throttle_classes = [ScopedThrottle]
+    throttle_scope = "auth-refresh"
 
     @extend_schema_serializer(component_name="TokenRefreshInput")
     class InputSerializer(serializers.Serializer):
