@@ -56,6 +56,8 @@ TENANT_APPS = [
     "django.contrib.auth",
     "django.contrib.sessions",
     "guardian",
+    # Refresh tokens belong to the tenant's users, so their blacklist lives in each schema.
+    "rest_framework_simplejwt.token_blacklist",
     "tenant_apps.accounts",
     "lms.courses",
     "lms.quizzes",
@@ -263,6 +265,10 @@ SIMPLE_JWT = {
     "SIGNING_KEY": SECRET_KEY,
     "ALGORITHM": "HS256",
     "UPDATE_LAST_LOGIN": True,
+    # Every refresh answers a new refresh token and blacklists the one presented
+    # (tenants/api/authentication.refresh_rotate; reuse revokes the whole family).
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "EduCrowd API",

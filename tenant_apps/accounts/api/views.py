@@ -6,9 +6,9 @@ from drf_spectacular.utils import extend_schema, extend_schema_serializer, inlin
 from rest_framework import permissions, serializers
 from rest_framework.response import Response
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
-from rest_framework_simplejwt.tokens import RefreshToken
+from rest_framework_simplejwt.exceptions import TokenBackendError
 
-from tenants.api.authentication import check_tenant_claim, tokens_for
+from tenants.api.authentication import refresh_rotate, tokens_for
 from tenants.api.base import TenantApi
 from tenants.api.errors import error_response
 from tenants.api.throttling import ScopedThrottle
@@ -59,15 +59,14 @@ class TokenRefreshApi(TenantApi):
     class InputSerializer(serializers.Serializer):
         refresh = serializers.CharField()
 
-    @extend_schema(request=InputSerializer, responses={200: inline_serializer("AccessToken", {"access": serializers.CharField()})})
+    @extend_schema(request=InputSerializer, responses={200: TokenPairOutput})
     def post(self, request):
         data = self.validated(request)
         try:
-            refresh = RefreshToken(data["refresh"])
-            check_tenant_claim(refresh)
-        except (TokenError, InvalidToken):
-            return error_response("Refresh token is invalid or expired.", code="token_not_valid", http_status=401)
-        return Response({"access": str(refresh.access_token)})
+            pair = refresh_rotate(data["refresh"])
+        except (TokenError, InvalidToken, TokenBackendError):
+            return error_response("Refresh token is invalid, expired or already used.", code="token_not_valid", http_status=401)
+        return Response(pair)
 
 
 class MeOutput(serializers.Serializer):
