@@ -14,6 +14,13 @@ from rest_framework_simplejwt.tokens import RefreshToken
 
 TENANT_CLAIM = "tenant"
 FAMILY_CLAIM = "fam"
+# A short digest of the user's session auth hash (an HMAC of the password hash): a password
+# change voids every access and refresh token minted before it, as it ends other sessions.
+CREDENTIALS_CLAIM = "cred"
+
+
+def credentials_stamp(user) -> str:
+    return user.get_session_auth_hash()[:16]
 
 
 def current_tenant_claim() -> str:
@@ -28,6 +35,7 @@ def tokens_for(user, *, family: str | None = None) -> dict[str, str]:
     refresh = RefreshToken.for_user(user)  # also records it as an outstanding token
     refresh[TENANT_CLAIM] = current_tenant_claim()
     refresh[FAMILY_CLAIM] = family or uuid.uuid4().hex
+    refresh[CREDENTIALS_CLAIM] = credentials_stamp(user)
     # The outstanding row keeps the final token text, so a family can be found again later.
     OutstandingToken.objects.filter(jti=refresh[api_settings.JTI_CLAIM]).update(token=str(refresh))
     access = refresh.access_token  # copies the tenant and family claims from the refresh token
@@ -69,6 +77,9 @@ def refresh_rotate(raw: str) -> dict[str, str]:
             user = None
         else:
             user = User.objects.filter(**{api_settings.USER_ID_FIELD: user_id}, is_active=True).first()
+            if user is not None and payload.get(CREDENTIALS_CLAIM) != credentials_stamp(user):
+                BlacklistedToken.objects.create(token=row)
+                user = None
             if user is not None:
                 BlacklistedToken.objects.create(token=row)
                 pair = tokens_for(user, family=family)
@@ -89,6 +100,12 @@ class TenantJWTAuthentication(JWTAuthentication):
         token = super().get_validated_token(raw_token)
         check_tenant_claim(token)
         return token
+
+    def get_user(self, validated_token):
+        user = super().get_user(validated_token)  # refuses inactive users
+        if validated_token.get(CREDENTIALS_CLAIM) != credentials_stamp(user):
+            raise InvalidToken({"detail": "Token was issued before the password changed.", "code": "token_not_valid"})
+        return user
 
     def authenticate_header(self, request):
         return 'Bearer realm="api"'

@@ -56,3 +56,33 @@ def test_foreign_tenant_refresh_token_is_refused_and_not_rotated(site_a, site_b)
 def test_garbage_refresh_token_answers_401(site_a):
     response = _refresh(site_a.client(), "not-a-token")
     assert response.status_code == 401 and response.json()["code"] == "token_not_valid"
+
+
+def test_password_change_voids_access_and_refresh_tokens(site_a):
+    client = site_a.client()
+    tokens = _obtain(client)
+    assert _me(client, tokens["access"]).status_code == 200
+    with site_a:
+        from django.contrib.auth.models import User
+
+        user = User.objects.get(username="admin@acme.test")
+        user.set_password("a-brand-new-long-passphrase")
+        user.save()
+    assert _me(client, tokens["access"]).status_code == 401
+    assert _refresh(client, tokens["refresh"]).status_code == 401
+    with site_a:
+        user.set_password(PASSWORD)
+        user.save()
+
+
+def test_deactivation_voids_access_and_refresh_tokens(site_a):
+    client = site_a.client()
+    tokens = _obtain(client)
+    with site_a:
+        from django.contrib.auth.models import User
+
+        User.objects.filter(username="admin@acme.test").update(is_active=False)
+    assert _me(client, tokens["access"]).status_code == 401
+    assert _refresh(client, tokens["refresh"]).status_code == 401
+    with site_a:
+        User.objects.filter(username="admin@acme.test").update(is_active=True)
