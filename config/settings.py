@@ -57,6 +57,8 @@ TENANT_APPS = [
     "django.contrib.auth",
     "django.contrib.sessions",
     "guardian",
+    # Refresh tokens belong to the tenant's users, so their blacklist lives in each schema.
+    "rest_framework_simplejwt.token_blacklist",
     "tenant_apps.accounts",
     "tenant_apps.audit",
     "lms.courses",
@@ -176,6 +178,10 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+# Public "Start your institution": accepted sign-ups per client IP and platform-wide per window.
+SIGNUP_THROTTLE_PER_IP = int(os.environ.get("SIGNUP_THROTTLE_PER_IP", "3"))
+SIGNUP_THROTTLE_GLOBAL = int(os.environ.get("SIGNUP_THROTTLE_GLOBAL", "30"))
+SIGNUP_THROTTLE_WINDOW_SECONDS = int(os.environ.get("SIGNUP_THROTTLE_WINDOW_SECONDS", "3600"))
 LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", "900"))
 INVITATION_MAX_AGE = timedelta(days=int(os.environ.get("INVITATION_MAX_AGE_DAYS", "7")))
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
@@ -263,12 +269,21 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "rest_framework.renderers.BrowsableAPIRenderer"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+# Scoped API throttles (tenants/api/throttling.py), "<count>/<second|minute|hour|day>", per client IP.
+API_THROTTLE_RATES = {
+    "auth-token": os.environ.get("API_THROTTLE_TOKEN", "20/minute"),
+    "auth-refresh": os.environ.get("API_THROTTLE_REFRESH", "60/minute"),
+}
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=15),
     "REFRESH_TOKEN_LIFETIME": timedelta(days=7),
     "SIGNING_KEY": SECRET_KEY,
     "ALGORITHM": "HS256",
     "UPDATE_LAST_LOGIN": True,
+    # Every refresh answers a new refresh token and blacklists the one presented
+    # (tenants/api/authentication.refresh_rotate; reuse revokes the whole family).
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "EduCrowd API",

@@ -12,6 +12,7 @@ from billing.selectors import plan_list_available
 from .forms import InstitutionSignupForm
 from .handoff import handoff_token_make
 from .services import tenant_create
+from .signup_throttle import THROTTLED_MESSAGE, signup_is_throttled, signup_record_attempt, signup_retry_after
 from .urlhelpers import site_url_for_host
 
 
@@ -22,7 +23,12 @@ def landing(request):
 @require_http_methods(["GET", "POST"])
 def institution_signup(request):
     form = InstitutionSignupForm(request.POST or None, initial={"plan": plan_list_available().first()})
+    if request.method == "POST" and signup_is_throttled(request):
+        response = render(request, "public/signup.html", {"form": form, "throttled": THROTTLED_MESSAGE}, status=429)
+        response["Retry-After"] = str(signup_retry_after(request))
+        return response
     if request.method == "POST" and form.is_valid():
+        signup_record_attempt(request)
         data = form.cleaned_data
         try:
             tenant = tenant_create(

@@ -237,3 +237,38 @@ def test_signup_shows_the_real_platform_domain(public_client):
     page = _text(public_client.get("/start/"))
     assert "<platform domain>" not in page and "<subdomain>" not in page
     assert f"your-subdomain.{settings.PLATFORM_DOMAIN}" in page
+
+
+# --- sign-up throttle (issue 6, defect 6) -------------------------------------------------------
+
+def test_signup_is_throttled_per_client_ip(public_client, settings):
+    settings.SIGNUP_THROTTLE_PER_IP = 1
+    settings.SIGNUP_THROTTLE_GLOBAL = 100
+    assert public_client.post("/start/", _form(slug="initech"), REMOTE_ADDR="10.0.0.1").status_code == 302
+    response = public_client.post("/start/", _form(slug="initrode", admin_email="bill@initrode.test"),
+                                  REMOTE_ADDR="10.0.0.1")
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
+    assert "Too many institutions have been started recently" in _text(response)
+    assert not Tenant.objects.filter(slug="initrode").exists()
+    # Another client is not affected, and the page itself still opens.
+    assert public_client.get("/start/", REMOTE_ADDR="10.0.0.1").status_code == 200
+    assert public_client.post("/start/", _form(slug="initrode", admin_email="bill@initrode.test"),
+                              REMOTE_ADDR="10.0.0.2").status_code == 302
+
+
+def test_signup_is_throttled_platform_wide(public_client, settings):
+    settings.SIGNUP_THROTTLE_PER_IP = 100
+    settings.SIGNUP_THROTTLE_GLOBAL = 1
+    assert public_client.post("/start/", _form(slug="initech"), REMOTE_ADDR="10.0.0.1").status_code == 302
+    response = public_client.post("/start/", _form(slug="initrode", admin_email="bill@initrode.test"),
+                                  REMOTE_ADDR="10.0.0.9")
+    assert response.status_code == 429
+    assert not Tenant.objects.filter(slug="initrode").exists()
+
+
+def test_invalid_signup_forms_do_not_use_up_the_allowance(public_client, settings):
+    settings.SIGNUP_THROTTLE_PER_IP = 1
+    for _ in range(3):
+        assert public_client.post("/start/", _form(slug="-bad-")).status_code == 400
+    assert public_client.post("/start/", _form()).status_code == 302

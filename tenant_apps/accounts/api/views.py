@@ -6,11 +6,12 @@ from drf_spectacular.utils import extend_schema, extend_schema_serializer, inlin
 from rest_framework import permissions, serializers
 from rest_framework.response import Response
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
-from rest_framework_simplejwt.tokens import RefreshToken
+from rest_framework_simplejwt.exceptions import TokenBackendError
 
-from tenants.api.authentication import check_tenant_claim, tokens_for
+from tenants.api.authentication import refresh_rotate, tokens_for
 from tenants.api.base import TenantApi
 from tenants.api.errors import error_response
+from tenants.api.throttling import ScopedThrottle
 
 from .. import lockout
 from ..roles import role_of
@@ -26,6 +27,8 @@ class TokenObtainApi(TenantApi):
 
     permission_classes = [permissions.AllowAny]
     authentication_classes: list = []
+    throttle_classes = [ScopedThrottle]
+    throttle_scope = "auth-token"
 
     @extend_schema_serializer(component_name="TokenObtainInput")
     class InputSerializer(serializers.Serializer):
@@ -49,20 +52,21 @@ class TokenObtainApi(TenantApi):
 class TokenRefreshApi(TenantApi):
     permission_classes = [permissions.AllowAny]
     authentication_classes: list = []
+    throttle_classes = [ScopedThrottle]
+    throttle_scope = "auth-refresh"
 
     @extend_schema_serializer(component_name="TokenRefreshInput")
     class InputSerializer(serializers.Serializer):
         refresh = serializers.CharField()
 
-    @extend_schema(request=InputSerializer, responses={200: inline_serializer("AccessToken", {"access": serializers.CharField()})})
+    @extend_schema(request=InputSerializer, responses={200: TokenPairOutput})
     def post(self, request):
         data = self.validated(request)
         try:
-            refresh = RefreshToken(data["refresh"])
-            check_tenant_claim(refresh)
-        except (TokenError, InvalidToken):
-            return error_response("Refresh token is invalid or expired.", code="token_not_valid", http_status=401)
-        return Response({"access": str(refresh.access_token)})
+            pair = refresh_rotate(data["refresh"])
+        except (TokenError, InvalidToken, TokenBackendError):
+            return error_response("Refresh token is invalid, expired or already used.", code="token_not_valid", http_status=401)
+        return Response(pair)
 
 
 class MeOutput(serializers.Serializer):

@@ -572,6 +572,30 @@ def test_token_lockout_answers_429(site_a):
     assert _obtain(client, "admin@acme.test", PASSWORD, REMOTE_ADDR="10.1.2.3").status_code == 200
 
 
+def test_token_endpoint_is_throttled_per_client_and_institution(site_a, site_b, settings):
+    settings.API_THROTTLE_RATES = {**settings.API_THROTTLE_RATES, "auth-token": "2/minute"}
+    client = site_a.client()
+    assert _obtain(client, "admin@acme.test", "wrong-password").status_code == 401
+    assert _obtain(client, "admin@acme.test", PASSWORD).status_code == 200
+    response = _obtain(client, "admin@acme.test", PASSWORD)
+    assert response.status_code == 429
+    assert response.json()["code"] == "throttled" and response.json()["message"]
+    assert int(response["Retry-After"]) > 0
+    # Another client, and the same client on another institution, have their own allowance.
+    assert _obtain(client, "admin@acme.test", PASSWORD, REMOTE_ADDR="10.4.4.4").status_code == 200
+    assert _obtain(site_b.client(), "admin@globex.test", PASSWORD).status_code == 200
+
+
+def test_refresh_endpoint_is_throttled(site_a, settings):
+    settings.API_THROTTLE_RATES = {**settings.API_THROTTLE_RATES, "auth-refresh": "1/minute"}
+    client = site_a.client()
+    refresh = _obtain(client, "admin@acme.test", PASSWORD).json()["refresh"]
+    post = lambda: client.post("/api/v1/auth/token/refresh", {"refresh": refresh}, content_type="application/json")  # noqa: E731
+    assert post().status_code == 200
+    response = post()
+    assert response.status_code == 429 and response.json()["code"] == "throttled"
+
+
 def test_openapi_schema(site_a):
     response = site_a.client().get("/api/v1/schema/")
     assert response.status_code == 200
