@@ -38,6 +38,7 @@ SHARED_APPS = [
     "tenants",
     "billing",
     "shared_apps.console",
+    "shared_apps.signup",
     "shared_apps.audit",
     # present in both schemas (django-tenants: auth and sessions at the same level)
     "django.contrib.contenttypes",
@@ -115,7 +116,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "tenants.context_processors.site",
+                "tenant_apps.accounts.context_processors.site",
             ],
         },
     }

@@ -1,7 +1,7 @@
 """URLs of the public domain: marketing, institution sign-up, operator console."""
 from django.urls import include, path
 
-from tenants import views
+from shared_apps.signup import views
 
 urlpatterns = [
     path("", views.landing, name="landing"),

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from billing.models import Plan
 from billing.services import amount_to_minor_units, minor_units_to_amount
 from tenant_apps.accounts.forms import EmailLoginForm
-from tenants.forms import InstitutionSignupForm
+from shared_apps.signup.forms import InstitutionSignupForm
 from tenants.models import Tenant
 
 NOT_OPERATOR_MESSAGE = "This account is not a platform operator."

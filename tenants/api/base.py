@@ -13,15 +13,6 @@ from rest_framework import generics, permissions, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.views import APIView
 
-from tenant_apps.accounts.roles import is_tenant_admin
-
-
-class IsTenantAdmin(permissions.BasePermission):
-    message = "Only the institution's administrators can do this."
-
-    def has_permission(self, request, view):
-        return is_tenant_admin(request.user)
-
 
 class InTenantSchema(permissions.BasePermission):
     """Tenant APIs never run against the public schema (fail closed if routing went wrong)."""

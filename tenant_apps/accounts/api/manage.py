@@ -11,7 +11,9 @@ from rest_framework import mixins, permissions, serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from tenants.api.base import InTenantSchema, IsTenantAdmin, TenantApi, TenantGenericApi
+from tenants.api.base import InTenantSchema, TenantApi, TenantGenericApi
+
+from ..permissions import IsTenantAdmin
 from tenants.api.errors import error_response
 
 from .. import selectors, services

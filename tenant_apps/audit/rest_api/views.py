@@ -3,7 +3,8 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers
 
 from tenants.audit import AuditFilterForm, audit_entry_list
-from tenants.api.base import InTenantSchema, IsTenantAdmin, TenantGenericApi
+from tenants.api.base import InTenantSchema, TenantGenericApi
+from tenant_apps.accounts.permissions import IsTenantAdmin
 
 from ..models import AuditEntry
 

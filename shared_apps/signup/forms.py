@@ -4,9 +4,9 @@ from django.core.exceptions import ValidationError
 
 from billing.selectors import plan_list_available
 
-from .models import Domain, Tenant
-from .services import tenant_domain_for
-from .validators import validate_subdomain
+from tenants.models import Domain, Tenant
+from tenants.services import tenant_domain_for
+from tenants.validators import validate_subdomain
 
 
 class InstitutionSignupForm(forms.Form):

@@ -9,11 +9,12 @@ from django_tenants.utils import tenant_context
 
 from billing.selectors import plan_list_available
 
+from tenants.handoff import handoff_token_make
+from tenants.services import tenant_create
+from tenants.urlhelpers import site_url_for_host
+
 from .forms import InstitutionSignupForm
-from .handoff import handoff_token_make
-from .services import tenant_create
-from .signup_throttle import THROTTLED_MESSAGE, signup_is_throttled, signup_record_attempt, signup_retry_after
-from .urlhelpers import site_url_for_host
+from .throttle import THROTTLED_MESSAGE, signup_is_throttled, signup_record_attempt, signup_retry_after
 
 
 def landing(request):

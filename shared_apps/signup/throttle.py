@@ -9,7 +9,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 
-from tenant_apps.accounts.lockout import client_ip
+from tenants.audit import client_ip
 
 THROTTLED_MESSAGE = (
     "Too many institutions have been started recently from here or on the platform. "
@@ -22,7 +22,7 @@ def _window_key(scope: str, window: int) -> str:
 
 
 def _ip_scope(request) -> str:
-    return "ip:" + hashlib.sha256(client_ip(request).encode()).hexdigest()[:32]
+    return "ip:" + hashlib.sha256((client_ip(request) or "unknown").encode()).hexdigest()[:32]
 
 
 def _limits(request) -> list[tuple[str, int, int]]:

@@ -1,14 +1,14 @@
 """Template context: which site is this (platform or institution) and its branding."""
 from django.conf import settings
 
+from .roles import Role, role_of
+from .selectors import site_settings_get
+
 
 def site(request):
     tenant = getattr(request, "tenant", None)
     if tenant is None or tenant.schema_name == settings.PUBLIC_SCHEMA_NAME:
         return {"branding": {"name": "EduCrowd", "primary_color": "#4f46e5", "is_public": True, "has_logo": False}}
-    from tenant_apps.accounts.roles import Role, role_of
-    from tenant_apps.accounts.selectors import site_settings_get
-
     settings_row = site_settings_get()
     user = getattr(request, "user", None)
     role = role_of(user) if user is not None and user.is_active else None
