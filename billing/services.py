@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
 
-from tenants.audit import audit_log
+from tenants.api import audit_log
 
 from .models import Plan, Subscription
 

@@ -6,10 +6,10 @@ from rest_framework.permissions import AllowAny
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(permission_classes=[AllowAny], authentication_classes=[]), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema", permission_classes=[AllowAny]), name="api-docs"),
-    path("", include("tenant_apps.accounts.api.urls")),
+    path("", include("tenant_apps.accounts.rest_api.urls")),
     path("", include("tenant_apps.audit.rest_api.urls")),
-    path("", include("lms.courses.api.urls")),
-    path("", include("lms.quizzes.api.urls")),
-    path("", include("lms.assignments.api.urls")),
-    path("", include("lms.tracks.api.urls")),
+    path("", include("lms.courses.rest_api.urls")),
+    path("", include("lms.quizzes.rest_api.urls")),
+    path("", include("lms.assignments.rest_api.urls")),
+    path("", include("lms.tracks.rest_api.urls")),
 ]

@@ -7,13 +7,13 @@ from datetime import timedelta
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from lms.assignments import publishing as assignment_publishing
-from lms.assignments import services as assignment_services
-from lms.assignments.models import Assignment
-from lms.courses import services as cs
-from lms.courses.models import Course
-from lms.quizzes.demo import demo_quiz_add
-from lms.tracks import services as track_services
+from lms.assignments import api as assignment_publishing
+from lms.assignments import api as assignment_services
+from lms.assignments.api import Assignment
+from lms.courses import api as cs
+from lms.courses.api import Course
+from lms.quizzes.api import demo_quiz_add
+from lms.tracks import api as track_services
 
 LOREM = (
     "Learning works best in small steps. Read this page, try the examples, then mark it complete.\n\n"

@@ -8,7 +8,7 @@ from django.db import connection
 
 def tenant_usage_current() -> dict:
     """Usage figures of the institution whose schema is active; cached for the console."""
-    from tenant_apps.accounts.roles import Role
+    from tenant_apps.accounts.api import Role
 
     usage = {
         "schema": connection.schema_name,

@@ -13,7 +13,7 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 
-from lms.courses.models import Course
+from lms.courses.api import Course
 
 from . import selectors, services
 from .models import Assignment, GradeCategory

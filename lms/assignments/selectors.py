@@ -28,9 +28,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from lms.courses import permissions as course_permissions
-from lms.courses import selectors as course_selectors
-from lms.courses.models import Course
+from lms.courses import api as course_permissions
+from lms.courses import api as course_selectors
+from lms.courses.api import Course
 
 from .models import Assignment, GradeCategory, Grade, GradeChange, QuizCategory, Submission
 from .rubric import rubric_max_points
@@ -433,7 +433,7 @@ class Gradebook:
 
 def _quiz_scores(course: Course) -> dict:
     try:
-        from lms.quizzes.selectors import quiz_scores_for_course
+        from lms.quizzes.api import quiz_scores_for_course
     except ImportError:
         return {}
     return quiz_scores_for_course(course=course) or {}
@@ -563,7 +563,7 @@ def gradebook(*, course: Course) -> Gradebook:
 
 
 def _csv_cell(value) -> str:
-    from tenant_apps.accounts.uploads import csv_safe_cell
+    from tenant_apps.accounts.api import csv_safe_cell
 
     return csv_safe_cell("" if value is None else str(value))
 

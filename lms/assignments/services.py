@@ -19,11 +19,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Sum
 from django.utils import timezone
 
-from lms.courses import permissions as course_permissions
-from lms.courses import selectors as course_selectors
-from lms.courses import services as course_services
-from lms.courses.models import Course
-from tenants.audit import audit_log
+from lms.courses import api as course_permissions
+from lms.courses import api as course_selectors
+from lms.courses import api as course_services
+from lms.courses.api import Course
+from tenants.api import audit_log
 
 from . import selectors
 from .models import FILE_TYPES, SUBMISSION_TYPES, Assignment, GradeCategory, Grade, GradeChange, QuizCategory, Submission
@@ -371,7 +371,7 @@ def grades_post(*, assignment: Assignment, actor: User) -> int:
     for grade in drafts:
         grade.status, grade.posted_at = Grade.Status.POSTED, now
     Grade.objects.bulk_update(drafts, ["status", "posted_at"])
-    from lms.courses.dashboard_cache import learner_changed  # bulk_update sends no signals
+    from lms.courses.api import learner_changed  # bulk_update sends no signals
 
     for learner_id in set(Submission.objects.filter(grade__in=drafts).values_list("learner_id", flat=True)):
         learner_changed(learner_id)

@@ -20,7 +20,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from lms.courses.markdown import render_markdown
+from lms.courses.api import render_markdown
 
 from . import selectors, services
 from .forms import AssignmentForm, CategoryForm, GradeForm, SubmissionForm

@@ -20,8 +20,8 @@ from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.template.defaultfilters import filesizeformat
 from django.utils.text import get_valid_filename
 
-from tenant_apps.accounts.roles import Role, role_of
-from tenant_apps.accounts.uploads import LOGO_KINDS, image_kind
+from tenant_apps.accounts.api import Role, role_of
+from tenant_apps.accounts.api import LOGO_KINDS, image_kind
 
 from . import permissions, services
 from .content import provider_for
@@ -87,7 +87,7 @@ def capabilities(user: User, course: Course) -> Capabilities:
 
 def capabilities_by_course(*, user: User, courses) -> dict[int, Capabilities]:
     """Capabilities for many courses in two queries (not two per course)."""
-    from tenant_apps.accounts.roles import is_tenant_admin
+    from tenant_apps.accounts.api import is_tenant_admin
 
     ids = [c.pk for c in courses]
     if is_tenant_admin(user):

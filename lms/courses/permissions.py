@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import User
 from guardian.shortcuts import assign_perm, get_objects_for_user, get_users_with_perms, remove_perm
 
-from tenant_apps.accounts.roles import Role, is_tenant_admin, role_of
+from tenant_apps.accounts.api import Role, is_tenant_admin, role_of
 
 from .models import Course
 

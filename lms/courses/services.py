@@ -12,7 +12,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.text import slugify
 
-from tenants.audit import audit_log
+from tenants.api import audit_log
 
 from . import permissions
 from .content import provider_for
@@ -126,7 +126,7 @@ def course_staff_set(*, course: Course, user: User, course_role: str | None, act
     """Make `user` instructor or teaching assistant of the course (None removes them)."""
     if not permissions.can_publish(actor, course):
         raise ValidationError("Only the course's instructors and administrators can change its staff.")
-    from tenant_apps.accounts.roles import Role, role_of
+    from tenant_apps.accounts.api import Role, role_of
 
     if course_role is None:
         permissions.course_role_remove(course=course, user=user)

@@ -27,9 +27,9 @@ from django.utils.safestring import mark_safe
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from billing.services import minor_units_to_amount
-from lms.tracks.selectors import tracks_for_dashboard
-from tenant_apps.accounts.roles import Role, role_of
+from billing.api import minor_units_to_amount
+from lms.tracks.api import tracks_for_dashboard
+from tenant_apps.accounts.api import Role, role_of
 
 from . import dashboard_cache, permissions, selectors, selectors_learn, services
 from .forms_learn import BulkEnrollForm, CatalogFilterForm

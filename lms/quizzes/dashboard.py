@@ -2,7 +2,7 @@
 final scores of the learner's graded attempts, newest first. Two queries."""
 from __future__ import annotations
 
-from lms.courses.models import Enrollment
+from lms.courses.api import Enrollment
 
 from .models import QuizAttempt
 
@@ -46,7 +46,7 @@ def upcoming_deadlines(user) -> list[dict]:
     from django.utils import timezone
     from django.utils.dateparse import parse_datetime
 
-    from lms.courses.selectors import enrollments_for_lists
+    from lms.courses.api import enrollments_for_lists
 
     if not user.is_authenticated:
         return []

@@ -2,7 +2,7 @@
 kind, added to a lesson of a draft course. Publish the course afterwards."""
 from __future__ import annotations
 
-from lms.courses import services as course_services
+from lms.courses import api as course_services
 
 from . import publishing, services
 from .models import Quiz

@@ -18,8 +18,8 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from lms.courses import selectors as course_selectors
-from lms.courses.models import Course, CourseVersion, Enrollment
+from lms.courses import api as course_selectors
+from lms.courses.api import Course, CourseVersion, Enrollment
 
 from .grading import CHOICE_KINDS, cents, pattern_check, to_decimal
 from .models import Question, Quiz, QuizAttempt, ShowAnswers
@@ -50,7 +50,7 @@ def question_get(*, quiz: Quiz, question_uuid) -> Question | None:
 
 def quiz_items_using(*, quiz: Quiz) -> list[str]:
     """Titles of the course's draft content items that embed this quiz."""
-    from lms.courses.models import ContentItem
+    from lms.courses.api import ContentItem
 
     return list(ContentItem.objects.filter(kind=ContentItem.Kind.QUIZ, ref_uuid=quiz.uuid).values_list("title", flat=True))
 

@@ -27,9 +27,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from lms.courses import permissions
-from lms.courses import services as course_services
-from lms.courses.models import Course, Enrollment
+from lms.courses import api as permissions
+from lms.courses import api as course_services
+from lms.courses.api import Course, Enrollment
 
 from . import selectors
 from .grading import CHOICE_KINDS, cents, grade_question, parse_number, pattern_check, to_decimal
@@ -608,7 +608,7 @@ def _finish(attempt: QuizAttempt, *, now: datetime, by_deadline: bool) -> QuizAt
 
 def _mark_item_complete(attempt: QuizAttempt) -> None:
     """Submitting an attempt completes the quiz item, if it is in the learner's current version."""
-    from lms.courses import selectors as course_selectors
+    from lms.courses import api as course_selectors
 
     enrollment = course_selectors.enrollment_get(learner=attempt.learner, course=attempt.course)
     if enrollment is None or enrollment.status == Enrollment.Status.DROPPED:

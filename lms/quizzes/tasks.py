@@ -31,6 +31,6 @@ def attempts_close_overdue_task() -> int:
 @shared_task
 def attempts_close_overdue_everywhere() -> int:
     """Beat entry point (public schema): sweep overdue attempts in every institution."""
-    from tenants.tasks import send_to_every_tenant
+    from tenants.api import send_to_every_tenant
 
     return send_to_every_tenant(attempts_close_overdue_task)

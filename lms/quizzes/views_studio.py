@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from lms.courses import permissions
+from lms.courses import api as permissions
 
 from . import selectors, services
 from .forms import KindForm, MoveForm, QuestionForm, QuizSettingsForm

@@ -6,7 +6,7 @@ from collections import defaultdict
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
 
-from lms.courses.models import Enrollment
+from lms.courses.api import Enrollment
 
 from .models import StepSubmission, Track, TrackEnrollment, TrackItem
 

@@ -8,9 +8,9 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
-from lms.courses import services as course_services
-from lms.courses.models import Course
-from tenant_apps.accounts.roles import Role, role_of
+from lms.courses import api as course_services
+from lms.courses.api import Course
+from tenant_apps.accounts.api import Role, role_of
 
 from .models import Project, ProjectStep, StepSubmission, Track, TrackEnrollment, TrackItem
 

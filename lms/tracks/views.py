@@ -8,8 +8,8 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from lms.courses.markdown import render_markdown
-from lms.courses.models import Course
+from lms.courses.api import render_markdown
+from lms.courses.api import Course
 
 from . import selectors, services
 from .models import Project, ProjectStep, StepSubmission, Track, TrackEnrollment, TrackItem
@@ -64,7 +64,7 @@ def track_start_course(request, slug, item_uuid):
         _errors(request, exc)
         return redirect("tracks:detail", slug=slug)
     except Exception as exc:  # paid courses: the course page explains how to enroll
-        from lms.courses.services import PaymentRequired
+        from lms.courses.api import PaymentRequired
 
         if not isinstance(exc, PaymentRequired):
             raise

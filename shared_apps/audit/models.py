@@ -1,5 +1,5 @@
 """The public schema's audit log: what platform operators did (tenants, domains, plans)."""
-from tenants.audit import AuditEntryBase
+from tenants.api import AuditEntryBase
 
 
 class OperatorAuditEntry(AuditEntryBase):

@@ -3,9 +3,9 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from shared_apps.console.access import operator_required
+from shared_apps.console.api import operator_required
 
-from tenants.audit import AuditFilterForm, audit_actions, audit_entry_list, query_without_page
+from tenants.api import AuditFilterForm, audit_actions, audit_entry_list, query_without_page
 
 from .models import OperatorAuditEntry
 

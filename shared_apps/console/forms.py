@@ -8,11 +8,11 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from billing.models import Plan
-from billing.services import amount_to_minor_units, minor_units_to_amount
-from tenant_apps.accounts.forms import EmailLoginForm
-from shared_apps.signup.forms import InstitutionSignupForm
-from tenants.models import Tenant
+from billing.api import Plan
+from billing.api import amount_to_minor_units, minor_units_to_amount
+from tenants.api import EmailLoginForm
+from shared_apps.signup.api import InstitutionSignupForm
+from tenants.api import Tenant
 
 NOT_OPERATOR_MESSAGE = "This account is not a platform operator."
 

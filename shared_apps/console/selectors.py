@@ -7,9 +7,9 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from billing.models import Plan
-from tenants.models import Domain, Tenant
-from tenants.services import tenant_users_counts
+from billing.api import Plan
+from tenants.api import Domain, Tenant
+from tenants.api import tenant_users_counts
 
 
 def tenant_list_for_console(*, query: str = "", status: str = "", plan_code: str = "") -> QuerySet[Tenant]:

@@ -16,12 +16,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from billing.models import Plan
-from billing.services import plan_create, plan_delete, plan_update, tenant_plan_change
-from billing.selectors import tenant_plan
-from tenants.models import Tenant
-from tenants.services import domain_add, domain_remove, tenant_create, tenant_delete, tenant_reactivate, tenant_suspend
-from tenants.urlhelpers import site_url_for_host
+from billing.api import Plan
+from billing.api import plan_create, plan_delete, plan_update, tenant_plan_change
+from billing.api import tenant_plan
+from tenants.api import Tenant
+from tenants.api import domain_add, domain_remove, tenant_create, tenant_delete, tenant_reactivate, tenant_suspend
+from tenants.api import site_url_for_host
 
 from .access import is_operator, operator_required, superuser_required
 from .forms import (

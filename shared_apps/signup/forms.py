@@ -2,11 +2,11 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 
-from billing.selectors import plan_list_available
+from billing.api import plan_list_available
 
-from tenants.models import Domain, Tenant
-from tenants.services import tenant_domain_for
-from tenants.validators import validate_subdomain
+from tenants.api import Domain, Tenant
+from tenants.api import tenant_domain_for
+from tenants.api import validate_subdomain
 
 
 class InstitutionSignupForm(forms.Form):

@@ -9,7 +9,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 
-from tenants.audit import client_ip
+from tenants.api import client_ip
 
 THROTTLED_MESSAGE = (
     "Too many institutions have been started recently from here or on the platform. "

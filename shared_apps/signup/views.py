@@ -7,11 +7,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 from django_tenants.utils import tenant_context
 
-from billing.selectors import plan_list_available
+from billing.api import plan_list_available
 
-from tenants.handoff import handoff_token_make
-from tenants.services import tenant_create
-from tenants.urlhelpers import site_url_for_host
+from tenants.api import handoff_token_make
+from tenants.api import tenant_create
+from tenants.api import site_url_for_host
 
 from .forms import InstitutionSignupForm
 from .throttle import THROTTLED_MESSAGE, signup_is_throttled, signup_record_attempt, signup_retry_after

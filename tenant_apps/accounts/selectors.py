@@ -51,7 +51,7 @@ def site_base_url() -> str:
 
     tenant = getattr(connection, "tenant", None)
     if not hasattr(tenant, "primary_domain"):  # schema_context() sets a stand-in without domains
-        from tenants.models import Tenant
+        from tenants.api import Tenant
 
         tenant = Tenant.objects.filter(schema_name=connection.schema_name).first()
     domain = tenant.primary_domain if tenant is not None else None

@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from tenants.audit import audit_log
-from tenants.mail import mail_send
+from tenants.api import audit_log
+from tenants.api import mail_send
 
 from .models import Invitation, Profile, SiteSettings, UserImport
 from .roles import ROLE_VALUES, Role, role_forget, role_of

@@ -40,6 +40,6 @@ def purge_expired_invitations_for_tenant() -> int:
 @shared_task
 def purge_expired_invitations() -> int:
     """Beat entry point (public schema): fan out one purge per institution."""
-    from tenants.tasks import send_to_every_tenant
+    from tenants.api import send_to_every_tenant
 
     return send_to_every_tenant(purge_expired_invitations_for_tenant)

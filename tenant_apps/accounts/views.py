@@ -12,10 +12,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_http_methods
 
-from tenants.handoff import handoff_token_redeem
+from tenants.api import handoff_token_redeem
 
 from . import services
-from .forms import EmailLoginForm, InvitationAcceptForm, ProfileForm, SignupForm
+from tenants.api import EmailLoginForm
+
+from .forms import InvitationAcceptForm, ProfileForm, SignupForm
 from .roles import Role, role_of
 from .selectors import site_settings_get
 

@@ -1,5 +1,5 @@
 """An institution's audit log (in its own schema): sign-ins, roles, invitations, settings, publishing, grades."""
-from tenants.audit import AuditEntryBase
+from tenants.api import AuditEntryBase
 
 
 class AuditEntry(AuditEntryBase):

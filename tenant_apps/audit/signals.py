@@ -3,7 +3,7 @@ from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.db import connection
 from django.dispatch import receiver
 
-from tenants.audit import audit_log
+from tenants.api import audit_log
 
 
 def _in_tenant() -> bool:

@@ -3,8 +3,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from tenants.audit import AuditFilterForm, audit_actions, audit_entry_list, query_without_page
-from tenant_apps.accounts.decorators import tenant_admin_required
+from tenants.api import AuditFilterForm, audit_actions, audit_entry_list, query_without_page
+from tenant_apps.accounts.api import tenant_admin_required
 
 from .models import AuditEntry
 

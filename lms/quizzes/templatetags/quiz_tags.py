@@ -5,7 +5,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 
-from lms.courses.markdown import render_markdown
+from lms.courses.api import render_markdown
 
 register = template.Library()
 

@@ -1,7 +1,7 @@
 """Prices in the console, from integer minor units (no floats)."""
 from django import template
 
-from billing.services import minor_units_to_amount
+from billing.api import minor_units_to_amount
 
 register = template.Library()
 

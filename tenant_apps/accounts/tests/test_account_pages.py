@@ -15,7 +15,8 @@ from django.contrib.sessions.models import Session
 from django.utils import timezone
 
 from conftest import PASSWORD
-from tenant_apps.accounts import lockout, services
+from tenant_apps.accounts import services
+from tenants import lockout
 from tenant_apps.accounts.models import Invitation, Profile
 from tenant_apps.accounts.roles import role_of
 from tenant_apps.accounts.selectors import site_settings_get

@@ -2,9 +2,9 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, serializers
 
-from tenants.audit import AuditFilterForm, audit_entry_list
-from tenants.api.base import InTenantSchema, TenantGenericApi
-from tenant_apps.accounts.permissions import IsTenantAdmin
+from tenants.api import AuditFilterForm, audit_entry_list
+from tenants.api import InTenantSchema, TenantGenericApi
+from tenant_apps.accounts.api import IsTenantAdmin
 
 from ..models import AuditEntry
 

@@ -20,8 +20,8 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from tenants.api.base import InTenantSchema, TenantGenericApi
-from tenants.api.errors import error_response
+from tenants.api import InTenantSchema, TenantGenericApi
+from tenants.api import error_response
 
 from .. import authoring, permissions, services
 from ..models import ContentItem, Course, Lesson, Module

@@ -6,5 +6,5 @@ from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 
 
 class TenantJWTScheme(SimpleJWTScheme):
-    target_class = "tenants.api.authentication.TenantJWTAuthentication"
+    target_class = "tenants.rest_api.authentication.TenantJWTAuthentication"
     name = "tenantJWT"

@@ -8,12 +8,12 @@ from rest_framework.response import Response
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 from rest_framework_simplejwt.exceptions import TokenBackendError
 
-from tenants.api.authentication import refresh_rotate, tokens_for
-from tenants.api.base import TenantApi
-from tenants.api.errors import error_response
-from tenants.api.throttling import ScopedThrottle
+from tenants.api import refresh_rotate, tokens_for
+from tenants.api import TenantApi
+from tenants.api import error_response
+from tenants.api import ScopedThrottle
 
-from .. import lockout
+from tenants.api import lockout
 from ..roles import role_of
 
 

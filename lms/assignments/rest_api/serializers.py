@@ -5,7 +5,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from lms.courses.markdown import render_markdown
+from lms.courses.api import render_markdown
 
 from ..models import FILE_TYPES, MAX_FILE_MB_LIMIT, SUBMISSION_TYPES, Assignment, Grade
 

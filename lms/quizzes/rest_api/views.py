@@ -14,8 +14,8 @@ from rest_framework import mixins, status
 from rest_framework.exceptions import APIException, NotFound
 from rest_framework.response import Response
 
-from lms.courses import permissions
-from tenants.api.base import TenantApi, TenantGenericApi
+from lms.courses import api as permissions
+from tenants.api import TenantApi, TenantGenericApi
 
 from .. import selectors, services
 from ..models import Question, Quiz, QuizAttempt

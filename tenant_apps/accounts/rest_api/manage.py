@@ -11,10 +11,10 @@ from rest_framework import mixins, permissions, serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from tenants.api.base import InTenantSchema, TenantApi, TenantGenericApi
+from tenants.api import InTenantSchema, TenantApi, TenantGenericApi
 
 from ..permissions import IsTenantAdmin
-from tenants.api.errors import error_response
+from tenants.api import error_response
 
 from .. import selectors, services
 from ..roles import Role, role_of

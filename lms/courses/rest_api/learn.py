@@ -15,8 +15,8 @@ from rest_framework import permissions, serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from tenants.api.base import InTenantSchema, TenantApi, TenantGenericApi
-from tenants.api.errors import error_response
+from tenants.api import InTenantSchema, TenantApi, TenantGenericApi
+from tenants.api import error_response
 
 from .. import selectors, selectors_learn, services
 from ..forms_learn import BULK_ENROLL_MAX

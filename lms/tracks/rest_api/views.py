@@ -7,7 +7,7 @@ from rest_framework import mixins, permissions, serializers, status
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from tenants.api.base import TenantApi, TenantGenericApi
+from tenants.api import TenantApi, TenantGenericApi
 
 from .. import selectors, services
 from ..models import ProjectStep, Track, TrackItem

@@ -15,8 +15,8 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from tenants.api.base import TenantApi, TenantGenericApi
-from tenants.api.errors import error_response
+from tenants.api import TenantApi, TenantGenericApi
+from tenants.api import error_response
 
 from .. import selectors, services
 from ..models import GradeCategory

@@ -1,0 +1,13 @@
+"""Front door of `lms.assignments`: the only module of this app that other apps import.
+
+See docs/decisions/0009-app-front-doors-and-bootstrap-steps.md.
+"""
+from .models import Assignment
+from .publishing import draft_create
+from .services import assignment_update
+
+__all__ = [
+    "Assignment",
+    "assignment_update",
+    "draft_create",
+]

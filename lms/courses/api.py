@@ -1,0 +1,45 @@
+"""Front door of `lms.courses`: the only module of this app that other apps import.
+
+See docs/decisions/0009-app-front-doors-and-bootstrap-steps.md.
+"""
+from .dashboard_cache import learner_changed
+from .markdown import render_markdown
+from .models import ContentItem, Course, CourseVersion, Enrollment
+from .permissions import can_edit, can_grade, can_view_staff_pages
+from .selectors import enrollment_get, enrollments_for_lists
+from .services import (
+    PaymentRequired,
+    course_create,
+    course_publish,
+    enrollment_create,
+    item_create,
+    lesson_create,
+    module_create,
+    move,
+    progress_item_complete,
+    snapshot_item_uuids,
+)
+
+__all__ = [
+    "ContentItem",
+    "Course",
+    "CourseVersion",
+    "Enrollment",
+    "PaymentRequired",
+    "can_edit",
+    "can_grade",
+    "can_view_staff_pages",
+    "course_create",
+    "course_publish",
+    "enrollment_create",
+    "enrollment_get",
+    "enrollments_for_lists",
+    "item_create",
+    "learner_changed",
+    "lesson_create",
+    "module_create",
+    "move",
+    "progress_item_complete",
+    "render_markdown",
+    "snapshot_item_uuids",
+]

@@ -1,0 +1,70 @@
+"""Front door of `tenants`: the only module of this app that other apps import.
+
+See docs/decisions/0009-app-front-doors-and-bootstrap-steps.md.
+"""
+from . import lockout
+from .login import EmailLoginForm
+from .audit import (
+    AuditEntryBase,
+    AuditFilterForm,
+    audit_actions,
+    audit_entry_list,
+    audit_log,
+    client_ip,
+    query_without_page,
+)
+from .handoff import handoff_token_make, handoff_token_redeem
+from .mail import mail_send
+from .models import Domain, Tenant
+from .rest_api.authentication import refresh_rotate, tokens_for
+from .rest_api.base import InTenantSchema, TenantApi, TenantGenericApi
+from .rest_api.errors import error_response
+from .rest_api.throttling import ScopedThrottle
+from .services import (
+    domain_add,
+    domain_remove,
+    tenant_create,
+    tenant_delete,
+    tenant_domain_for,
+    tenant_reactivate,
+    tenant_suspend,
+    tenant_users_counts,
+)
+from .tasks import send_to_every_tenant
+from .urlhelpers import site_url_for_host
+from .validators import validate_subdomain
+
+__all__ = [
+    "EmailLoginForm",
+    "lockout",
+    "AuditEntryBase",
+    "AuditFilterForm",
+    "Domain",
+    "InTenantSchema",
+    "ScopedThrottle",
+    "Tenant",
+    "TenantApi",
+    "TenantGenericApi",
+    "audit_actions",
+    "audit_entry_list",
+    "audit_log",
+    "client_ip",
+    "domain_add",
+    "domain_remove",
+    "error_response",
+    "handoff_token_make",
+    "handoff_token_redeem",
+    "mail_send",
+    "query_without_page",
+    "refresh_rotate",
+    "send_to_every_tenant",
+    "site_url_for_host",
+    "tenant_create",
+    "tenant_delete",
+    "tenant_domain_for",
+    "tenant_reactivate",
+    "tenant_suspend",
+    "tenant_users_counts",
+    "tokens_for",
+    "validate_subdomain",
+]
