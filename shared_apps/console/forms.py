@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from billing.models import Plan
-from billing.services import amount_to_minor_units, minor_units_to_amount
+from billing import money
 from tenant_apps.accounts.forms import EmailLoginForm
 from tenants.forms import InstitutionSignupForm
 from tenants.models import Tenant
@@ -93,15 +93,12 @@ class TenantDeleteForm(forms.Form):
     confirmation = forms.CharField(label="Type the subdomain to confirm", max_length=100)
 
 
-CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
-
-
 class PlanForm(forms.Form):
     code = forms.SlugField(max_length=40, help_text="Stable identifier, e.g. pro. Cannot be changed later.")
     name = forms.CharField(max_length=100)
     description = forms.CharField(max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2}))
     price = forms.DecimalField(
-        min_value=Decimal("0"), max_digits=13, decimal_places=3,
+        min_value=Decimal("0"), max_digits=money.MAX_DIGITS, decimal_places=money.DECIMAL_PLACES,
         help_text="Amount per interval, e.g. 49.00. Use 0 for a free plan.",
     )
     currency = forms.CharField(max_length=3, initial="USD", help_text="ISO 4217 code, e.g. USD, EUR, JPY.")
@@ -123,7 +120,7 @@ class PlanForm(forms.Form):
         if plan is not None:
             kwargs.setdefault("initial", {
                 "code": plan.code, "name": plan.name, "description": plan.description,
-                "price": minor_units_to_amount(plan.price_amount, plan.currency), "currency": plan.currency,
+                "price": money.from_minor(plan.price_amount, plan.currency), "currency": plan.currency,
                 "interval": plan.interval, "max_learners": plan.max_learners, "max_courses": plan.max_courses,
                 "storage_mb": plan.storage_mb, "features": [k for k in Plan.FEATURES if plan.has_feature(k)],
                 "is_active": plan.is_active, "sort_order": plan.sort_order,
@@ -134,16 +131,13 @@ class PlanForm(forms.Form):
             self.fields["code"].help_text = "The code identifies the plan and cannot be changed."
 
     def clean_currency(self):
-        currency = self.cleaned_data["currency"].strip().upper()
-        if not CURRENCY_RE.match(currency):
-            raise ValidationError("Use a three-letter ISO 4217 code such as USD.")
-        return currency
+        return money.currency_clean(self.cleaned_data["currency"])
 
     def clean(self):
         data = super().clean()
         if data.get("price") is not None and data.get("currency"):
             try:
-                data["price_amount"] = amount_to_minor_units(data["price"], data["currency"])
+                data["price_amount"] = money.to_minor(data["price"], data["currency"])
             except ValidationError as exc:
                 self.add_error("price", exc)
         return data
