@@ -90,7 +90,20 @@ class PlanChangeForm(forms.Form):
 
 
 class TenantDeleteForm(forms.Form):
+    """Deleting is irreversible: the operator types the subdomain and re-enters their own password."""
+
     confirmation = forms.CharField(label="Type the subdomain to confirm", max_length=100)
+    password = forms.CharField(label="Your password", strip=False, max_length=4096, widget=forms.PasswordInput)
+
+    def __init__(self, *args, operator, **kwargs):
+        self.operator = operator
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.operator.check_password(password):
+            raise ValidationError("That is not your password: nothing was deleted.", code="wrong_password")
+        return password
 
 
 class PlanForm(forms.Form):
