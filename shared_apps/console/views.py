@@ -42,7 +42,13 @@ from .forms import (
     TenantDeleteForm,
     TenantFilterForm,
 )
-from .selectors import plan_list_for_console, tenant_get_for_console, tenant_list_for_console, tenant_member_counts
+from .selectors import (
+    plan_list_for_console,
+    tenant_get_for_console,
+    tenant_list_for_console,
+    tenant_member_counts,
+    tenant_usage_for_console,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -149,6 +155,7 @@ def _render_detail(request, tenant: Tenant, status: int = 200, **forms):
         "tenant": tenant,
         "domains": list(tenant.domains.all()),
         "members": tenant_member_counts([tenant]).get(tenant.schema_name),
+        "usage": tenant_usage_for_console(tenant=tenant),
         "site_url": site_url_for_host(request, primary) if primary else None,
         **forms,
     }
