@@ -1,7 +1,6 @@
 """Forms of the operator console."""
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 
 from django import forms
