@@ -7,8 +7,8 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from billing.models import Plan
 from billing import money
+from billing.models import Plan
 from tenant_apps.accounts.forms import EmailLoginForm
 from tenants.forms import InstitutionSignupForm
 from tenants.models import Tenant
