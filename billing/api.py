@@ -2,21 +2,16 @@
 
 See docs/decisions/0009-app-front-doors-and-bootstrap-steps.md.
 """
+from . import money
 from .models import Plan
+from .money import Money
 from .selectors import plan_list_available, tenant_plan
-from .services import (
-    amount_to_minor_units,
-    minor_units_to_amount,
-    plan_create,
-    plan_delete,
-    plan_update,
-    tenant_plan_change,
-)
+from .services import plan_create, plan_delete, plan_update, tenant_plan_change
 
 __all__ = [
+    "Money",
     "Plan",
-    "amount_to_minor_units",
-    "minor_units_to_amount",
+    "money",
     "plan_create",
     "plan_delete",
     "plan_list_available",

@@ -45,11 +45,10 @@ class Plan(models.Model):
 
     @property
     def price_display(self) -> str:
-        if self.price_amount == 0:
-            return "Free"
-        from .services import minor_units_to_amount
+        from .money import price_label
 
-        return f"{minor_units_to_amount(self.price_amount, self.currency):,} {self.currency} / {self.interval}"
+        label = price_label(self.price_amount, self.currency)
+        return label if self.price_amount == 0 else f"{label} / {self.interval}"
 
 
 class Subscription(models.Model):

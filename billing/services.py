@@ -1,8 +1,7 @@
-"""Writes for platform plans and the plan an institution is on; money conversion for them."""
+"""Writes for platform plans and the plan an institution is on (money rules: billing.money)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -10,52 +9,15 @@ from django.db.models import ProtectedError
 
 from tenants.api import audit_log
 
+from . import money
 from .models import Plan, Subscription
 
-# ISO 4217 minor-unit exponents that differ from the usual 2 (the currencies Stripe handles).
-_ZERO_DECIMAL = frozenset("BIF CLP DJF GNF ISK JPY KMF KRW MGA PYG RWF UGX VND VUV XAF XOF XPF".split())
-_THREE_DECIMAL = frozenset("BHD JOD KWD OMR TND".split())
-# Plan.price_amount is a PostgreSQL integer.
-MAX_MINOR_UNITS = 2_147_483_647
 
-
-def currency_exponent(currency: str) -> int:
-    currency = (currency or "").upper()
-    if currency in _ZERO_DECIMAL:
-        return 0
-    if currency in _THREE_DECIMAL:
-        return 3
-    return 2
-
-
-def amount_to_minor_units(amount: Decimal, currency: str) -> int:
-    """49.00 USD -> 4900; refuses negative amounts and fractions the currency has no unit for."""
-    if isinstance(amount, float):
-        raise TypeError("Money amounts are Decimal, never float.")
+def _currency(currency: str) -> str:
     try:
-        amount = Decimal(amount)
-    except (InvalidOperation, TypeError, ValueError) as exc:
-        raise ValidationError("Enter an amount such as 49.00.") from exc
-    if not amount.is_finite():
-        raise ValidationError("Enter an amount such as 49.00.")
-    if amount < 0:
-        raise ValidationError("The price cannot be negative.")
-    exponent = currency_exponent(currency)
-    minor = amount.scaleb(exponent)
-    if minor != minor.to_integral_value():
-        if exponent == 0:
-            raise ValidationError(f"{currency.upper()} has no minor unit: enter a whole amount.")
-        raise ValidationError(f"{currency.upper()} amounts have at most {exponent} decimal places.")
-    minor = int(minor)
-    if minor > MAX_MINOR_UNITS:
-        raise ValidationError("This price is too large.")
-    return minor
-
-
-def minor_units_to_amount(minor_units: int, currency: str) -> Decimal:
-    """4900 USD -> Decimal('49.00')."""
-    exponent = currency_exponent(currency)
-    return Decimal(int(minor_units)).scaleb(-exponent).quantize(Decimal(1).scaleb(-exponent))
+        return money.currency_clean(currency)
+    except ValidationError as exc:
+        raise ValidationError({"currency": exc.messages}) from exc
 
 
 def _features_dict(features: Iterable[str], keep: dict | None = None) -> dict:
@@ -90,7 +52,7 @@ def plan_create(
         name=(name or "").strip(),
         description=(description or "").strip(),
         price_amount=price_amount,
-        currency=(currency or "").strip().upper(),
+        currency=_currency(currency),
         interval=interval,
         max_learners=max_learners,
         max_courses=max_courses,
@@ -137,7 +99,7 @@ def plan_update(
         if field in changes:
             changes[field] = (changes[field] or "").strip()
     if "currency" in changes:
-        changes["currency"] = (changes["currency"] or "").strip().upper()
+        changes["currency"] = _currency(changes["currency"])
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     before = {field: getattr(plan, field) for field in changes}
     for field, value in changes.items():

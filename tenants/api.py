@@ -3,7 +3,6 @@
 See docs/decisions/0009-app-front-doors-and-bootstrap-steps.md.
 """
 from . import lockout
-from .login import EmailLoginForm
 from .audit import (
     AuditEntryBase,
     AuditFilterForm,
@@ -14,12 +13,14 @@ from .audit import (
     query_without_page,
 )
 from .handoff import handoff_token_make, handoff_token_redeem
+from .login import EmailLoginForm
 from .mail import mail_send
 from .models import Domain, Tenant
 from .rest_api.authentication import refresh_rotate, tokens_for
 from .rest_api.base import InTenantSchema, TenantApi, TenantGenericApi
 from .rest_api.errors import error_response
 from .rest_api.throttling import ScopedThrottle
+from .selectors import tenant_usage_cached, tenant_usage_counter_register
 from .services import (
     domain_add,
     domain_remove,
@@ -35,11 +36,10 @@ from .urlhelpers import site_url_for_host
 from .validators import validate_subdomain
 
 __all__ = [
-    "EmailLoginForm",
-    "lockout",
     "AuditEntryBase",
     "AuditFilterForm",
     "Domain",
+    "EmailLoginForm",
     "InTenantSchema",
     "ScopedThrottle",
     "Tenant",
@@ -54,6 +54,7 @@ __all__ = [
     "error_response",
     "handoff_token_make",
     "handoff_token_redeem",
+    "lockout",
     "mail_send",
     "query_without_page",
     "refresh_rotate",
@@ -64,6 +65,8 @@ __all__ = [
     "tenant_domain_for",
     "tenant_reactivate",
     "tenant_suspend",
+    "tenant_usage_cached",
+    "tenant_usage_counter_register",
     "tenant_users_counts",
     "tokens_for",
     "validate_subdomain",

@@ -1,19 +1,44 @@
 """Reads about institutions."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db import connection
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+USAGE_CACHE_KEY = "usage:v1"  # tenant-prefixed by the cache key function
+USAGE_CACHE_SECONDS = 24 * 3600
+
+# Usage counters of product apps (e.g. "courses"), registered from their AppConfig.ready():
+# the tenancy core counts what it owns (members, stored files) and knows no product.
+_usage_counters: dict[str, Callable[[], int]] = {}
+
+
+def tenant_usage_counter_register(name: str, counter: Callable[[], int]) -> None:
+    """`counter()` runs in the institution's schema and returns how many `name` it has."""
+    _usage_counters[name] = counter
 
 
 def tenant_usage_current() -> dict:
     """Usage figures of the institution whose schema is active; cached for the console."""
-    from tenant_apps.accounts.api import Role
+    from .storage import tenant_files_size
 
     usage = {
         "schema": connection.schema_name,
         "members": User.objects.filter(is_active=True).count(),
-        "learners": User.objects.filter(is_active=True, groups__name=Role.LEARNER).count(),
+        **{name: counter() for name, counter in sorted(_usage_counters.items())},
+        "storage_bytes": tenant_files_size(connection.schema_name),
+        "computed_at": timezone.now().isoformat(),
     }
-    cache.set("usage:v1", usage, 24 * 3600)  # tenant-prefixed by the cache key function
+    cache.set(USAGE_CACHE_KEY, usage, USAGE_CACHE_SECONDS)
     return usage
+
+
+def tenant_usage_cached(*, schema_name: str) -> dict | None:
+    """The last snapshot the beat job (tenant_usage_refresh_all) took of this institution, if any."""
+    with schema_context(schema_name):
+        usage = cache.get(USAGE_CACHE_KEY)
+    return usage if isinstance(usage, dict) and usage.get("schema") == schema_name else None

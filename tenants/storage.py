@@ -67,3 +67,19 @@ def tenant_files_purge(schema_name: str) -> None:
     else:
         shutil.rmtree(Path(settings.MEDIA_ROOT) / prefix, ignore_errors=True)
     logger.info("stored files of %s purged", schema_name)
+
+
+def tenant_files_size(schema_name: str) -> int:
+    """Bytes of every stored file of a tenant (for its usage figures)."""
+    prefix = tenant_prefix(schema_name)
+    backend = settings.STORAGES["default"]["BACKEND"]
+    if backend.endswith("TenantS3Storage"):
+        import boto3
+
+        s3 = boto3.resource(
+            "s3", endpoint_url=settings.AWS_S3_ENDPOINT_URL, region_name=settings.AWS_S3_REGION_NAME,
+            aws_access_key_id=settings.AWS_ACCESS_KEY_ID, aws_secret_access_key=settings.AWS_SECRET_ACCESS_KEY,
+        )
+        return sum(obj.size for obj in s3.Bucket(settings.AWS_STORAGE_BUCKET_NAME).objects.filter(Prefix=prefix + "/"))
+    root = Path(settings.MEDIA_ROOT) / prefix
+    return sum(path.stat().st_size for path in root.rglob("*") if path.is_file() and not path.is_symlink())

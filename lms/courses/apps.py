@@ -7,6 +7,10 @@ class CoursesConfig(AppConfig):
     verbose_name = "Courses, publishing, enrollment and progress"
 
     def ready(self):
+        from tenants.api import tenant_usage_counter_register
+
         from .dashboard_cache import connect_signals
+        from .selectors import course_count
 
         connect_signals()
+        tenant_usage_counter_register("courses", course_count)

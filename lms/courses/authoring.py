@@ -1,5 +1,5 @@
 """Authoring studio support: who may use it, scoped reads, and the writes the studio pages and
-API share on top of `services` (uploads, prices, tags, quiz/assignment items, staff by email).
+API share on top of `services` (uploads, tags, quiz/assignment items, staff by email).
 
 Uploaded files are never deleted when a cover or file item is replaced or removed: published
 versions keep referring to them by name (see services.course_snapshot).
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, Decimal, InvalidOperation
 from uuid import UUID
 
 from django.conf import settings
@@ -34,11 +33,6 @@ PROVIDED_KINDS = (ContentItem.Kind.QUIZ, ContentItem.Kind.ASSIGNMENT)
 COVER_KINDS = LOGO_KINDS
 MAX_TAGS = 20
 MAX_TAG_LENGTH = 40
-# ISO 4217 currencies without minor units (as Stripe treats them).
-ZERO_DECIMAL_CURRENCIES = frozenset(
-    "BIF CLP DJF GNF JPY KMF KRW MGA PYG RWF UGX VND VUV XAF XOF XPF".split()
-)
-MAX_PRICE_MINOR = 2_147_483_647  # PositiveIntegerField
 
 
 def cover_max_bytes() -> int:
@@ -162,34 +156,6 @@ def tags_clean(values) -> list[str]:
 
 def tags_parse(text: str) -> list[str]:
     return tags_clean((text or "").split(","))
-
-
-def currency_exponent(currency: str) -> int:
-    return 0 if currency.upper() in ZERO_DECIMAL_CURRENCIES else 2
-
-
-def price_to_minor(amount, currency: str) -> int:
-    """A price as people write it (19.99 USD) in integer minor units (1999)."""
-    try:
-        amount = Decimal(str(amount))
-    except InvalidOperation as exc:
-        raise ValidationError("Enter a number such as 19.99.") from exc
-    if not amount.is_finite() or amount < 0:
-        raise ValidationError("The price cannot be negative.")
-    exponent = currency_exponent(currency)
-    minor = amount.scaleb(exponent)
-    if minor != minor.to_integral_value():
-        places = "no decimals" if exponent == 0 else f"at most {exponent} decimal places"
-        raise ValidationError(f"{currency.upper()} prices have {places}.")
-    minor = int(minor)
-    if minor > MAX_PRICE_MINOR:
-        raise ValidationError("The price is too high.")
-    return minor
-
-
-def price_from_minor(minor: int, currency: str) -> Decimal:
-    exponent = currency_exponent(currency)
-    return (Decimal(minor).scaleb(-exponent)).quantize(Decimal(1).scaleb(-exponent), rounding=ROUND_DOWN)
 
 
 def _read_capped(upload, limit: int) -> bytes:

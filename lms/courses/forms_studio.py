@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.template.defaultfilters import filesizeformat
 
+from billing.api import money
+
 from . import authoring
 from .models import ContentItem, Course
 from .video import video_url_check
@@ -61,7 +63,7 @@ class CourseForm(forms.Form):
     enrollment_opens_at = forms.DateTimeField(label="Enrollment opens (UTC)", required=False, widget=DateTimeLocalInput())
     enrollment_closes_at = forms.DateTimeField(label="Enrollment closes (UTC)", required=False, widget=DateTimeLocalInput())
     visibility = forms.ChoiceField(label="Visibility", choices=Course.Visibility.choices)
-    price = forms.DecimalField(label="Price", min_value=0, max_digits=12, decimal_places=2, initial=0,
+    price = forms.DecimalField(label="Price", min_value=0, max_digits=money.MAX_DIGITS, decimal_places=money.DECIMAL_PLACES, initial=0,
                                help_text="0 for a free course. Paid enrollment arrives with billing.")
     price_currency = forms.CharField(
         label="Currency", max_length=3, initial="USD",
@@ -75,7 +77,7 @@ class CourseForm(forms.Form):
             "level": course.level, "estimated_minutes": course.estimated_minutes, "tags": ", ".join(course.tags or []),
             "capacity": course.capacity, "enrollment_opens_at": course.enrollment_opens_at,
             "enrollment_closes_at": course.enrollment_closes_at, "visibility": course.visibility,
-            "price": authoring.price_from_minor(course.price_amount, course.price_currency),
+            "price": money.from_minor(course.price_amount, course.price_currency),
             "price_currency": course.price_currency,
         })
 
@@ -95,7 +97,7 @@ class CourseForm(forms.Form):
         return authoring.tags_parse(self.cleaned_data.get("tags", ""))
 
     def clean_price_currency(self):
-        return self.cleaned_data["price_currency"].upper()
+        return money.currency_clean(self.cleaned_data["price_currency"])
 
     def clean(self):
         data = super().clean()
@@ -106,7 +108,7 @@ class CourseForm(forms.Form):
             self.add_error("enrollment_closes_at", "Enrollment must close after it opens.")
         if data.get("price") is not None and data.get("price_currency"):
             try:
-                data["price_amount"] = authoring.price_to_minor(data["price"], data["price_currency"])
+                data["price_amount"] = money.to_minor(data["price"], data["price_currency"])
             except ValidationError as exc:
                 self.add_error("price", exc.messages)
         return data

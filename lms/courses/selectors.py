@@ -81,3 +81,8 @@ def snapshot_find_item(snapshot: dict, item_uuid: str) -> tuple[dict, dict, dict
                 if item["uuid"] == str(item_uuid):
                     return m, lesson, item
     return None
+
+
+def course_count() -> int:
+    """Courses of the institution (drafts included): its usage against the plan's course limit."""
+    return Course.objects.count()

@@ -27,7 +27,7 @@ from django.utils.safestring import mark_safe
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from billing.api import minor_units_to_amount
+from billing.api import money
 from lms.tracks.api import tracks_for_dashboard
 from tenant_apps.accounts.api import Role, role_of
 
@@ -50,9 +50,7 @@ def _load_groups(request) -> None:
 
 
 def price_label(amount: int, currency: str) -> str:
-    if not amount:
-        return "Free"
-    return f"{minor_units_to_amount(amount, currency):,} {currency}"
+    return money.price_label(amount, currency)
 
 
 def duration_label(minutes) -> str:

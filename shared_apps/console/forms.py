@@ -1,15 +1,14 @@
 """Forms of the operator console."""
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from billing.api import money
 from billing.api import Plan
-from billing.api import amount_to_minor_units, minor_units_to_amount
 from tenants.api import EmailLoginForm
 from shared_apps.signup.api import InstitutionSignupForm
 from tenants.api import Tenant
@@ -90,10 +89,20 @@ class PlanChangeForm(forms.Form):
 
 
 class TenantDeleteForm(forms.Form):
+    """Deleting is irreversible: the operator types the subdomain and re-enters their own password."""
+
     confirmation = forms.CharField(label="Type the subdomain to confirm", max_length=100)
+    password = forms.CharField(label="Your password", strip=False, max_length=4096, widget=forms.PasswordInput)
 
+    def __init__(self, *args, operator, **kwargs):
+        self.operator = operator
+        super().__init__(*args, **kwargs)
 
-CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.operator.check_password(password):
+            raise ValidationError("That is not your password: nothing was deleted.", code="wrong_password")
+        return password
 
 
 class PlanForm(forms.Form):
@@ -101,7 +110,7 @@ class PlanForm(forms.Form):
     name = forms.CharField(max_length=100)
     description = forms.CharField(max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2}))
     price = forms.DecimalField(
-        min_value=Decimal("0"), max_digits=13, decimal_places=3,
+        min_value=Decimal("0"), max_digits=money.MAX_DIGITS, decimal_places=money.DECIMAL_PLACES,
         help_text="Amount per interval, e.g. 49.00. Use 0 for a free plan.",
     )
     currency = forms.CharField(max_length=3, initial="USD", help_text="ISO 4217 code, e.g. USD, EUR, JPY.")
@@ -123,7 +132,7 @@ class PlanForm(forms.Form):
         if plan is not None:
             kwargs.setdefault("initial", {
                 "code": plan.code, "name": plan.name, "description": plan.description,
-                "price": minor_units_to_amount(plan.price_amount, plan.currency), "currency": plan.currency,
+                "price": money.from_minor(plan.price_amount, plan.currency), "currency": plan.currency,
                 "interval": plan.interval, "max_learners": plan.max_learners, "max_courses": plan.max_courses,
                 "storage_mb": plan.storage_mb, "features": [k for k in Plan.FEATURES if plan.has_feature(k)],
                 "is_active": plan.is_active, "sort_order": plan.sort_order,
@@ -134,16 +143,13 @@ class PlanForm(forms.Form):
             self.fields["code"].help_text = "The code identifies the plan and cannot be changed."
 
     def clean_currency(self):
-        currency = self.cleaned_data["currency"].strip().upper()
-        if not CURRENCY_RE.match(currency):
-            raise ValidationError("Use a three-letter ISO 4217 code such as USD.")
-        return currency
+        return money.currency_clean(self.cleaned_data["currency"])
 
     def clean(self):
         data = super().clean()
         if data.get("price") is not None and data.get("currency"):
             try:
-                data["price_amount"] = amount_to_minor_units(data["price"], data["currency"])
+                data["price_amount"] = money.to_minor(data["price"], data["currency"])
             except ValidationError as exc:
                 self.add_error("price", exc)
         return data

@@ -2,14 +2,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 
 from django.conf import settings
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from billing.api import Plan
+from billing.api import Plan, tenant_plan
 from tenants.api import Domain, Tenant
 from tenants.api import tenant_users_counts
+from tenants.api import tenant_usage_cached
 
 
 def tenant_list_for_console(*, query: str = "", status: str = "", plan_code: str = "") -> QuerySet[Tenant]:
@@ -54,3 +57,47 @@ def plan_list_for_console() -> QuerySet[Plan]:
     from django.db.models import Count
 
     return Plan.objects.annotate(tenant_count=Count("subscriptions", filter=Q(subscriptions__tenant__is_template=False)))
+
+
+@dataclass(frozen=True)
+class UsageRow:
+    label: str
+    used: int
+    limit: int | None  # None: unlimited
+    unit: str = ""  # "bytes": shown as a file size
+
+    @property
+    def over(self) -> bool:
+        return self.limit is not None and self.used > self.limit
+
+    @property
+    def percent(self) -> int | None:
+        return None if not self.limit else min(100, round(100 * self.used / self.limit))
+
+
+@dataclass(frozen=True)
+class TenantUsage:
+    computed_at: datetime | None
+    rows: list[UsageRow]
+
+
+def tenant_usage_for_console(*, tenant: Tenant) -> TenantUsage | None:
+    """The beat job's last usage snapshot of the institution next to its plan's limits (None: not taken yet)."""
+    usage = tenant_usage_cached(schema_name=tenant.schema_name)
+    if usage is None:
+        return None
+    plan = tenant_plan(tenant=tenant)
+    try:
+        computed_at = datetime.fromisoformat(usage.get("computed_at", ""))
+    except (TypeError, ValueError):
+        computed_at = None
+    rows = [
+        UsageRow("Active members", int(usage.get("members", 0)), None),
+        UsageRow("Learners", int(usage.get("learners", 0)), plan.max_learners if plan else None),
+    ]
+    if "courses" in usage:
+        rows.append(UsageRow("Courses", int(usage["courses"]), plan.max_courses if plan else None))
+    if "storage_bytes" in usage:
+        rows.append(UsageRow("Storage", int(usage["storage_bytes"]), plan.storage_mb * 1024 * 1024 if plan else None,
+                             unit="bytes"))
+    return TenantUsage(computed_at=computed_at, rows=rows)

@@ -23,7 +23,16 @@ from tenants.api import Tenant
 from tenants.api import domain_add, domain_remove, tenant_create, tenant_delete, tenant_reactivate, tenant_suspend
 from tenants.api import site_url_for_host
 
-from .access import is_operator, operator_required, superuser_required
+from .access import (
+    PLAN_MANAGE,
+    TENANT_CREATE,
+    TENANT_DELETE,
+    TENANT_DOMAINS,
+    TENANT_PLAN,
+    TENANT_SUSPEND,
+    is_operator,
+    operator_required,
+)
 from .forms import (
     DomainAddForm,
     OperatorLoginForm,
@@ -34,7 +43,13 @@ from .forms import (
     TenantDeleteForm,
     TenantFilterForm,
 )
-from .selectors import plan_list_for_console, tenant_get_for_console, tenant_list_for_console, tenant_member_counts
+from .selectors import (
+    plan_list_for_console,
+    tenant_get_for_console,
+    tenant_list_for_console,
+    tenant_member_counts,
+    tenant_usage_for_console,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -110,7 +125,7 @@ def tenant_list(request):
     return render(request, "console/tenant_list.html", {"filter_form": filter_form, "page": page, "rows": rows})
 
 
-@operator_required
+@operator_required(action=TENANT_CREATE)
 @sensitive_post_parameters("admin_password")
 @require_http_methods(["GET", "POST"])
 def tenant_new(request):
@@ -141,6 +156,7 @@ def _render_detail(request, tenant: Tenant, status: int = 200, **forms):
         "tenant": tenant,
         "domains": list(tenant.domains.all()),
         "members": tenant_member_counts([tenant]).get(tenant.schema_name),
+        "usage": tenant_usage_for_console(tenant=tenant),
         "site_url": site_url_for_host(request, primary) if primary else None,
         **forms,
     }
@@ -153,7 +169,7 @@ def tenant_detail(request, uuid):
     return _render_detail(request, _tenant_or_404(uuid))
 
 
-@operator_required
+@operator_required(action=TENANT_DOMAINS)
 @require_POST
 def tenant_domain_add(request, uuid):
     tenant = _tenant_or_404(uuid)
@@ -170,7 +186,7 @@ def tenant_domain_add(request, uuid):
     return _render_detail(request, tenant, status=400, domain_form=form)
 
 
-@operator_required
+@operator_required(action=TENANT_DOMAINS)
 @require_POST
 def tenant_domain_remove(request, uuid):
     tenant = _tenant_or_404(uuid)
@@ -187,7 +203,7 @@ def tenant_domain_remove(request, uuid):
     return redirect("console:tenant", uuid=tenant.uuid)
 
 
-@operator_required
+@operator_required(action=TENANT_SUSPEND)
 @require_POST
 def tenant_suspend_view(request, uuid):
     tenant = _tenant_or_404(uuid)
@@ -200,7 +216,7 @@ def tenant_suspend_view(request, uuid):
     return redirect("console:tenant", uuid=tenant.uuid)
 
 
-@operator_required
+@operator_required(action=TENANT_SUSPEND)
 @require_POST
 def tenant_reactivate_view(request, uuid):
     tenant = _tenant_or_404(uuid)
@@ -210,7 +226,7 @@ def tenant_reactivate_view(request, uuid):
     return redirect("console:tenant", uuid=tenant.uuid)
 
 
-@operator_required
+@operator_required(action=TENANT_PLAN)
 @require_POST
 def tenant_plan_view(request, uuid):
     tenant = _tenant_or_404(uuid)
@@ -227,11 +243,12 @@ def tenant_plan_view(request, uuid):
     return redirect("console:tenant", uuid=tenant.uuid)
 
 
-@operator_required
+@operator_required(action=TENANT_DELETE)
+@sensitive_post_parameters("password")
 @require_http_methods(["GET", "POST"])
 def tenant_delete_view(request, uuid):
     tenant = _tenant_or_404(uuid)
-    form = TenantDeleteForm(request.POST if request.method == "POST" else None)
+    form = TenantDeleteForm(request.POST if request.method == "POST" else None, operator=request.user)
     if form.is_valid():
         name, schema = tenant.name, tenant.schema_name
         try:
@@ -254,7 +271,7 @@ def plan_list(request):
     return render(request, "console/plan_list.html", {"plans": plan_list_for_console()})
 
 
-@superuser_required
+@operator_required(action=PLAN_MANAGE)
 @require_http_methods(["GET", "POST"])
 def plan_new(request):
     form = PlanForm(request.POST if request.method == "POST" else None)
@@ -270,7 +287,7 @@ def plan_new(request):
     return render(request, "console/plan_form.html", {"form": form, "plan": None}, status=_form_status(form))
 
 
-@superuser_required
+@operator_required(action=PLAN_MANAGE)
 @require_http_methods(["GET", "POST"])
 def plan_edit(request, code):
     plan = get_object_or_404(Plan, code=code)
@@ -288,7 +305,7 @@ def plan_edit(request, code):
     return render(request, "console/plan_form.html", {"form": form, "plan": plan, "in_use": in_use}, status=_form_status(form))
 
 
-@superuser_required
+@operator_required(action=PLAN_MANAGE)
 @require_POST
 def plan_delete_view(request, code):
     plan = get_object_or_404(Plan, code=code)

@@ -5,3 +5,10 @@ class AccountsConfig(AppConfig):
     name = "tenant_apps.accounts"
     label = "accounts"
     verbose_name = "Accounts and roles"
+
+    def ready(self):
+        from tenants.api import tenant_usage_counter_register
+
+        from .selectors import learner_count
+
+        tenant_usage_counter_register("learners", learner_count)

@@ -6,7 +6,7 @@ from django.core.cache import cache
 from django.db.models import Q, QuerySet
 
 from .models import Invitation, SiteSettings, UserImport
-from .roles import ROLE_VALUES
+from .roles import ROLE_VALUES, Role
 
 _SITE_KEY = "site-settings:v1"  # the cache key function prefixes the tenant schema
 
@@ -94,3 +94,8 @@ def user_import_rejected_csv(*, user_import: UserImport) -> str:
     for item in user_import.rejected_rows:
         writer.writerow([item.get("row", ""), csv_safe_cell(item.get("email", "")), csv_safe_cell(item.get("reason", ""))])
     return out.getvalue()
+
+
+def learner_count() -> int:
+    """Active learners of the current institution (a usage figure against the plan's limit)."""
+    return User.objects.filter(is_active=True, groups__name=Role.LEARNER).count()

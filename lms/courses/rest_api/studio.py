@@ -20,6 +20,7 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from billing.api import money
 from tenants.api import InTenantSchema, TenantGenericApi
 from tenants.api import error_response
 
@@ -145,7 +146,7 @@ class StudioCourseSummaryOutput(serializers.Serializer):
 
     @extend_schema_field({"type": "string", "format": "decimal", "example": "19.99"})
     def get_price(self, course) -> str:
-        return str(authoring.price_from_minor(course.price_amount, course.price_currency))
+        return str(money.from_minor(course.price_amount, course.price_currency))
 
     def _caps(self, course) -> authoring.Capabilities:
         return self.context["caps"][course.pk]
@@ -233,8 +234,8 @@ class StudioCourseInput(serializers.Serializer):
     enrollment_opens_at = serializers.DateTimeField(required=False, allow_null=True)
     enrollment_closes_at = serializers.DateTimeField(required=False, allow_null=True)
     visibility = _choice(Course.Visibility.choices, required=False)
-    price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False,
-                                     help_text="As people write it (19.99); stored in minor units. 0 = free.")
+    price = serializers.DecimalField(max_digits=money.MAX_DIGITS, decimal_places=money.DECIMAL_PLACES, min_value=0, required=False,
+                                     help_text="As people write it (19.99 USD, 1.500 KWD, 1500 ISK); stored in minor units. 0 = free.")
     price_currency = serializers.RegexField(r"^[A-Za-z]{3}$", required=False,
                                             error_messages={"invalid": "Use a three-letter ISO currency code such as USD."})
 
@@ -254,15 +255,18 @@ class StudioCourseInput(serializers.Serializer):
         if course is not None and "slug" in data and not data["slug"]:
             raise serializers.ValidationError({"slug": ["The slug cannot be empty."]})
         if "price_currency" in data:
-            data["price_currency"] = data["price_currency"].upper()
+            try:
+                data["price_currency"] = money.currency_clean(data["price_currency"])
+            except ValidationError as exc:
+                raise serializers.ValidationError({"price_currency": exc.messages}) from exc
         if "price" in data or "price_currency" in data:
             currency = data.get("price_currency", course.price_currency if course else "USD")
             if "price" in data:
                 price = data.pop("price")
             else:
-                price = authoring.price_from_minor(course.price_amount, course.price_currency) if course else 0
+                price = money.from_minor(course.price_amount, course.price_currency) if course else 0
             try:
-                data["price_amount"] = authoring.price_to_minor(price, currency)
+                data["price_amount"] = money.to_minor(price, currency)
             except ValidationError as exc:
                 raise serializers.ValidationError({"price": exc.messages}) from exc
         opens = data.get("enrollment_opens_at", course.enrollment_opens_at if course else None)

@@ -284,7 +284,7 @@ def test_editing_every_course_detail(world, site_a):
 @pytest.mark.parametrize("overrides, message", [
     ({"enrollment_opens_at": "2030-02-01T09:00", "enrollment_closes_at": "2030-01-01T09:00"}, "must close after it opens"),
     ({"price": "1.999"}, "decimal places"),
-    ({"price": "10.5", "price_currency": "JPY"}, "JPY prices have no decimals"),
+    ({"price": "10.5", "price_currency": "JPY"}, "JPY has no minor unit"),
     ({"price": "-1"}, "greater than or equal to 0"),
     ({"price_currency": "EURO"}, "three-letter"),
     ({"capacity": "0"}, "greater than or equal to 1"),

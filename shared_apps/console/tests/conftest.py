@@ -27,9 +27,27 @@ def _user(email: str, **flags) -> User:
     return User.objects.create_user(username=email, email=email, password=PASSWORD, **flags)
 
 
+def _operator(email: str, role: str) -> User:
+    from shared_apps.console.services import operator_upsert
+
+    user, _ = operator_upsert(email=email, password=PASSWORD, role=role)
+    return user
+
+
 @pytest.fixture
 def operator(db) -> User:
-    return _user("ops@educrowd.test", is_staff=True)
+    """A console admin (everything but being a superuser)."""
+    return _operator("ops@educrowd.test", "admin")
+
+
+@pytest.fixture
+def support_operator(db) -> User:
+    return _operator("support@educrowd.test", "support")
+
+
+@pytest.fixture
+def support_console(support_operator) -> Client:
+    return _logged_in(support_operator)
 
 
 @pytest.fixture

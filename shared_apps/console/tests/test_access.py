@@ -63,14 +63,14 @@ def test_anonymous_redirect_keeps_the_page_as_next(public_client):
     ("post", "/console/plans/starter/edit/"),
     ("post", "/console/plans/starter/delete/"),
 ])
-def test_plan_changes_need_a_superuser(console, method, url):
-    response = getattr(console, method)(url, {"name": "Hacked", "price": "0", "currency": "USD"})
+def test_plan_changes_need_a_console_admin(support_console, method, url):
+    response = getattr(support_console, method)(url, {"name": "Hacked", "price": "0", "currency": "USD"})
     assert response.status_code == 403
     assert Plan.objects.get(code="starter").name == "Starter"
 
 
-def test_staff_without_superuser_can_read_plans(console):
-    response = console.get("/console/plans/")
+def test_support_can_read_plans(support_console):
+    response = support_console.get("/console/plans/")
     assert response.status_code == 200
     assert b"Starter" in response.content
     assert b"/console/plans/new/" not in response.content

@@ -24,14 +24,18 @@ def test_create_operator_is_idempotent_and_updates_the_password():
     assert users.count() == 1
     user = users.get()
     assert user.check_password("a-new-pass-phrase-2") and not user.check_password(PASSWORD)
-    assert user.is_superuser  # a password reset does not demote
+    from shared_apps.console.access import operator_role
+
+    assert operator_role(user) == "admin"  # a password reset does not demote
 
 
 def test_create_operator_promotes_an_existing_non_staff_user():
     User.objects.create_user(username="plain@educrowd.test", email="plain@educrowd.test", password="whatever-123456")
     call_command("create_operator", email="plain@educrowd.test", password=PASSWORD, superuser=True)
     user = User.objects.get(username="plain@educrowd.test")
-    assert user.is_staff and user.is_superuser
+    from shared_apps.console.access import operator_role
+
+    assert user.is_staff and operator_role(user) == "admin"
 
 
 def test_create_operator_works_in_the_public_schema_only(site_a):

@@ -7,6 +7,7 @@ from django_tenants.utils import schema_exists, tenant_context
 from billing.models import Plan
 from billing.selectors import tenant_plan
 from billing.services import tenant_plan_change
+from conftest import PASSWORD
 from tenants.models import Domain, Tenant
 
 pytestmark = pytest.mark.django_db
@@ -304,12 +305,12 @@ def test_delete_needs_the_subdomain_typed_then_drops_everything(console, make_te
     assert page.status_code == 200 and "doomed-u" in page.content.decode()
 
     for wrong in ("doomed", "Doomed-U ", "acme", ""):
-        response = console.post(url, {"confirmation": wrong})
+        response = console.post(url, {"confirmation": wrong, "password": PASSWORD})
         assert response.status_code == 400
         assert Tenant.objects.filter(pk=tenant.pk).exists()
         assert schema_exists(tenant.schema_name)
 
-    response = console.post(url, {"confirmation": "doomed-u"})
+    response = console.post(url, {"confirmation": "doomed-u", "password": PASSWORD})
     assert response.status_code == 302 and response["Location"] == "/console/"
     assert not Tenant.objects.filter(pk=tenant.pk).exists()
     assert not Domain.objects.filter(domain="doomed-u.localhost").exists()
@@ -321,7 +322,7 @@ def test_delete_needs_the_subdomain_typed_then_drops_everything(console, make_te
 
 
 def test_wrong_confirmation_error_names_the_subdomain(console, site_a):
-    response = console.post(f"/console/tenants/{site_a.tenant.uuid}/delete/", {"confirmation": "globex"})
+    response = console.post(f"/console/tenants/{site_a.tenant.uuid}/delete/", {"confirmation": "globex", "password": PASSWORD})
     assert response.status_code == 400
     assert "Type the subdomain" in response.context["form"].errors["confirmation"][0]
     assert schema_exists("t_acme")
