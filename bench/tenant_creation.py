@@ -27,6 +27,7 @@ def main(n: int = 20) -> None:
 
     services = ensure_services(data_dir=ROOT / ".data" / "bench", for_tests=True)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("DEBUG", "1")  # a local benchmark: the dev SECRET_KEY is fine
     import django
 
     django.setup()

@@ -3,6 +3,7 @@
 Starts PostgreSQL and Redis (embedded, data in .data/) unless DATABASE_URL / REDIS_URL name
 servers, migrates every schema, loads the demo institutions, then runs the web server
 (gunicorn), a Celery worker and Celery beat until Ctrl-C, which stops everything it started.
+It turns DEBUG on (and so the dev SECRET_KEY) unless DEBUG is set; the settings default to off.
 The process list mirrors platform/Procfile.
 """
 from __future__ import annotations
@@ -20,13 +21,22 @@ def _manage(*args: str, env: dict) -> None:
     subprocess.run([sys.executable, "manage.py", *args], cwd=PROJECT_ROOT, env=env, check=True)
 
 
+def child_env(port: int, base: dict | None = None) -> dict:
+    """The environment of every process started: DEBUG on unless set, since this is the local
+    development stack (the settings themselves default to DEBUG off)."""
+    env = dict(os.environ if base is None else base, DJANGO_SETTINGS_MODULE="config.settings", PORT=str(port),
+               PYTHONUNBUFFERED="1")
+    env.setdefault("DEBUG", "1")
+    return env
+
+
 def main() -> int:
     port = int(os.environ.get("PORT", "8000"))
     bind = os.environ.get("HOST", "127.0.0.1")
     started = time.monotonic()
     DEFAULT_DATA_DIR.mkdir(exist_ok=True)
     services = ensure_services()
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE="config.settings", PORT=str(port), PYTHONUNBUFFERED="1")
+    env = child_env(port)
     children: list[subprocess.Popen] = []
 
     def shutdown(*_args) -> None:

@@ -17,7 +17,9 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-DEBUG = env_bool("DEBUG", True)
+# Off unless asked for: a bare `manage.py runserver`, gunicorn or celery is production-safe.
+# The run command (config/devstack.py) and the test settings turn it on explicitly.
+DEBUG = env_bool("DEBUG", False)
 TESTING = env_bool("EDUCROWD_TESTING", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:

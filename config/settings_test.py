@@ -7,6 +7,7 @@ import atexit
 import os
 
 os.environ["EDUCROWD_TESTING"] = "1"
+os.environ.setdefault("DEBUG", "1")  # debug is off unless set (config/settings.py)
 os.environ.setdefault("CACHE_KEY_PREFIX", "educrowd-test")
 
 if not (os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL")):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 import time
 
 from django.conf import settings
@@ -21,8 +22,43 @@ logger = logging.getLogger(__name__)
 
 
 def schema_name_for(slug: str) -> str:
-    # Subdomains use hyphens, which schema names would need quoting for; no subdomain has '_'.
-    return "t_" + slug.replace("-", "_")
+    """A schema name never used before: t_<slug>_<8 hex>, a valid unquoted identifier (≤ 51 chars).
+
+    Never reused, so a subdomain deleted and signed up again starts with no trace of the old
+    institution: not its cache keys (prefixed by schema), not its files (tenants/<schema>/).
+    Subdomains use hyphens, which schema names would need quoting for; no subdomain has '_'.
+    """
+    from django_tenants.utils import schema_exists
+
+    base = "t_" + slug.replace("-", "_")[:40]
+    while True:
+        name = f"{base}_{secrets.token_hex(4)}"
+        if not Tenant.objects.filter(schema_name=name).exists() and not schema_exists(name):
+            return name
+
+
+def tenant_cache_purge(schema: str) -> int:
+    """Delete every cache key of a tenant schema (django_tenants.cache.make_key puts the schema
+    first: "<schema>:<KEY_PREFIX>:<version>:<key>"); returns how many were deleted."""
+    from django.core.cache import caches
+
+    if not schema or not schema.replace("_", "").isalnum():
+        return 0
+    deleted = 0
+    for alias, options in settings.CACHES.items():
+        if options.get("BACKEND") != "django.core.cache.backends.redis.RedisCache":
+            continue  # only Redis is configured (settings.CACHES); other backends have no key scan
+        client = caches[alias]._cache.get_client(write=True)
+        pattern = f"{schema}:{options.get('KEY_PREFIX', '')}:*"
+        batch = []
+        for key in client.scan_iter(match=pattern, count=1000):
+            batch.append(key)
+            if len(batch) >= 1000:
+                deleted += client.delete(*batch)
+                batch = []
+        if batch:
+            deleted += client.delete(*batch)
+    return deleted
 
 
 def tenant_domain_for(slug: str) -> str:
@@ -154,6 +190,7 @@ def tenant_delete(*, tenant: Tenant, confirmation: str) -> None:
         audit_log(action="tenant.delete", target=tenant, before={"name": tenant.name, "slug": tenant.slug})
         tenant.delete(force_drop=True)
         transaction.on_commit(lambda: tenant_files_purge(schema))
+        transaction.on_commit(lambda: tenant_cache_purge(schema))
 
 
 def tenant_users_counts(schemas: list[str]) -> dict[str, int]:

@@ -2,6 +2,7 @@
 
 See docs/decisions/0009-app-front-doors-and-bootstrap-steps.md.
 """
+from .content import import_optional
 from .dashboard_cache import learner_changed
 from .markdown import render_markdown
 from .models import ContentItem, Course, CourseVersion, Enrollment
@@ -34,6 +35,7 @@ __all__ = [
     "enrollment_create",
     "enrollment_get",
     "enrollments_for_lists",
+    "import_optional",
     "item_create",
     "learner_changed",
     "lesson_create",

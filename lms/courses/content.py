@@ -26,11 +26,18 @@ PROVIDERS = {
 }
 
 
-def provider_for(kind: str) -> ModuleType | None:
-    path = PROVIDERS.get(kind)
-    if path is None:
-        return None
+def import_optional(path: str) -> ModuleType | None:
+    """Import a provider module of an optional app: None when that module (or its app's package)
+    does not exist. An import error inside an existing module (a typo, a missing dependency, a
+    renamed function) is raised, never mistaken for "the app is not installed"."""
     try:
         return importlib.import_module(path)
-    except ModuleNotFoundError:
-        return None
+    except ModuleNotFoundError as exc:
+        if exc.name and (path == exc.name or path.startswith(exc.name + ".")):
+            return None
+        raise
+
+
+def provider_for(kind: str) -> ModuleType | None:
+    path = PROVIDERS.get(kind)
+    return None if path is None else import_optional(path)

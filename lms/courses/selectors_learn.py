@@ -12,7 +12,6 @@ their weight stay flat as courses grow.
 """
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
 from uuid import UUID
 
@@ -395,14 +394,11 @@ DASHBOARD_SECTION_LIMIT = 10
 
 
 def _provider(path: str):
+    from .content import import_optional
+
     module_path, _, name = path.rpartition(".")
-    try:
-        module = importlib.import_module(module_path)
-    except ModuleNotFoundError as exc:
-        if exc.name and module_path.startswith(exc.name):  # the provider module itself is missing
-            return None
-        raise
-    return getattr(module, name)
+    module = import_optional(module_path)  # a missing module is skipped; an error inside one raises
+    return None if module is None else getattr(module, name)
 
 
 def dashboard_sections(user) -> dict[str, list[dict]]:

@@ -390,7 +390,11 @@ def attempt_layout(quiz: dict, *, rng: random.Random | None = None) -> tuple[lis
 
 
 def _lock(attempt: QuizAttempt) -> QuizAttempt:
-    return QuizAttempt.objects.select_for_update().select_related("course").get(pk=attempt.pk)
+    """Lock an attempt for writing. Locks are always taken in the same order as attempt_start
+    (the learner's enrollment, then the attempt) so that a submit, which completes the item and
+    so writes the enrollment, cannot deadlock against a start in another tab."""
+    Enrollment.objects.select_for_update().filter(course_id=attempt.course_id, learner_id=attempt.learner_id).first()
+    return QuizAttempt.objects.select_for_update(of=("self",)).select_related("course").get(pk=attempt.pk)
 
 
 def _overdue(attempt: QuizAttempt, now: datetime) -> bool:

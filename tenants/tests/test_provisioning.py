@@ -8,6 +8,8 @@ from tenants.models import Domain, Tenant
 from tenants.provisioning import TEMPLATE_SCHEMA, schema_missing_migrations
 from tenants.services import tenant_create
 
+from .helpers import schema_of
+
 pytestmark = pytest.mark.django_db
 
 
@@ -48,7 +50,7 @@ def test_failed_provisioning_leaves_nothing_behind():
         tenant_create(name="Broken", slug="broken", admin_email=long_email, admin_password="a-long-enough-password")
     assert not Tenant.objects.filter(slug="broken").exists()
     assert not Domain.objects.filter(domain="broken.localhost").exists()
-    assert not schema_exists("t_broken")
+    assert not schema_of("broken")
 
 
 def test_stale_template_falls_back_to_migrations(caplog):

@@ -12,22 +12,25 @@ def test_task_enqueued_from_each_tenant_runs_in_that_tenants_schema(celery_worke
     from conftest import Site  # noqa: F401 - only to make the dependency explicit
     from tenant_apps.accounts.services import user_create
 
+    from tenants.models import Tenant
+
     with django_db_blocker.unblock():
-        with schema_context("t_globex"):
+        acme, globex = (Tenant.objects.get(slug=slug).schema_name for slug in ("acme", "globex"))
+        with schema_context(globex):
             extra = user_create(email="worker-probe@globex.test", role="learner")
         try:
-            with schema_context("t_acme"):
+            with schema_context(acme):
                 result_a = tenant_usage_snapshot.delay()
-            with schema_context("t_globex"):
+            with schema_context(globex):
                 result_b = tenant_usage_snapshot.delay()
             usage_a = result_a.get(timeout=30)
             usage_b = result_b.get(timeout=30)
         finally:
-            with schema_context("t_globex"):
+            with schema_context(globex):
                 extra.delete()
             connection.set_schema_to_public()
-    assert usage_a["schema"] == "t_acme"
-    assert usage_b["schema"] == "t_globex"
+    assert usage_a["schema"] == acme
+    assert usage_b["schema"] == globex
     assert usage_b["learners"] == usage_a["learners"] + 1
 
 

@@ -6,6 +6,7 @@ matched as strings so that a malformed id answers a JSON 404.
 from django.urls import path
 
 from . import studio
+from .learn import learn_urlpatterns
 
 # --- authoring studio (instructors, teaching assistants, administrators) -------------------------
 course = "studio/courses/<str:slug>"
@@ -31,12 +32,5 @@ urlpatterns = [
     path(course + "/staff/<str:id>", studio.StaffDetailApi.as_view(), name="api-studio-staff-member"),
 ]
 
-# --- learner side: catalog, enrollment, progress ---------------------------------------------------
-# Owned by the learner-side engineer: add `from . import learn` (or `from .learn import ...`) here
-# and append routes to the list below; leave the studio routes above as they are.
-urlpatterns += [
-]
-
-from .learn import learn_urlpatterns  # noqa: E402 - learner API, lms/courses/api/learn.py
-
+# --- learner side: catalog, enrollment, progress (lms/courses/api/learn.py) ------------------------
 urlpatterns += learn_urlpatterns

@@ -17,10 +17,23 @@ from tenants.selectors import USAGE_CACHE_KEY, tenant_usage_cached
 from tenants.tasks import tenant_usage_refresh_all, tenant_usage_snapshot
 
 
+class _Schemas(dict):
+    """The test institutions' schema names (t_<slug>_<random>), looked up when first used."""
+
+    def __missing__(self, slug):
+        from tenants.models import Tenant
+
+        self[slug] = Tenant.objects.get(slug=slug).schema_name
+        return self[slug]
+
+
+SCHEMA = _Schemas()
+
+
 @pytest.fixture
 def no_usage_cached(db):
     def clear():
-        for schema in ("t_acme", "t_globex"):
+        for schema in (SCHEMA["acme"], SCHEMA["globex"]):
             with schema_context(schema):
                 cache.delete(USAGE_CACHE_KEY)
     clear()
@@ -55,7 +68,7 @@ def test_tenant_page_shows_the_jobs_usage_against_the_plan(console, site_a):
         learners = User.objects.filter(is_active=True, groups__name="learner").count()
         courses = Course.objects.count()
 
-    usage = _snapshot("t_acme")
+    usage = _snapshot(SCHEMA["acme"])
     assert (usage["members"], usage["learners"], usage["courses"]) == (members, learners, courses)
     assert usage["storage_bytes"] == 300_000
 
@@ -72,9 +85,9 @@ def test_tenant_page_shows_the_jobs_usage_against_the_plan(console, site_a):
 @pytest.mark.django_db
 @pytest.mark.usefixtures("media_in_tmp", "no_usage_cached")
 def test_one_institutions_usage_never_shows_on_anothers_page(console, site_a, site_b):
-    _snapshot("t_globex")
-    assert tenant_usage_cached(schema_name="t_globex")["schema"] == "t_globex"
-    assert tenant_usage_cached(schema_name="t_acme") is None
+    _snapshot(SCHEMA["globex"])
+    assert tenant_usage_cached(schema_name=SCHEMA["globex"])["schema"] == SCHEMA["globex"]
+    assert tenant_usage_cached(schema_name=SCHEMA["acme"]) is None
     page = console.get(f"/console/tenants/{site_a.tenant.uuid}/")
     assert page.context["usage"] is None and "Not counted yet" in page.content.decode()
     assert console.get(f"/console/tenants/{site_b.tenant.uuid}/").context["usage"] is not None
@@ -83,22 +96,22 @@ def test_one_institutions_usage_never_shows_on_anothers_page(console, site_a, si
 @pytest.mark.django_db
 @pytest.mark.usefixtures("no_usage_cached")
 def test_support_operators_see_usage_too(support_console, site_a):
-    _snapshot("t_acme")
+    _snapshot(SCHEMA["acme"])
     assert support_console.get(f"/console/tenants/{site_a.tenant.uuid}/").context["usage"] is not None
 
 
 @pytest.mark.worker
 def test_the_beat_job_fills_every_institutions_usage(celery_worker, django_db_blocker):
     with django_db_blocker.unblock():
-        for schema in ("t_acme", "t_globex"):
+        for schema in (SCHEMA["acme"], SCHEMA["globex"]):
             with schema_context(schema):
                 cache.delete(USAGE_CACHE_KEY)
         assert tenant_usage_refresh_all() >= 2
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
-            found = {s: tenant_usage_cached(schema_name=s) for s in ("t_acme", "t_globex")}
+            found = {s: tenant_usage_cached(schema_name=s) for s in (SCHEMA["acme"], SCHEMA["globex"])}
             if all(found.values()):
                 break
             time.sleep(0.2)
-    assert found["t_acme"]["schema"] == "t_acme" and found["t_globex"]["schema"] == "t_globex"
-    assert "courses" in found["t_acme"] and "storage_bytes" in found["t_acme"]
+    assert found[SCHEMA["acme"]]["schema"] == SCHEMA["acme"] and found[SCHEMA["globex"]]["schema"] == SCHEMA["globex"]
+    assert "courses" in found[SCHEMA["acme"]] and "storage_bytes" in found[SCHEMA["acme"]]

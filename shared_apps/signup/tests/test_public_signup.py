@@ -17,6 +17,8 @@ from billing.selectors import tenant_plan
 from conftest import PASSWORD
 from tenants.models import Domain, Tenant
 
+from tenants.tests.helpers import schema_of
+
 pytestmark = pytest.mark.django_db
 
 ADMIN_PASSWORD = "violet-harbour-ninety-kites"
@@ -83,7 +85,7 @@ def test_signup_creates_institution_and_hands_off_the_admin(public_client):
     tenant = Tenant.objects.get(slug="initech")
     assert tenant.name == "Initech University"
     assert tenant_plan(tenant=tenant).code == "pro"
-    assert tenant.schema_name == "t_initech"
+    assert tenant.schema_name.startswith("t_initech_")
     assert schema_exists(tenant.schema_name)
     assert Domain.objects.get(tenant=tenant, is_primary=True).domain == "initech.localhost"
     with tenant_context(tenant):
@@ -128,7 +130,7 @@ def test_reserved_subdomains_are_refused(public_client, slug):
     assert response.status_code == 400
     assert "slug" in response.context["form"].errors
     assert Tenant.objects.count() == before
-    assert not schema_exists(f"t_{slug.replace('-', '_')}")
+    assert not schema_of(slug)
 
 
 @pytest.mark.parametrize("slug", ["Bad_Slug", "with space", "dot.ted", "ünï", "-dash", "dash-", "ab", "a" * 41, "x/../y"])
@@ -157,7 +159,7 @@ def test_weak_admin_password_is_refused(public_client, password):
     assert response.status_code == 400
     assert "admin_password" in response.context["form"].errors
     assert not Tenant.objects.filter(slug="initech").exists()
-    assert not schema_exists("t_initech")
+    assert not schema_of("initech")
 
 
 @pytest.mark.parametrize("field", ["name", "admin_first_name", "admin_last_name", "admin_email", "admin_password"])
