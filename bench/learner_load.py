@@ -146,7 +146,7 @@ def main() -> None:
 
     services = ensure_services(data_dir=ROOT / ".data" / "bench", for_tests=True)
     os.environ.update(DJANGO_SETTINGS_MODULE="config.settings", DEBUG="0", SECRET_KEY="bench-secret-key-not-for-production",
-                      ALLOWED_HOSTS="*", SECURE_COOKIES="0", LOG_LEVEL="WARNING")
+                      ALLOWED_HOSTS="*", SECURE_COOKIES="0", SECURE_SSL_REDIRECT="0", LOG_LEVEL="WARNING")
     import django
 
     django.setup()

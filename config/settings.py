@@ -96,6 +96,8 @@ SHOW_PUBLIC_IF_NO_TENANT_FOUND = False
 MIDDLEWARE = [
     "tenants.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "tenants.security.SecurityHeadersMiddleware",
+    "tenants.security.RejectNulQueryMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tenants.middleware.TenantMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -203,6 +205,17 @@ AUDIT_TRUST_X_FORWARDED_FOR = env_bool("BEHIND_TLS_PROXY", False)
 if env_bool("BEHIND_TLS_PROXY", False):  # the proxy terminates TLS and sets X-Forwarded-Proto
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Production (DEBUG off) passes `manage.py check --deploy` with no warnings; each can be switched
+# off by environment for a deployment that terminates TLS elsewhere.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else str(365 * 24 * 3600)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# DEBUG error pages never show connection URLs (they carry passwords) or other secrets.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "tenants.security.SecretHidingReporterFilter"
 
 # --- i18n / static / media ---------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
@@ -269,7 +282,10 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 25,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "tenants.rest_api.errors.exception_handler",
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "rest_framework.renderers.BrowsableAPIRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer", "tenants.rest_api.metadata.InputAwareBrowsableAPIRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["tenants.rest_api.parsers.SafeJSONParser", "rest_framework.parsers.FormParser",
+                               "rest_framework.parsers.MultiPartParser"],
+    "DEFAULT_METADATA_CLASS": "tenants.rest_api.metadata.InputAwareMetadata",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 # Scoped API throttles (tenants/api/throttling.py), "<count>/<second|minute|hour|day>", per client IP.

@@ -1,12 +1,17 @@
 """One error shape for the whole API: {"message": ..., "code": ..., "errors": {field: [..]}}."""
 from __future__ import annotations
 
+import logging
+
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+logger = logging.getLogger(__name__)
 
 
 def _django_validation_to_drf(exc: DjangoValidationError) -> exceptions.ValidationError:
@@ -22,6 +27,11 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, DataError):
+        # Last line of defence: a value the database refuses (too long, NUL, out of range) is the
+        # client's input, not a server fault. Serializers should have caught it (logged to fix).
+        logger.warning("DataError reached the API exception handler in %s: %s", context.get("view"), exc)
+        exc = exceptions.ValidationError({"non_field_errors": ["A value is too long or contains characters that cannot be stored."]})
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
