@@ -16,7 +16,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from shared_apps.audit.core import audit_log
-from tenants.mail import mail_send
+from tenants.mail import mail_render, mail_send
 
 from .models import Invitation, Profile, SiteSettings, UserImport
 from .roles import ROLE_VALUES, Role, role_forget, role_of
@@ -112,13 +112,36 @@ def user_update_profile(*, user: User, first_name: str, last_name: str) -> User:
     return user
 
 
-def password_reset_send(*, user: User, base_url: str, purpose: str = "reset") -> None:
-    """Email a one-time link to choose a password ('reset' or, for imported members, 'welcome')."""
+def _password_reset_message(*, user: User, base_url: str, purpose: str) -> tuple[str, dict]:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
     link = f"{base_url.rstrip('/')}/accounts/reset/{uid}/{token}/"
     template = "password_reset" if purpose == "reset" else "welcome_set_password"
-    mail_send(template=template, to=[user.email], context={"user": user, "link": link, "site_name": _site_name()})
+    return template, {"user": user, "link": link, "site_name": _site_name()}
+
+
+def password_reset_send(*, user: User, base_url: str, purpose: str = "reset") -> None:
+    """Email a one-time link to choose a password ('reset' or, for imported members, 'welcome')."""
+    template, context = _password_reset_message(user=user, base_url=base_url, purpose=purpose)
+    mail_send(template=template, to=[user.email], context=context)
+
+
+def password_reset_request(*, email: str, base_url: str) -> None:
+    """The public "forgot password" form. Members and non-members cost the same: the same
+    lookup, token and rendering are done for a stand-in user when the address has no active
+    account; only the enqueue on commit differs (a Redis push, after the answer is decided)."""
+    email = _normalize_email(email)
+    user = User.objects.filter(username=email, is_active=True).first()
+    if user is not None:
+        password_reset_send(user=user, base_url=base_url)
+        return
+    stand_in = User(pk=0, username=email, email=email, password=_DUMMY_PASSWORD_HASH, last_login=timezone.now())
+    template, context = _password_reset_message(user=stand_in, base_url=base_url, purpose="reset")
+    mail_render(template=template, context=context)
+
+
+# A fixed, valid-looking hash for the stand-in user (never checked against anything).
+_DUMMY_PASSWORD_HASH = "pbkdf2_sha256$1$stand-in$" + "A" * 43
 
 
 def _verify_signer() -> signing.TimestampSigner:

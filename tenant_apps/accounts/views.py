@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from tenants.handoff import handoff_token_redeem
 
-from . import services
+from . import reset_throttle, services
 from .forms import EmailLoginForm, InvitationAcceptForm, ProfileForm, SignupForm
 from .roles import Role, role_of
 from .selectors import site_settings_get
@@ -134,12 +134,22 @@ class PasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "emails/password_reset.subject.txt"
     success_url = reverse_lazy("password_reset_done")
 
+    def post(self, request, *args, **kwargs):
+        # Bounded per client IP: each accepted form may send an email to a stranger's address.
+        if reset_throttle.is_throttled(request):
+            form = self.get_form()
+            form.is_valid()
+            form.add_error(None, reset_throttle.THROTTLED_MESSAGE)
+            response = self.render_to_response(self.get_context_data(form=form, throttled=True))
+            response.status_code = 429
+            response["Retry-After"] = str(reset_throttle.retry_after())
+            return response
+        reset_throttle.record(request)
+        return super().post(request, *args, **kwargs)
+
     def form_valid(self, form):
-        # Same answer whether or not the address has an account: no probing for members.
-        email = form.cleaned_data["email"].strip().lower()
-        user = User.objects.filter(username=email, is_active=True).first()
-        if user is not None:
-            services.password_reset_send(user=user, base_url=self.request.build_absolute_uri("/"))
+        # Same answer, after the same work, whether or not the address has an account.
+        services.password_reset_request(email=form.cleaned_data["email"], base_url=self.request.build_absolute_uri("/"))
         return redirect(self.success_url)
 
 
