@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group, User
 from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -99,9 +99,52 @@ def user_set_active(*, user: User, active: bool, actor: User | None = None) -> U
             raise ValidationError({"is_active": "An institution needs at least one active administrator."})
     was_active, user.is_active = user.is_active, active
     user.save(update_fields=["is_active"])
+    if not active:  # inactive users are refused anyway; end their sessions and tokens outright
+        _tokens_revoke(user=user)
+        user_id = user.pk
+        transaction.on_commit(lambda: _sessions_end(user_id=user_id))
     audit_log(action="user.activate" if active else "user.deactivate", target=user,
               before={"is_active": was_active}, after={"is_active": active}, actor=actor)
     return user
+
+
+def _sessions_end(*, user_id: int) -> int:
+    """Delete every browser session of `user_id` in this institution, from the database and
+    from the session cache (sessions are cached_db: deleting the row alone would leave the
+    cached copy signing the user in). Sessions are not indexed by user, so the unexpired ones
+    are decoded; this runs only on a sign-out everywhere or a deactivation."""
+    from django.contrib.auth import SESSION_KEY
+    from django.contrib.sessions.models import Session
+    from importlib import import_module
+
+    store_class = import_module(settings.SESSION_ENGINE).SessionStore
+    ended = 0
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if str(session.get_decoded().get(SESSION_KEY)) == str(user_id):
+            store_class(session_key=session.session_key).delete()
+            ended += 1
+    return ended
+
+
+def _tokens_revoke(*, user: User) -> None:
+    """Void every access and refresh token of `user`: bump the epoch the `cred` claim carries
+    and blacklist every outstanding refresh token."""
+    from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+
+    Profile.objects.filter(user=user).update(credentials_epoch=models.F("credentials_epoch") + 1)
+    if hasattr(user, "profile"):
+        user.profile.refresh_from_db(fields=["credentials_epoch"])
+    outstanding = OutstandingToken.objects.filter(user=user, blacklistedtoken__isnull=True)
+    BlacklistedToken.objects.bulk_create([BlacklistedToken(token=row) for row in outstanding], ignore_conflicts=True)
+
+
+@transaction.atomic
+def user_sign_out_everywhere(*, user: User, actor: User | None = None) -> None:
+    """End every browser session and every access/refresh token of `user` in this institution."""
+    _tokens_revoke(user=user)
+    user_id = user.pk
+    transaction.on_commit(lambda: _sessions_end(user_id=user_id))
+    audit_log(action="user.sign_out_everywhere", target=user, actor=actor or user)
 
 
 @transaction.atomic

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
@@ -102,6 +102,15 @@ def profile(request):
         return redirect("profile")
     return render(request, "accounts/profile.html", {"form": form, "role": _role_label(user), "profile": user.profile},
                   status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["POST"])
+def sign_out_everywhere(request):
+    services.user_sign_out_everywhere(user=request.user)
+    logout(request)
+    messages.success(request, "You are signed out on every device and browser. Sign in again to continue.")
+    return redirect("login")
 
 
 @require_http_methods(["GET", "POST"])

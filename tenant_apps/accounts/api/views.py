@@ -13,7 +13,7 @@ from tenants.api.base import TenantApi
 from tenants.api.errors import error_response
 from tenants.api.throttling import ScopedThrottle
 
-from .. import lockout
+from .. import lockout, services
 from ..roles import role_of
 
 
@@ -95,3 +95,12 @@ class MeApi(TenantApi):
         return Response(MeOutput(request.user, context={"request": request}).data)
 
 
+
+
+class SignOutEverywhereApi(TenantApi):
+    """End every browser session and every access/refresh token of the signed-in user."""
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request):
+        services.user_sign_out_everywhere(user=request.user)
+        return Response(status=204)
