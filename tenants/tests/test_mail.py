@@ -77,3 +77,5 @@ def test_mail_is_delivered_by_a_real_worker(celery_worker, settings, django_db_b
         found = [p for p in mail_dir.glob("*.log") if marker in p.read_text(errors="replace")] if mail_dir.exists() else []
         time.sleep(0.3)
     assert found, f"no mail for {to} in {mail_dir}"
+    for path in found:
+        path.unlink()
