@@ -187,6 +187,9 @@ LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 SIGNUP_THROTTLE_PER_IP = int(os.environ.get("SIGNUP_THROTTLE_PER_IP", "3"))
 SIGNUP_THROTTLE_GLOBAL = int(os.environ.get("SIGNUP_THROTTLE_GLOBAL", "30"))
 SIGNUP_THROTTLE_WINDOW_SECONDS = int(os.environ.get("SIGNUP_THROTTLE_WINDOW_SECONDS", "3600"))
+# The "forgot password" form of an institution, per client IP (tenant_apps/accounts/reset_throttle.py).
+PASSWORD_RESET_THROTTLE_PER_IP = int(os.environ.get("PASSWORD_RESET_THROTTLE_PER_IP", "10"))
+PASSWORD_RESET_THROTTLE_WINDOW_SECONDS = int(os.environ.get("PASSWORD_RESET_THROTTLE_WINDOW_SECONDS", "900"))
 LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", "900"))
 INVITATION_MAX_AGE = timedelta(days=int(os.environ.get("INVITATION_MAX_AGE_DAYS", "7")))
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24

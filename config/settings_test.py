@@ -19,5 +19,7 @@ from .settings import *  # noqa: E402,F403
 
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = False
+# Only the mail task runs in-process on commit, so tests can read mail.outbox (tenants/mail.py).
+MAIL_DELIVER_EAGER = True
 # Deterministic query counts: every request reads its routing (tenants/tests cover the cache).
 TENANT_ROUTING_CACHE_SECONDS = 0

@@ -14,7 +14,7 @@ from .audit import (
 )
 from .handoff import handoff_token_make, handoff_token_redeem
 from .login import EmailLoginForm
-from .mail import mail_send
+from .mail import mail_render, mail_send
 from .models import Domain, Tenant
 from .rest_api.authentication import refresh_rotate, tokens_for
 from .rest_api.base import InTenantSchema, TenantApi, TenantGenericApi
@@ -55,6 +55,7 @@ __all__ = [
     "handoff_token_make",
     "handoff_token_redeem",
     "lockout",
+    "mail_render",
     "mail_send",
     "query_without_page",
     "refresh_rotate",

@@ -1,17 +1,66 @@
-"""Templated email (text + HTML), sent after the surrounding transaction commits."""
+"""Templated email (text + HTML): rendered in the request, delivered by a Celery task after
+the surrounding transaction commits, so the request never waits on (or fails with) SMTP.
+
+`mail_send` renders now, because only the request has the tenant's context (site name,
+links, the user). What it enqueues is the finished message: subject, text, html, to. The
+`mail_deliver` task only hands that to the email backend, retrying SMTP/socket failures with
+exponential backoff; a delivery that still fails after the retries is logged, never raised
+into a request.
+
+Tests: `MAIL_DELIVER_EAGER` (config/settings_test.py) makes the on-commit callback run the
+task in-process with `Task.apply()` (Celery's eager execution for this one task, retries
+included, exceptions captured in the result, not raised), so tests that read `mail.outbox`
+still see what a worker would send. Every other task keeps the normal broker path
+(CELERY_TASK_ALWAYS_EAGER stays off); tests with the real `celery_worker` turn the setting off.
+"""
 from __future__ import annotations
+
+import logging
+import smtplib
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 
+from celery import shared_task
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(
+    bind=True, acks_late=True, autoretry_for=(smtplib.SMTPException, OSError),
+    retry_backoff=5, retry_backoff_max=600, retry_jitter=True, max_retries=6,
+)
+def mail_deliver(self, *, subject: str, text: str, html: str, to: list[str], from_email: str | None = None) -> int:
+    """Deliver one already-rendered message; returns how many were sent (0 or 1)."""
+    message = EmailMultiAlternatives(subject, text, from_email or settings.DEFAULT_FROM_EMAIL, to)
+    message.attach_alternative(html, "text/html")
+    return message.send()
+
+
+def _enqueue(payload: dict) -> None:
+    if getattr(settings, "MAIL_DELIVER_EAGER", False):
+        result = mail_deliver.apply(kwargs=payload)
+        if result.failed():
+            logger.error("mail to %s not delivered: %r", payload["to"], result.result)
+        return
+    try:
+        mail_deliver.apply_async(kwargs=payload)
+    except Exception:  # noqa: BLE001 - the data is committed; a broker outage must not become a 500
+        logger.exception("could not enqueue mail to %s", payload["to"])
+
+
+def mail_render(*, template: str, context: dict) -> dict:
+    """emails/<template>.{subject.txt,txt,html} rendered: {"subject", "text", "html"}."""
+    return {
+        "subject": " ".join(render_to_string(f"emails/{template}.subject.txt", context).split()),
+        "text": render_to_string(f"emails/{template}.txt", context),
+        "html": render_to_string(f"emails/{template}.html", context),
+    }
+
 
 def mail_send(*, template: str, to: list[str], context: dict) -> None:
-    """Render emails/<template>.{subject.txt,txt,html} now; deliver on commit."""
-    subject = " ".join(render_to_string(f"emails/{template}.subject.txt", context).split())
-    text = render_to_string(f"emails/{template}.txt", context)
-    html = render_to_string(f"emails/{template}.html", context)
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, to)
-    message.attach_alternative(html, "text/html")
-    transaction.on_commit(message.send)
+    """Render the message now; enqueue its delivery on commit."""
+    payload = {**mail_render(template=template, context=context), "to": list(to), "from_email": settings.DEFAULT_FROM_EMAIL}
+    transaction.on_commit(lambda: _enqueue(payload))

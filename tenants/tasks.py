@@ -26,3 +26,6 @@ def send_to_every_tenant(task) -> int:
 def tenant_usage_refresh_all() -> int:
     """Beat entry point (public schema): fan out one snapshot per institution."""
     return send_to_every_tenant(tenant_usage_snapshot)
+
+
+from .mail import mail_deliver  # noqa: E402,F401 - registers the mail task with the worker

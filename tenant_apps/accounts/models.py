@@ -17,6 +17,9 @@ class Profile(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     email_verified_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Bumped by "sign out everywhere": part of the `cred` claim of every access/refresh token
+    # (tenants/api/authentication.credentials_stamp), so each token minted before is void.
+    credentials_epoch = models.PositiveIntegerField(default=0)
 
     def __str__(self) -> str:
         return self.user.email

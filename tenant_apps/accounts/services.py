@@ -10,13 +10,12 @@ from django.contrib.auth.models import Group, User
 from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from tenants.api import audit_log
-from tenants.api import mail_send
+from tenants.api import audit_log, mail_render, mail_send
 
 from .models import Invitation, Profile, SiteSettings, UserImport
 from .roles import ROLE_VALUES, Role, role_forget, role_of
@@ -99,9 +98,52 @@ def user_set_active(*, user: User, active: bool, actor: User | None = None) -> U
             raise ValidationError({"is_active": "An institution needs at least one active administrator."})
     was_active, user.is_active = user.is_active, active
     user.save(update_fields=["is_active"])
+    if not active:  # inactive users are refused anyway; end their sessions and tokens outright
+        _tokens_revoke(user=user)
+        user_id = user.pk
+        transaction.on_commit(lambda: _sessions_end(user_id=user_id))
     audit_log(action="user.activate" if active else "user.deactivate", target=user,
               before={"is_active": was_active}, after={"is_active": active}, actor=actor)
     return user
+
+
+def _sessions_end(*, user_id: int) -> int:
+    """Delete every browser session of `user_id` in this institution, from the database and
+    from the session cache (sessions are cached_db: deleting the row alone would leave the
+    cached copy signing the user in). Sessions are not indexed by user, so the unexpired ones
+    are decoded; this runs only on a sign-out everywhere or a deactivation."""
+    from django.contrib.auth import SESSION_KEY
+    from django.contrib.sessions.models import Session
+    from importlib import import_module
+
+    store_class = import_module(settings.SESSION_ENGINE).SessionStore
+    ended = 0
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if str(session.get_decoded().get(SESSION_KEY)) == str(user_id):
+            store_class(session_key=session.session_key).delete()
+            ended += 1
+    return ended
+
+
+def _tokens_revoke(*, user: User) -> None:
+    """Void every access and refresh token of `user`: bump the epoch the `cred` claim carries
+    and blacklist every outstanding refresh token."""
+    from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+
+    Profile.objects.filter(user=user).update(credentials_epoch=models.F("credentials_epoch") + 1)
+    if hasattr(user, "profile"):
+        user.profile.refresh_from_db(fields=["credentials_epoch"])
+    outstanding = OutstandingToken.objects.filter(user=user, blacklistedtoken__isnull=True)
+    BlacklistedToken.objects.bulk_create([BlacklistedToken(token=row) for row in outstanding], ignore_conflicts=True)
+
+
+@transaction.atomic
+def user_sign_out_everywhere(*, user: User, actor: User | None = None) -> None:
+    """End every browser session and every access/refresh token of `user` in this institution."""
+    _tokens_revoke(user=user)
+    user_id = user.pk
+    transaction.on_commit(lambda: _sessions_end(user_id=user_id))
+    audit_log(action="user.sign_out_everywhere", target=user, actor=actor or user)
 
 
 @transaction.atomic
@@ -112,13 +154,36 @@ def user_update_profile(*, user: User, first_name: str, last_name: str) -> User:
     return user
 
 
-def password_reset_send(*, user: User, base_url: str, purpose: str = "reset") -> None:
-    """Email a one-time link to choose a password ('reset' or, for imported members, 'welcome')."""
+def _password_reset_message(*, user: User, base_url: str, purpose: str) -> tuple[str, dict]:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
     link = f"{base_url.rstrip('/')}/accounts/reset/{uid}/{token}/"
     template = "password_reset" if purpose == "reset" else "welcome_set_password"
-    mail_send(template=template, to=[user.email], context={"user": user, "link": link, "site_name": _site_name()})
+    return template, {"user": user, "link": link, "site_name": _site_name()}
+
+
+def password_reset_send(*, user: User, base_url: str, purpose: str = "reset") -> None:
+    """Email a one-time link to choose a password ('reset' or, for imported members, 'welcome')."""
+    template, context = _password_reset_message(user=user, base_url=base_url, purpose=purpose)
+    mail_send(template=template, to=[user.email], context=context)
+
+
+def password_reset_request(*, email: str, base_url: str) -> None:
+    """The public "forgot password" form. Members and non-members cost the same: the same
+    lookup, token and rendering are done for a stand-in user when the address has no active
+    account; only the enqueue on commit differs (a Redis push, after the answer is decided)."""
+    email = _normalize_email(email)
+    user = User.objects.filter(username=email, is_active=True).first()
+    if user is not None:
+        password_reset_send(user=user, base_url=base_url)
+        return
+    stand_in = User(pk=0, username=email, email=email, password=_DUMMY_PASSWORD_HASH, last_login=timezone.now())
+    template, context = _password_reset_message(user=stand_in, base_url=base_url, purpose="reset")
+    mail_render(template=template, context=context)
+
+
+# A fixed, valid-looking hash for the stand-in user (never checked against anything).
+_DUMMY_PASSWORD_HASH = "pbkdf2_sha256$1$stand-in$" + "A" * 43
 
 
 def _verify_signer() -> signing.TimestampSigner:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("signup/", views.signup, name="signup"),
     path("handoff/", views.handoff, name="handoff"),
     path("profile/", views.profile, name="profile"),
+    path("profile/sign-out-everywhere/", views.sign_out_everywhere, name="sign-out-everywhere"),
     path("verify/resend/", views.verify_email_resend, name="verify-email-resend"),
     path("verify/<str:token>/", views.verify_email, name="verify-email"),
     path("invitation/<str:token>/", views.invitation_accept, name="invitation-accept"),

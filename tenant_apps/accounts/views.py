@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
@@ -14,9 +14,9 @@ from django.views.decorators.http import require_http_methods
 
 from tenants.api import handoff_token_redeem
 
-from . import services
 from tenants.api import EmailLoginForm
 
+from . import reset_throttle, services
 from .forms import InvitationAcceptForm, ProfileForm, SignupForm
 from .roles import Role, role_of
 from .selectors import site_settings_get
@@ -106,6 +106,15 @@ def profile(request):
                   status=400 if form.errors else 200)
 
 
+@login_required
+@require_http_methods(["POST"])
+def sign_out_everywhere(request):
+    services.user_sign_out_everywhere(user=request.user)
+    logout(request)
+    messages.success(request, "You are signed out on every device and browser. Sign in again to continue.")
+    return redirect("login")
+
+
 @require_http_methods(["GET", "POST"])
 def invitation_accept(request, token: str):
     try:
@@ -136,12 +145,22 @@ class PasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "emails/password_reset.subject.txt"
     success_url = reverse_lazy("password_reset_done")
 
+    def post(self, request, *args, **kwargs):
+        # Bounded per client IP: each accepted form may send an email to a stranger's address.
+        if reset_throttle.is_throttled(request):
+            form = self.get_form()
+            form.is_valid()
+            form.add_error(None, reset_throttle.THROTTLED_MESSAGE)
+            response = self.render_to_response(self.get_context_data(form=form, throttled=True))
+            response.status_code = 429
+            response["Retry-After"] = str(reset_throttle.retry_after())
+            return response
+        reset_throttle.record(request)
+        return super().post(request, *args, **kwargs)
+
     def form_valid(self, form):
-        # Same answer whether or not the address has an account: no probing for members.
-        email = form.cleaned_data["email"].strip().lower()
-        user = User.objects.filter(username=email, is_active=True).first()
-        if user is not None:
-            services.password_reset_send(user=user, base_url=self.request.build_absolute_uri("/"))
+        # Same answer, after the same work, whether or not the address has an account.
+        services.password_reset_request(email=form.cleaned_data["email"], base_url=self.request.build_absolute_uri("/"))
         return redirect(self.success_url)
 
 

@@ -6,6 +6,7 @@ import uuid
 from django.contrib.auth.models import User
 from django.db import connection, transaction
 from rest_framework_simplejwt.authentication import JWTAuthentication
+from rest_framework.exceptions import AuthenticationFailed
 from rest_framework_simplejwt.exceptions import InvalidToken
 from rest_framework_simplejwt.settings import api_settings
 from rest_framework_simplejwt.state import token_backend
@@ -20,7 +21,15 @@ CREDENTIALS_CLAIM = "cred"
 
 
 def credentials_stamp(user) -> str:
-    return user.get_session_auth_hash()[:16]
+    # Plus the user's credentials epoch (kept on the institution's user profile, read by name:
+    # the tenancy core imports no product app), bumped by "sign out everywhere".
+    epoch = getattr(getattr(user, "profile", None), "credentials_epoch", 0)
+    return f"{user.get_session_auth_hash()[:16]}.{epoch}"
+
+
+def _active_user(user_id):
+    return (User.objects.select_related("profile")
+            .filter(**{api_settings.USER_ID_FIELD: user_id}, is_active=True).first())
 
 
 def current_tenant_claim() -> str:
@@ -76,7 +85,7 @@ def refresh_rotate(raw: str) -> dict[str, str]:
                 refresh_family_revoke(user_id=user_id, family=family)
             user = None
         else:
-            user = User.objects.filter(**{api_settings.USER_ID_FIELD: user_id}, is_active=True).first()
+            user = _active_user(user_id)
             if user is not None and payload.get(CREDENTIALS_CLAIM) != credentials_stamp(user):
                 BlacklistedToken.objects.create(token=row)
                 user = None
@@ -102,9 +111,16 @@ class TenantJWTAuthentication(JWTAuthentication):
         return token
 
     def get_user(self, validated_token):
-        user = super().get_user(validated_token)  # refuses inactive users
+        try:
+            user_id = validated_token[api_settings.USER_ID_CLAIM]
+        except KeyError as exc:
+            raise InvalidToken({"detail": "Token names no user.", "code": "token_not_valid"}) from exc
+        user = _active_user(user_id)  # one query, profile included (for the credentials stamp)
+        if user is None:
+            raise AuthenticationFailed("User not found or inactive.", code="user_inactive")
         if validated_token.get(CREDENTIALS_CLAIM) != credentials_stamp(user):
-            raise InvalidToken({"detail": "Token was issued before the password changed.", "code": "token_not_valid"})
+            raise InvalidToken({"detail": "Token was issued before the password changed or a sign-out everywhere.",
+                                "code": "token_not_valid"})
         return user
 
     def authenticate_header(self, request):

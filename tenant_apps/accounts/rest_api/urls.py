@@ -6,6 +6,7 @@ urlpatterns = [
     path("auth/token", views.TokenObtainApi.as_view(), name="api-token"),
     path("auth/token/refresh", views.TokenRefreshApi.as_view(), name="api-token-refresh"),
     path("me", views.MeApi.as_view(), name="api-me"),
+    path("me/sign-out-everywhere", views.SignOutEverywhereApi.as_view(), name="api-me-sign-out-everywhere"),
     # Tenant administrators. Ids are matched as strings so a malformed one answers a JSON 404.
     path("users", manage.UserListApi.as_view(), name="api-users"),
     path("users/imports", manage.UserImportCreateApi.as_view(), name="api-user-imports"),

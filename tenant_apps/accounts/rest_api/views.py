@@ -14,6 +14,8 @@ from tenants.api import error_response
 from tenants.api import ScopedThrottle
 
 from tenants.api import lockout
+
+from .. import services
 from ..roles import role_of
 
 
@@ -95,3 +97,12 @@ class MeApi(TenantApi):
         return Response(MeOutput(request.user, context={"request": request}).data)
 
 
+
+
+class SignOutEverywhereApi(TenantApi):
+    """End every browser session and every access/refresh token of the signed-in user."""
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request):
+        services.user_sign_out_everywhere(user=request.user)
+        return Response(status=204)

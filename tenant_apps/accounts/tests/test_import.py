@@ -425,9 +425,15 @@ def test_import_runs_on_a_real_worker_in_its_institutions_schema(celery_worker, 
     assert created == set(good) and leaked == 0
     assert max(seen_progress) == 25
     # The worker's mail backend writes files: each member got a welcome link to Acme's site.
-    welcomes = [p for p in mail_dir.glob("*.log") if f"-{tag}@worker.test" in p.read_text(errors="replace")]
-    try:
+    # Each welcome is its own mail task, enqueued when the import's rows commit: wait for them.
+    deadline = time.monotonic() + 60
+    while True:
+        welcomes = [p for p in mail_dir.glob("*.log") if f"-{tag}@worker.test" in p.read_text(errors="replace")]
         text_all = "".join(p.read_text(errors="replace") for p in welcomes)
+        if all(e in text_all for e in good) or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    try:
         assert all(e in text_all for e in good)
         assert "://acme.localhost" in text_all and "/accounts/reset/" in text_all
     finally:
