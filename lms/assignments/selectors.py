@@ -434,7 +434,7 @@ class Gradebook:
 def _quiz_scores(course: Course) -> dict:
     from lms.courses.api import import_optional
 
-    quizzes = import_optional("lms.quizzes.rest_api")  # the quizzes app is optional; an error inside it is not
+    quizzes = import_optional("lms.quizzes.api")  # the quizzes app is optional; an error inside it is not
     if quizzes is None:
         return {}
     return quizzes.quiz_scores_for_course(course=course) or {}
