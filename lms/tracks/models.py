@@ -24,6 +24,10 @@ class Track(models.Model):
 
     class Meta:
         ordering = ["title"]
+        permissions = [
+            ("publish_track", "Can publish the track and change its staff"),
+            ("review_track", "Can review the track's project submissions"),
+        ]
 
     def __str__(self) -> str:
         return self.title
