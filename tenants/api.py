@@ -19,6 +19,7 @@ from .models import Domain, Tenant
 from .rest_api.authentication import refresh_rotate, tokens_for
 from .rest_api.base import InTenantSchema, TenantApi, TenantGenericApi
 from .rest_api.errors import error_response
+from .rest_api.parsers import SafeJSONParser
 from .rest_api.throttling import ScopedThrottle
 from .selectors import tenant_usage_cached, tenant_usage_counter_register
 from .services import (
@@ -41,6 +42,7 @@ __all__ = [
     "Domain",
     "EmailLoginForm",
     "InTenantSchema",
+    "SafeJSONParser",
     "ScopedThrottle",
     "Tenant",
     "TenantApi",

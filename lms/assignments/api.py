@@ -5,9 +5,13 @@ See docs/decisions/0009-app-front-doors-and-bootstrap-steps.md.
 from .models import Assignment
 from .publishing import draft_create
 from .services import assignment_update
+from .uploads import CONTENT_TYPES, safe_file_name, submission_file_check
 
 __all__ = [
     "Assignment",
+    "CONTENT_TYPES",
     "assignment_update",
     "draft_create",
+    "safe_file_name",
+    "submission_file_check",
 ]

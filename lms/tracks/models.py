@@ -83,7 +83,13 @@ class TrackItem(models.Model):
 
     @property
     def title(self) -> str:
-        return self.course.title if self.kind == self.Kind.COURSE else self.project.title
+        """What learners see: a course's title as last published, never its draft."""
+        if self.kind == self.Kind.PROJECT:
+            return self.project.title
+        version = self.course.published_version
+        if version is None:
+            return ""
+        return (version.digest.get("course") or {}).get("title") or (version.snapshot.get("course") or {}).get("title", "")
 
 
 class TrackEnrollment(models.Model):

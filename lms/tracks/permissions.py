@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from guardian.shortcuts import assign_perm, get_objects_for_user, get_users_with_perms, remove_perm
 
-from tenant_apps.accounts.roles import Role, is_tenant_admin, role_of
+from tenant_apps.accounts.api import Role, is_tenant_admin, role_of
 
 from .models import Track
 

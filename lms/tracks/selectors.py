@@ -18,7 +18,7 @@ def track_list_published() -> QuerySet[Track]:
 
 
 def track_items(track: Track) -> list[TrackItem]:
-    return list(track.items.select_related("course", "project").prefetch_related("project__steps"))
+    return list(track.items.select_related("course__published_version", "project").prefetch_related("project__steps"))
 
 
 def track_states(*, track: Track, learner: User, items: list[TrackItem] | None = None) -> dict[int, str]:
@@ -80,7 +80,19 @@ def tracks_for_dashboard(user: User) -> list[dict]:
     return result
 
 
-def submissions_to_review() -> QuerySet[StepSubmission]:
-    return StepSubmission.objects.filter(status=StepSubmission.Status.SUBMITTED).select_related(
+def submissions_to_review(*, reviewer) -> QuerySet[StepSubmission]:
+    """Pending hand-ins of the tracks this user reviews (track staff; every track for admins)."""
+    from .permissions import REVIEW, tracks_user_can
+
+    return StepSubmission.objects.filter(
+        status=StepSubmission.Status.SUBMITTED, step__project__track_item__track__in=tracks_user_can(reviewer, REVIEW),
+    ).select_related(
         "step__project__track_item__track", "learner"
     ).order_by("submitted_at")
+
+
+def submissions_reviewable_by(*, reviewer) -> QuerySet[StepSubmission]:
+    """Every hand-in (any status) of the tracks this user reviews."""
+    from .permissions import REVIEW, tracks_user_can
+
+    return StepSubmission.objects.filter(step__project__track_item__track__in=tracks_user_can(reviewer, REVIEW))

@@ -2,44 +2,52 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import User
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
 from lms.courses import api as course_services
+from lms.assignments.api import CONTENT_TYPES, safe_file_name, submission_file_check
 from lms.courses.api import Course
 from tenant_apps.accounts.api import Role, role_of
 
+from . import permissions
 from .models import Project, ProjectStep, StepSubmission, Track, TrackEnrollment, TrackItem
 
 MAX_DELIVERABLE_BYTES = 25 * 1024 * 1024
 
 
 def can_author_tracks(user: User) -> bool:
-    return bool(user and user.is_authenticated and user.is_active and role_of(user) in (Role.TENANT_ADMIN, Role.INSTRUCTOR))
+    """May create tracks (instructors and administrators); editing one needs its object permission."""
+    return permissions.can_create_track(user)
 
 
-def _require_author(user: User) -> None:
-    if not can_author_tracks(user):
-        raise ValidationError("Only instructors and administrators can edit tracks.")
+def _require(user: User, perm: str, track: Track) -> None:
+    if not permissions.has(user, perm, track):
+        raise PermissionDenied("Only this track's staff can do this.")
 
 
 @transaction.atomic
 def track_create(*, author: User, title: str, description: str = "", free_order: bool = False) -> Track:
-    _require_author(author)
+    if not can_author_tracks(author):
+        raise PermissionDenied("Only instructors and administrators can create tracks.")
     base = slugify(title)[:70] or "track"
     slug, n = base, 2
     while Track.objects.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
-    return Track.objects.create(slug=slug, title=title.strip(), description=description, free_order=free_order,
-                                created_by=author)
+    track = Track.objects.create(slug=slug, title=title.strip(), description=description, free_order=free_order,
+                                 created_by=author)
+    permissions.track_role_assign(track=track, user=author, track_role="instructor")
+    return track
 
 
 @transaction.atomic
 def track_update(*, track: Track, actor: User, **fields) -> Track:
-    _require_author(actor)
+    _require(actor, permissions.EDIT, track)
+    if "is_published" in fields and bool(fields["is_published"]) != track.is_published:
+        _require(actor, permissions.PUBLISH, track)
     allowed = {"title", "description", "free_order", "is_published"}
     for name, value in fields.items():
         if name not in allowed:
@@ -58,7 +66,9 @@ def _next_position(track: Track) -> int:
 
 @transaction.atomic
 def track_add_course(*, track: Track, course: Course, actor: User) -> TrackItem:
-    _require_author(actor)
+    _require(actor, permissions.EDIT, track)
+    if course.published_version_id is None:
+        raise ValidationError(f"“{course.title}” has no published version yet; publish it before adding it to a track.")
     if track.items.filter(course=course).exists():
         raise ValidationError(f"“{course.title}” is already in this track.")
     return TrackItem.objects.create(track=track, kind=TrackItem.Kind.COURSE, course=course, position=_next_position(track))
@@ -66,20 +76,20 @@ def track_add_course(*, track: Track, course: Course, actor: User) -> TrackItem:
 
 @transaction.atomic
 def track_add_project(*, track: Track, title: str, description: str = "", actor: User) -> TrackItem:
-    _require_author(actor)
+    _require(actor, permissions.EDIT, track)
     project = Project.objects.create(title=title.strip(), description=description)
     return TrackItem.objects.create(track=track, kind=TrackItem.Kind.PROJECT, project=project, position=_next_position(track))
 
 
 @transaction.atomic
 def track_item_move(*, item: TrackItem, direction: str, actor: User) -> None:
-    _require_author(actor)
+    _require(actor, permissions.EDIT, item.track)
     course_services.move(obj=item, direction=direction, parent="track")
 
 
 @transaction.atomic
 def track_item_remove(*, item: TrackItem, actor: User) -> None:
-    _require_author(actor)
+    _require(actor, permissions.EDIT, item.track)
     if item.kind == TrackItem.Kind.PROJECT and StepSubmission.objects.filter(step__project=item.project).exists():
         raise ValidationError("Learners have submitted work for this project; it cannot be removed.")
     project = item.project
@@ -90,7 +100,7 @@ def track_item_remove(*, item: TrackItem, actor: User) -> None:
 
 @transaction.atomic
 def project_step_add(*, project: Project, title: str, instructions: str, deliverable: str, actor: User) -> ProjectStep:
-    _require_author(actor)
+    _require(actor, permissions.EDIT, project.track_item.track)
     if deliverable not in ProjectStep.Deliverable.values:
         raise ValidationError({"deliverable": "Choose a link, text or a file."})
     position = (project.steps.aggregate(m=Max("position"))["m"] or 0) + 1
@@ -139,12 +149,14 @@ def step_submit(*, step: ProjectStep, learner: User, url: str = "", text: str = 
     if step.deliverable == ProjectStep.Deliverable.FILE:
         if file is None:
             raise ValidationError({"file": "Choose a file."})
-        if file.size > MAX_DELIVERABLE_BYTES:
-            raise ValidationError({"file": "The file is larger than 25 MB."})
+        try:  # checked by content, like assignment uploads: a renamed .exe is not a PDF
+            kind = submission_file_check(file, allowed=list(CONTENT_TYPES), max_mb=MAX_DELIVERABLE_BYTES // (1024 * 1024))
+        except ValidationError as exc:
+            raise ValidationError({"file": exc.messages}) from exc
     submission = StepSubmission(step=step, learner=learner, url=url if step.deliverable == "url" else "",
                                 text=text if step.deliverable == "text" else "")
     if file is not None and step.deliverable == ProjectStep.Deliverable.FILE:
-        submission.file.save(f"{learner.pk}/{step.uuid}/{file.name}", file, save=False)
+        submission.file.save(f"{learner.pk}/{step.uuid}/{safe_file_name(file.name, kind)}", file, save=False)
     submission.full_clean()
     submission.save()
     return submission
@@ -152,7 +164,7 @@ def step_submit(*, step: ProjectStep, learner: User, url: str = "", text: str = 
 
 @transaction.atomic
 def step_review(*, submission: StepSubmission, reviewer: User, accepted: bool, feedback: str = "") -> StepSubmission:
-    _require_author(reviewer)
+    _require(reviewer, permissions.REVIEW, submission.step.project.track_item.track)
     submission.status = StepSubmission.Status.ACCEPTED if accepted else StepSubmission.Status.REVISE
     submission.feedback = feedback.strip()
     submission.reviewed_by = reviewer

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from lms.courses.api import render_markdown
 from lms.courses.api import Course
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .models import Project, ProjectStep, StepSubmission, Track, TrackEnrollment, TrackItem
 
 
@@ -23,8 +23,13 @@ def _errors(request, exc: ValidationError) -> None:
 def _staff(request) -> None:
     if not request.user.is_authenticated:
         raise Http404
-    if not services.can_author_tracks(request.user):
+    if not permissions.is_studio_member(request.user):
         raise PermissionDenied
+
+
+def _track_for(request, slug: str, perm: str) -> Track:
+    """A track this user has `perm` on; any other (or none) is a 404, so tracks cannot be probed."""
+    return get_object_or_404(permissions.tracks_user_can(request.user, perm), slug=slug)
 
 
 # --- learners ------------------------------------------------------------------------------
@@ -117,7 +122,8 @@ def submission_file(request, submission_uuid):
     submission = StepSubmission.objects.filter(uuid=submission_uuid).first()
     if submission is None or not submission.file:
         raise Http404
-    if submission.learner_id != request.user.pk and not services.can_author_tracks(request.user):
+    track = submission.step.project.track_item.track
+    if submission.learner_id != request.user.pk and not permissions.has(request.user, permissions.REVIEW, track):
         raise Http404
     try:
         return FileResponse(submission.file.open("rb"), as_attachment=True,
@@ -132,6 +138,8 @@ def submission_file(request, submission_uuid):
 def studio_list(request):
     _staff(request)
     if request.method == "POST":
+        if not services.can_author_tracks(request.user):
+            raise PermissionDenied
         try:
             track = services.track_create(author=request.user, title=request.POST.get("title", ""),
                                           description=request.POST.get("description", ""))
@@ -139,12 +147,13 @@ def studio_list(request):
             _errors(request, exc)
         else:
             return redirect("tracks:studio-edit", slug=track.slug)
-    return render(request, "lms/tracks/studio_list.html", {"tracks": Track.objects.all()})
+    return render(request, "lms/tracks/studio_list.html", {
+        "tracks": permissions.tracks_user_can(request.user), "can_create": services.can_author_tracks(request.user)})
 
 
 def studio_edit(request, slug):
     _staff(request)
-    track = get_object_or_404(Track, slug=slug)
+    track = _track_for(request, slug, permissions.EDIT)
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -183,7 +192,8 @@ def studio_edit(request, slug):
 
 def studio_project(request, slug, project_uuid):
     _staff(request)
-    project = get_object_or_404(Project, uuid=project_uuid, track_item__track__slug=slug)
+    track = _track_for(request, slug, permissions.EDIT)
+    project = get_object_or_404(Project, uuid=project_uuid, track_item__track=track)
     if request.method == "POST":
         try:
             services.project_step_add(project=project, title=request.POST.get("title", ""),
@@ -202,13 +212,13 @@ def studio_project(request, slug, project_uuid):
 
 def studio_review(request):
     _staff(request)
-    return render(request, "lms/tracks/review.html", {"submissions": selectors.submissions_to_review()})
+    return render(request, "lms/tracks/review.html", {"submissions": selectors.submissions_to_review(reviewer=request.user)})
 
 
 @require_POST
 def studio_review_submission(request, submission_uuid):
     _staff(request)
-    submission = get_object_or_404(StepSubmission, uuid=submission_uuid)
+    submission = get_object_or_404(selectors.submissions_reviewable_by(reviewer=request.user), uuid=submission_uuid)
     services.step_review(submission=submission, reviewer=request.user, accepted=request.POST.get("decision") == "accept",
                          feedback=request.POST.get("feedback", ""))
     messages.success(request, "Review saved.")

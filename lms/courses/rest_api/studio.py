@@ -17,7 +17,9 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import permissions as drf_permissions
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
+
+from tenants.api import SafeJSONParser as JSONParser  # depth-limited, refuses NUL
 from rest_framework.response import Response
 
 from billing.api import money

@@ -4,7 +4,9 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, permissions, serializers, status
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
+
+from tenants.api import SafeJSONParser as JSONParser  # depth-limited, refuses NUL
 from rest_framework.response import Response
 
 from tenants.api import TenantApi, TenantGenericApi
