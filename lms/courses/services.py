@@ -411,6 +411,11 @@ def enrollment_create(
         raise ValidationError(f"{learner.email} is already enrolled in “{course.title}”.")
     if source == Enrollment.Source.SELF:
         _check_window(course)
+        from lms.tracks.api import course_lock_reason  # tracks build on courses: imported when used
+
+        reason = course_lock_reason(course=course, learner=learner)
+        if reason:
+            raise ValidationError(reason)
         if not course.is_free:
             raise PaymentRequired(course)
     _check_capacity(course)

@@ -28,7 +28,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from billing.api import money
-from lms.tracks.api import tracks_for_dashboard
+from lms.tracks.api import course_lock_reason, tracks_for_dashboard
 from tenant_apps.accounts.api import Role, role_of
 
 from . import dashboard_cache, permissions, selectors, selectors_learn, services
@@ -160,6 +160,8 @@ def course_detail(request, slug: str):
         "opens_later": bool(course.enrollment_opens_at and now < course.enrollment_opens_at),
         "closed": bool(course.enrollment_closes_at and now >= course.enrollment_closes_at),
         "can_manage": can_manage, "item_base": _item_base(course.slug),
+        "track_lock": course_lock_reason(course=course, learner=user)
+        if user.is_authenticated and not page.enrollment else None,
     }
     return render(request, "lms/learn/course.html", context)
 

@@ -2,7 +2,7 @@
 
 See docs/decisions/0009-app-front-doors-and-bootstrap-steps.md.
 """
-from .selectors import tracks_for_dashboard
+from .selectors import course_lock_reason, tracks_for_dashboard
 from .services import (
     project_step_add,
     track_add_course,
@@ -14,6 +14,7 @@ from .services import (
 )
 
 __all__ = [
+    "course_lock_reason",
     "project_step_add",
     "track_add_course",
     "track_add_project",

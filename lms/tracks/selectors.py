@@ -96,3 +96,16 @@ def submissions_reviewable_by(*, reviewer) -> QuerySet[StepSubmission]:
     from .permissions import REVIEW, tracks_user_can
 
     return StepSubmission.objects.filter(step__project__track_item__track__in=tracks_user_can(reviewer, REVIEW))
+
+
+def course_lock_reason(*, course, learner) -> str | None:
+    """Why this learner may not start `course` yet: it is locked in a track they follow (None: it is not)."""
+    joined = Track.objects.filter(enrollments__learner=learner, free_order=False, items__course=course).distinct()
+    for track in joined:
+        items = track_items(track)
+        states = track_states(track=track, learner=learner, items=items)
+        for index, item in enumerate(items):
+            if item.course_id == course.pk and states[item.pk] == "locked":
+                previous = items[index - 1].title if index else ""
+                return f"Finish “{previous}” in the track “{track.title}” first: this course unlocks after it."
+    return None

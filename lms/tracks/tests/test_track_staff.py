@@ -85,3 +85,27 @@ def test_a_course_with_no_published_version_cannot_be_added(site_a, world):  # n
     response = site_a.client(world["instructor"]).post(
         f"/studio/tracks/{world['track'].slug}/", {"action": "add_course", "course": "only-a-draft"}, follow=True)
     assert b"no published version" in response.content
+
+
+def test_a_course_locked_in_a_followed_track_cannot_be_enrolled_from_its_page(site_a, world):  # noqa: F811
+    with site_a:
+        first = build_published_course(author=world["instructor"], title="Step one", items=1)
+        second = build_published_course(author=world["instructor"], title="Step two", items=1)
+        track = services.track_create(author=world["instructor"], title="Ordered path")
+        services.track_add_course(track=track, course=first, actor=world["instructor"])
+        services.track_add_course(track=track, course=second, actor=world["instructor"])
+        services.track_update(track=track, actor=world["instructor"], is_published=True)
+        services.track_enroll(track=track, learner=world["learner"])
+    client = site_a.client(world["learner"])
+    page = client.get(f"/courses/{second.slug}/").content.decode()
+    assert "Locked." in page and "Step one" in page and "Ordered path" in page
+    assert f'action="/courses/{second.slug}/enroll"' not in page
+    client.post(f"/courses/{second.slug}/enroll")
+    api = client.post(f"/api/v1/courses/{second.slug}/enroll", content_type="application/json")
+    assert api.status_code == 400 and "Ordered path" in api.json()["message"]
+    with site_a:
+        assert not second.enrollments.filter(learner=world["learner"]).exists()
+    # the first course is open, and a learner outside the track is not held back
+    assert "Locked." not in client.get(f"/courses/{first.slug}/").content.decode()
+    outsider = site_a.make_user(role="learner")
+    assert "Locked." not in site_a.client(outsider).get(f"/courses/{second.slug}/").content.decode()
