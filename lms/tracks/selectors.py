@@ -21,26 +21,33 @@ def track_items(track: Track) -> list[TrackItem]:
     return list(track.items.select_related("course__published_version", "project").prefetch_related("project__steps"))
 
 
-def track_states(*, track: Track, learner: User, items: list[TrackItem] | None = None) -> dict[int, str]:
+def _learner_progress(learner: User, *, course_ids, tracks) -> tuple[dict, dict]:
+    """The learner's live course enrollments and step-submission statuses, for these tracks (2 queries)."""
+    enrollments, by_step = {}, defaultdict(set)
+    if not learner.is_authenticated:
+        return enrollments, by_step
+    if course_ids:
+        enrollments = {
+            e.course_id: e for e in Enrollment.objects.filter(learner=learner, course_id__in=course_ids)
+            .exclude(status=Enrollment.Status.DROPPED)
+        }
+    for step_id, status in StepSubmission.objects.filter(
+        learner=learner, step__project__track_item__track__in=tracks
+    ).values_list("step_id", "status"):
+        by_step[step_id].add(status)
+    return enrollments, by_step
+
+
+def track_states(*, track: Track, learner: User, items: list[TrackItem] | None = None,
+                 progress: tuple[dict, dict] | None = None) -> dict[int, str]:
     """State of each item for this learner: locked / unlocked / in_progress / submitted / graded / completed.
 
     A course is completed when its enrollment is; a project is 'submitted' when every step
     has a submission and 'graded' (which counts as completed) when every step is accepted.
     """
     items = items if items is not None else track_items(track)
-    course_ids = [i.course_id for i in items if i.course_id]
-    enrollments = {}
-    if learner.is_authenticated and course_ids:
-        enrollments = {
-            e.course_id: e for e in Enrollment.objects.filter(learner=learner, course_id__in=course_ids)
-            .exclude(status=Enrollment.Status.DROPPED)
-        }
-    by_step: dict[int, set[str]] = defaultdict(set)
-    if learner.is_authenticated:
-        for step_id, status in StepSubmission.objects.filter(
-            learner=learner, step__project__track_item__track=track
-        ).values_list("step_id", "status"):
-            by_step[step_id].add(status)
+    enrollments, by_step = progress if progress is not None else _learner_progress(
+        learner, course_ids=[i.course_id for i in items if i.course_id], tracks=[track])
 
     states: dict[int, str] = {}
     previous_done = True
@@ -72,11 +79,21 @@ def track_states(*, track: Track, learner: User, items: list[TrackItem] | None =
 
 def tracks_for_dashboard(user: User) -> list[dict]:
     """The learner's tracks with each item's state, for the dashboard."""
+    tracks = [e.track for e in TrackEnrollment.objects.filter(learner=user).select_related("track").order_by("created_at")]
+    if not tracks:
+        return []
+    # A constant number of queries however many tracks the learner follows.
+    items_by_track: dict[int, list[TrackItem]] = defaultdict(list)
+    for item in (TrackItem.objects.filter(track__in=tracks).select_related("course__published_version", "project")
+                 .prefetch_related("project__steps").order_by("position", "id")):
+        items_by_track[item.track_id].append(item)
+    progress = _learner_progress(user, tracks=tracks, course_ids=[
+        i.course_id for items in items_by_track.values() for i in items if i.course_id])
     result = []
-    for enrollment in TrackEnrollment.objects.filter(learner=user).select_related("track"):
-        items = track_items(enrollment.track)
-        states = track_states(track=enrollment.track, learner=user, items=items)
-        result.append({"track": enrollment.track, "items": [(item, states[item.pk]) for item in items]})
+    for track in tracks:
+        items = items_by_track[track.pk]
+        states = track_states(track=track, learner=user, items=items, progress=progress)
+        result.append({"track": track, "items": [(item, states[item.pk]) for item in items]})
     return result
 
 

@@ -92,3 +92,25 @@ def test_staff_enrollment_page_does_not_grow_with_enrollments(site_a, site_b):
         counts.append((page, api))
     assert counts[0] == counts[1]
     assert max(counts[1]) <= MAX_QUERIES, counts
+
+
+def test_dashboard_does_not_grow_with_the_tracks_a_learner_follows(site_a, site_b):
+    from lms.tracks import services as track_services
+
+    counts = []
+    for site, n_tracks in ((site_a, 1), (site_b, 4)):
+        instructor = site.make_user(role="instructor")
+        learner = site.make_user(role="learner")
+        with site:
+            for t in range(n_tracks):
+                course = build_published_course(author=instructor, title=f"Track course {t}", items=1)
+                track = track_services.track_create(author=instructor, title=f"Path {t}")
+                track_services.track_add_course(track=track, course=course, actor=instructor)
+                project = track_services.track_add_project(track=track, title=f"Project {t}", actor=instructor).project
+                track_services.project_step_add(project=project, title="Link", instructions="", deliverable="url",
+                                                actor=instructor)
+                track_services.track_update(track=track, actor=instructor, is_published=True)
+                track_services.track_enroll(track=track, learner=learner)
+        count, sql = _count(site.client(learner), "/dashboard/")
+        counts.append((count, sql))
+    assert counts[0][0] == counts[1][0], [c for c, _ in counts]
