@@ -7,12 +7,10 @@ from .models import Plan
 from .money import Money
 from .selectors import plan_list_available, tenant_plan
 from .services import plan_create, plan_delete, plan_update, tenant_plan_change
-from .templatetags.money import money
 
 __all__ = [
     "Money",
     "Plan",
-    "money",
     "money",
     "plan_create",
     "plan_delete",

@@ -187,6 +187,9 @@ LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 SIGNUP_THROTTLE_PER_IP = int(os.environ.get("SIGNUP_THROTTLE_PER_IP", "3"))
 SIGNUP_THROTTLE_GLOBAL = int(os.environ.get("SIGNUP_THROTTLE_GLOBAL", "30"))
 SIGNUP_THROTTLE_WINDOW_SECONDS = int(os.environ.get("SIGNUP_THROTTLE_WINDOW_SECONDS", "3600"))
+# A publicly signed-up institution stays pending until its admin confirms their email;
+# unconfirmed ones are dropped after this many hours (tenants.tasks.tenant_pending_expire).
+SIGNUP_PENDING_HOURS = int(os.environ.get("SIGNUP_PENDING_HOURS", "48"))
 LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", "900"))
 INVITATION_MAX_AGE = timedelta(days=int(os.environ.get("INVITATION_MAX_AGE_DAYS", "7")))
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
@@ -334,6 +337,10 @@ CELERY_BEAT_SCHEDULE = {
     "close-overdue-quiz-attempts": {
         "task": "lms.quizzes.tasks.attempts_close_overdue_everywhere",
         "schedule": 300.0,
+    },
+    "expire-pending-tenants": {
+        "task": "tenants.tasks.tenant_pending_expire",
+        "schedule": 3600.0,
     },
     "refresh-tenant-usage": {
         "task": "tenants.tasks.tenant_usage_refresh_all",

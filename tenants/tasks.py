@@ -26,3 +26,11 @@ def send_to_every_tenant(task) -> int:
 def tenant_usage_refresh_all() -> int:
     """Beat entry point (public schema): fan out one snapshot per institution."""
     return send_to_every_tenant(tenant_usage_snapshot)
+
+
+@shared_task
+def tenant_pending_expire() -> int:
+    """Beat entry point (public schema): drop unconfirmed sign-ups past SIGNUP_PENDING_HOURS."""
+    from .services import tenant_pending_expire_all
+
+    return tenant_pending_expire_all()
