@@ -190,6 +190,9 @@ SIGNUP_THROTTLE_WINDOW_SECONDS = int(os.environ.get("SIGNUP_THROTTLE_WINDOW_SECO
 # The "forgot password" form of an institution, per client IP (tenant_apps/accounts/reset_throttle.py).
 PASSWORD_RESET_THROTTLE_PER_IP = int(os.environ.get("PASSWORD_RESET_THROTTLE_PER_IP", "10"))
 PASSWORD_RESET_THROTTLE_WINDOW_SECONDS = int(os.environ.get("PASSWORD_RESET_THROTTLE_WINDOW_SECONDS", "900"))
+# A publicly signed-up institution stays pending until its admin confirms their email;
+# unconfirmed ones are dropped after this many hours (tenants.tasks.tenant_pending_expire).
+SIGNUP_PENDING_HOURS = int(os.environ.get("SIGNUP_PENDING_HOURS", "48"))
 LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", "900"))
 INVITATION_MAX_AGE = timedelta(days=int(os.environ.get("INVITATION_MAX_AGE_DAYS", "7")))
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
@@ -337,6 +340,10 @@ CELERY_BEAT_SCHEDULE = {
     "close-overdue-quiz-attempts": {
         "task": "lms.quizzes.tasks.attempts_close_overdue_everywhere",
         "schedule": 300.0,
+    },
+    "expire-pending-tenants": {
+        "task": "tenants.tasks.tenant_pending_expire",
+        "schedule": 3600.0,
     },
     "refresh-tenant-usage": {
         "task": "tenants.tasks.tenant_usage_refresh_all",

@@ -12,6 +12,7 @@ from .audit import (
     client_ip,
     query_without_page,
 )
+from .activation import activation_token_claim, activation_token_make, activation_token_read
 from .handoff import handoff_token_make, handoff_token_redeem
 from .login import EmailLoginForm
 from .mail import mail_render, mail_send
@@ -25,6 +26,7 @@ from .selectors import tenant_usage_cached, tenant_usage_counter_register
 from .services import (
     domain_add,
     domain_remove,
+    tenant_activate,
     tenant_create,
     tenant_delete,
     tenant_domain_for,
@@ -47,6 +49,9 @@ __all__ = [
     "Tenant",
     "TenantApi",
     "TenantGenericApi",
+    "activation_token_claim",
+    "activation_token_make",
+    "activation_token_read",
     "audit_actions",
     "audit_entry_list",
     "audit_log",
@@ -63,6 +68,7 @@ __all__ = [
     "refresh_rotate",
     "send_to_every_tenant",
     "site_url_for_host",
+    "tenant_activate",
     "tenant_create",
     "tenant_delete",
     "tenant_domain_for",

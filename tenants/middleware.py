@@ -79,6 +79,11 @@ class TenantMiddleware(TenantMainMiddleware):
             if request.path.startswith("/api/"):
                 return JsonResponse({"message": message, "code": "tenant_suspended"}, status=403)
             return render(request, "suspended.html", {"tenant": tenant, "message": message}, status=403)
+        if tenant.schema_name != settings.PUBLIC_SCHEMA_NAME and tenant.is_pending:
+            message = "This institution is waiting for its administrator to confirm their email."
+            if request.path.startswith("/api/"):
+                return JsonResponse({"message": message, "code": "tenant_pending"}, status=403)
+            return render(request, "pending.html", {"tenant": tenant, "message": message}, status=403)
         return None
 
 

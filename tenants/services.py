@@ -4,6 +4,7 @@ from __future__ import annotations
 import logging
 import secrets
 import time
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -96,11 +97,14 @@ def tenant_create(
     plan=None,
     demo: bool = False,
     options: dict | None = None,
+    pending: bool = False,
 ) -> Tenant:
     """Provision an institution: schema (cloned), primary domain, then the bootstrap steps apps
     register (site settings and first admin, subscription, demo content: tenants/bootstrap.py).
 
     One transaction: if any step fails, the tenant row, its schema and its domain all vanish.
+    pending=True (public sign-up): the site is refused until the admin confirms their email
+    (tenant_activate); unconfirmed ones are dropped by tenant_pending_expire_all.
     """
     slug = (slug or "").strip().lower()
     name = (name or "").strip()
@@ -115,10 +119,13 @@ def tenant_create(
         with transaction.atomic():
             if Tenant.objects.filter(slug=slug).exists() or Domain.objects.filter(domain=tenant_domain_for(slug)).exists():
                 raise ValidationError({"slug": f"“{slug}” is already taken; please choose another subdomain."})
-            tenant = Tenant.objects.create(schema_name=schema_name_for(slug), name=name, slug=slug)
+            tenant = Tenant.objects.create(
+                schema_name=schema_name_for(slug), name=name, slug=slug,
+                status=Tenant.Status.PENDING if pending else Tenant.Status.ACTIVE,
+            )
             method = schema_provision(tenant.schema_name)
             Domain.objects.create(domain=tenant_domain_for(slug), tenant=tenant, is_primary=True)
-            audit_log(action="tenant.create", target=tenant, after={"name": name, "slug": slug, "admin_email": admin_email})
+            audit_log(action="tenant.create", target=tenant, after={"name": name, "slug": slug, "admin_email": admin_email, "status": tenant.status})
             bootstrap_run(TenantBootstrap(
                 tenant=tenant, admin_email=admin_email, admin_password=admin_password,
                 admin_first_name=admin_first_name, admin_last_name=admin_last_name,
@@ -178,16 +185,52 @@ def domain_remove(*, domain: Domain) -> None:
     domain.delete()
 
 
+@transaction.atomic
+def tenant_activate(*, tenant: Tenant) -> Tenant:
+    """A pending institution's admin confirmed their email: the site opens."""
+    tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
+    if tenant.status != Tenant.Status.PENDING:
+        raise ValidationError("This institution is not waiting for confirmation.")
+    tenant.status = Tenant.Status.ACTIVE
+    tenant.save(update_fields=["status"])
+    audit_log(action="tenant.activate", target=tenant, after={"status": tenant.status})
+    return tenant
+
+
+def tenant_pending_expires_at(tenant: Tenant):
+    return tenant.created_at + timedelta(hours=settings.SIGNUP_PENDING_HOURS)
+
+
+def tenant_pending_expire_all() -> int:
+    """Drop pending institutions older than SIGNUP_PENDING_HOURS (never an active one)."""
+    cutoff = timezone.now() - timedelta(hours=settings.SIGNUP_PENDING_HOURS)
+    dropped = 0
+    for pk in Tenant.objects.filter(status=Tenant.Status.PENDING, is_template=False, created_at__lt=cutoff).values_list("pk", flat=True):
+        with transaction.atomic():
+            tenant = Tenant.objects.select_for_update().filter(pk=pk, status=Tenant.Status.PENDING).first()
+            if tenant is None:  # activated meanwhile
+                continue
+            _tenant_drop(tenant, action="tenant.pending_expire")
+        dropped += 1
+    return dropped
+
+
 def tenant_delete(*, tenant: Tenant, confirmation: str) -> None:
     """Drop the institution: its schema, domains, and stored files. Irreversible."""
     if tenant.is_template:
         raise ValidationError("The template schema cannot be deleted.")
     if (confirmation or "").strip() != tenant.slug:
         raise ValidationError({"confirmation": f"Type the subdomain “{tenant.slug}” to confirm deletion."})
+    _tenant_drop(tenant, action="tenant.delete")
+
+
+def _tenant_drop(tenant: Tenant, *, action: str) -> None:
+    if tenant.is_template or tenant.schema_name == settings.PUBLIC_SCHEMA_NAME:
+        raise ValidationError("This schema cannot be deleted.")
     schema = tenant.schema_name
     with transaction.atomic():
         connection.set_schema_to_public()
-        audit_log(action="tenant.delete", target=tenant, before={"name": tenant.name, "slug": tenant.slug})
+        audit_log(action=action, target=tenant, before={"name": tenant.name, "slug": tenant.slug})
         tenant.delete(force_drop=True)
         transaction.on_commit(lambda: tenant_files_purge(schema))
         transaction.on_commit(lambda: tenant_cache_purge(schema))

@@ -29,3 +29,11 @@ def tenant_usage_refresh_all() -> int:
 
 
 from .mail import mail_deliver  # noqa: E402,F401 - registers the mail task with the worker
+
+
+@shared_task
+def tenant_pending_expire() -> int:
+    """Beat entry point (public schema): drop unconfirmed sign-ups past SIGNUP_PENDING_HOURS."""
+    from .services import tenant_pending_expire_all
+
+    return tenant_pending_expire_all()

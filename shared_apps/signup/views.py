@@ -1,16 +1,22 @@
 """The public site: landing page and "Start your institution"."""
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 from django_tenants.utils import tenant_context
 
 from billing.api import plan_list_available
 
+from tenants.api import Tenant
+from tenants.api import activation_token_claim, activation_token_make, activation_token_read
 from tenants.api import handoff_token_make
-from tenants.api import tenant_create
+from tenants.api import mail_send
+from tenants.api import tenant_activate, tenant_create
 from tenants.api import site_url_for_host
 
 from .forms import InstitutionSignupForm
@@ -36,13 +42,53 @@ def institution_signup(request):
                 name=data["name"], slug=data["slug"], plan=data["plan"],
                 admin_email=data["admin_email"], admin_password=data["admin_password"],
                 admin_first_name=data["admin_first_name"], admin_last_name=data["admin_last_name"],
+                pending=True,
             )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
             with tenant_context(tenant):
-                admin_id = User.objects.get(username=data["admin_email"].strip().lower()).pk
-            token = handoff_token_make(tenant_uuid=str(tenant.uuid), user_id=admin_id)
-            return redirect(site_url_for_host(request, tenant.primary_domain, f"/accounts/handoff/?token={token}"))
+                admin = User.objects.get(username=data["admin_email"].strip().lower())
+            connection.set_schema_to_public()
+            token = activation_token_make(tenant_uuid=str(tenant.uuid), user_id=admin.pk)
+            link = request.build_absolute_uri(reverse("institution-verify", args=[token]))
+            mail_send(
+                template="signup_verify", to=[admin.email or data["admin_email"]],
+                context={"tenant": tenant, "user": admin, "link": link, "hours": settings.SIGNUP_PENDING_HOURS},
+            )
+            return render(request, "public/signup_pending.html", {"tenant": tenant, "email": admin.email or data["admin_email"]})
     return render(request, "public/signup.html", {"form": form}, status=400 if form.is_bound and form.errors else 200)
+
+
+def _verify_error(request, message: str):
+    return render(request, "public/signup_verify_error.html", {"message": message}, status=400)
+
+
+@require_http_methods(["GET"])
+def institution_verify(request, token: str):
+    """The admin opened the link from the confirmation email: open the site, sign them in."""
+    data = activation_token_read(token)
+    if data is None:
+        return _verify_error(request, "This confirmation link is invalid or has expired. If it expired, please sign up again.")
+    tenant = Tenant.objects.filter(uuid=data["t"] if _is_uuid(data["t"]) else None, is_template=False).first()
+    if tenant is None:
+        return _verify_error(request, "This institution no longer exists. Please sign up again.")
+    if tenant.status != Tenant.Status.PENDING or not activation_token_claim(token):
+        return _verify_error(request, "This confirmation link has already been used. Sign in on your institution's site instead.")
+    try:
+        tenant = tenant_activate(tenant=tenant)
+    except ValidationError:
+        return _verify_error(request, "This confirmation link has already been used. Sign in on your institution's site instead.")
+    handoff = handoff_token_make(tenant_uuid=str(tenant.uuid), user_id=data["u"])
+    return redirect(site_url_for_host(request, tenant.primary_domain, f"/accounts/handoff/?token={handoff}"))
+
+
+def _is_uuid(value) -> bool:
+    import uuid
+
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return True

@@ -75,14 +75,21 @@ def test_signup_page_offers_active_plans(public_client):
 
 # --- "Start your institution" ------------------------------------------------------------------------
 
-def test_signup_creates_institution_and_hands_off_the_admin(public_client):
-    response = public_client.post("/start/", _form())
-    assert response.status_code == 302
-    target = urlsplit(response["Location"])
-    assert (target.scheme, target.netloc, target.path) == ("http", "initech.localhost", "/accounts/handoff/")
-    assert target.query.startswith("token=")
+def _verify_link(email_to: str = "peter@initech.test") -> str:
+    from django.core import mail
+
+    message = [m for m in mail.outbox if email_to in [t.lower() for t in m.to]][-1]
+    return re.search(r"http://[^\s]+/start/verify/[^\s]+/", message.body).group(0)
+
+
+def test_signup_creates_pending_institution_and_emails_the_admin(public_client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = public_client.post("/start/", _form())
+    assert response.status_code == 200
+    assert "Check your email to activate Initech University" in _text(response)
 
     tenant = Tenant.objects.get(slug="initech")
+    assert tenant.status == Tenant.Status.PENDING
     assert tenant.name == "Initech University"
     assert tenant_plan(tenant=tenant).code == "pro"
     assert tenant.schema_name.startswith("t_initech_")
@@ -94,28 +101,99 @@ def test_signup_creates_institution_and_hands_off_the_admin(public_client):
         assert admin.check_password(ADMIN_PASSWORD)
         assert admin.get_full_name() == "Peter Gibbons"
     connection.set_schema_to_public()
+    assert urlsplit(_verify_link()).netloc == "localhost"
+
+
+def test_pending_site_is_refused_page_and_api(public_client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        public_client.post("/start/", _form())
+    site = Client(HTTP_HOST="initech.localhost")
+    page = site.get("/accounts/login/")
+    assert page.status_code == 403
+    assert "waiting for its administrator to confirm their email" in _text(page)
+    assert site.post("/accounts/login/", {"username": "peter@initech.test", "password": ADMIN_PASSWORD}).status_code == 403
+    api = site.get("/api/v1/me/")
+    assert api.status_code == 403
+    assert api.json()["code"] == "tenant_pending"
+
+
+def test_verify_link_activates_and_signs_in(public_client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        public_client.post("/start/", _form())
+    link = urlsplit(_verify_link())
+    response = public_client.get(link.path)
+    assert response.status_code == 302
+    target = urlsplit(response["Location"])
+    assert (target.scheme, target.netloc, target.path) == ("http", "initech.localhost", "/accounts/handoff/")
+    tenant = Tenant.objects.get(slug="initech")
+    assert tenant.status == Tenant.Status.ACTIVE
 
     site = Client(HTTP_HOST=target.netloc)
-    assert _signed_in_as(site) is None
     response = site.get(f"{target.path}?{target.query}")
-    assert response.status_code == 302
-    assert response["Location"] == "/"
+    assert response.status_code == 302 and response["Location"] == "/"
     home = site.get("/")
     assert "peter@initech.test" in _text(home)
-    assert "Members" in _text(home)
     assert "Initech University" in _text(home)
 
-    # The hand-off link works once.
+    # The hand-off link works once; the verification link too.
     again = Client(HTTP_HOST=target.netloc)
     again.get(f"{target.path}?{target.query}")
     assert _signed_in_as(again) is None
-    # And the new admin's password works through the login form.
+    used = public_client.get(link.path)
+    assert used.status_code == 400
+    assert "already been used" in _text(used)
     fresh = Client(HTTP_HOST=target.netloc)
     assert fresh.post("/accounts/login/", {"username": "peter@initech.test", "password": ADMIN_PASSWORD}).status_code == 302
 
 
-def test_handoff_link_is_void_on_another_institution(public_client, site_a):
-    response = public_client.post("/start/", _form())
+def test_verify_is_audited(public_client, django_capture_on_commit_callbacks):
+    from tenants.audit import _store
+
+    with django_capture_on_commit_callbacks(execute=True):
+        public_client.post("/start/", _form())
+    public_client.get(urlsplit(_verify_link()).path)
+    tenant = Tenant.objects.get(slug="initech")
+    assert _store().objects.filter(action="tenant.activate").exists()
+    assert tenant.status == Tenant.Status.ACTIVE
+
+
+@pytest.mark.parametrize("token", ["garbage", "eyJ0IjoieCJ9:1abc:def", "a" * 300])
+def test_bad_verify_token_is_400(public_client, token):
+    response = public_client.get(f"/start/verify/{token}/")
+    assert response.status_code == 400
+    assert "invalid or has expired" in _text(response)
+
+
+def test_expired_verify_token_is_400(public_client, django_capture_on_commit_callbacks, settings):
+    with django_capture_on_commit_callbacks(execute=True):
+        public_client.post("/start/", _form())
+    link = urlsplit(_verify_link())
+    settings.SIGNUP_PENDING_HOURS = 0
+    response = public_client.get(link.path)
+    assert response.status_code == 400
+    assert "expired" in _text(response)
+    assert Tenant.objects.get(slug="initech").status == Tenant.Status.PENDING
+
+
+def test_verify_token_of_another_tenant_type_is_refused(public_client, site_a):
+    # A hand-off token (other salt) is not a verification token.
+    from tenants.api import handoff_token_make
+
+    acme = Tenant.objects.get(slug="acme")
+    token = handoff_token_make(tenant_uuid=str(acme.uuid), user_id=1)
+    assert public_client.get(f"/start/verify/{token}/").status_code == 400
+    # A verification token for an active tenant does nothing.
+    from tenants.api import activation_token_make
+
+    token = activation_token_make(tenant_uuid=str(acme.uuid), user_id=1)
+    assert public_client.get(f"/start/verify/{token}/").status_code == 400
+    assert Tenant.objects.get(slug="acme").status == Tenant.Status.ACTIVE
+
+
+def test_handoff_link_is_void_on_another_institution(public_client, site_a, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        public_client.post("/start/", _form())
+    response = public_client.get(urlsplit(_verify_link()).path)
     target = urlsplit(response["Location"])
     client = site_a.client()  # acme's admin has the same numeric id as the new admin
     response = client.get(f"{target.path}?{target.query}")
@@ -246,7 +324,7 @@ def test_signup_shows_the_real_platform_domain(public_client):
 def test_signup_is_throttled_per_client_ip(public_client, settings):
     settings.SIGNUP_THROTTLE_PER_IP = 1
     settings.SIGNUP_THROTTLE_GLOBAL = 100
-    assert public_client.post("/start/", _form(slug="initech"), REMOTE_ADDR="10.0.0.1").status_code == 302
+    assert public_client.post("/start/", _form(slug="initech"), REMOTE_ADDR="10.0.0.1").status_code == 200
     response = public_client.post("/start/", _form(slug="initrode", admin_email="bill@initrode.test"),
                                   REMOTE_ADDR="10.0.0.1")
     assert response.status_code == 429
@@ -256,13 +334,13 @@ def test_signup_is_throttled_per_client_ip(public_client, settings):
     # Another client is not affected, and the page itself still opens.
     assert public_client.get("/start/", REMOTE_ADDR="10.0.0.1").status_code == 200
     assert public_client.post("/start/", _form(slug="initrode", admin_email="bill@initrode.test"),
-                              REMOTE_ADDR="10.0.0.2").status_code == 302
+                              REMOTE_ADDR="10.0.0.2").status_code == 200
 
 
 def test_signup_is_throttled_platform_wide(public_client, settings):
     settings.SIGNUP_THROTTLE_PER_IP = 100
     settings.SIGNUP_THROTTLE_GLOBAL = 1
-    assert public_client.post("/start/", _form(slug="initech"), REMOTE_ADDR="10.0.0.1").status_code == 302
+    assert public_client.post("/start/", _form(slug="initech"), REMOTE_ADDR="10.0.0.1").status_code == 200
     response = public_client.post("/start/", _form(slug="initrode", admin_email="bill@initrode.test"),
                                   REMOTE_ADDR="10.0.0.9")
     assert response.status_code == 429
@@ -273,4 +351,4 @@ def test_invalid_signup_forms_do_not_use_up_the_allowance(public_client, setting
     settings.SIGNUP_THROTTLE_PER_IP = 1
     for _ in range(3):
         assert public_client.post("/start/", _form(slug="-bad-")).status_code == 400
-    assert public_client.post("/start/", _form()).status_code == 302
+    assert public_client.post("/start/", _form()).status_code == 200
