@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -13,6 +14,23 @@ SCREENSHOT = LOGS / "signup-journey.png"
 PASSWORD = "lantern-quarry-forty-owls"
 
 
+
+
+def _verification_token(slug: str, email: str, django_db_blocker) -> str:
+    from django.contrib.auth.models import User
+    from django.db import connection
+    from django_tenants.utils import tenant_context
+
+    from tenants.activation import activation_token_make
+    from tenants.models import Tenant
+
+    with django_db_blocker.unblock():
+        tenant = Tenant.objects.get(slug=slug)
+        assert tenant.status == Tenant.Status.PENDING
+        with tenant_context(tenant):
+            admin_id = User.objects.get(username=email).pk
+        connection.set_schema_to_public()
+    return activation_token_make(tenant_uuid=str(tenant.uuid), user_id=admin_id)
 
 
 @pytest.fixture
@@ -33,7 +51,7 @@ def live_site(request, django_db_blocker):
 
 
 @pytest.mark.browser
-def test_start_institution_then_log_out_and_in(live_site):
+def test_start_institution_then_log_out_and_in(live_site, django_db_blocker):
     from playwright.sync_api import expect, sync_playwright
 
     port, institution = live_site
@@ -57,7 +75,16 @@ def test_start_institution_then_log_out_and_in(live_site):
             page.get_by_label("Pro").check()
             page.get_by_role("button", name="Create my institution").click()
 
-            # The hand-off link signs the new admin in on their own site.
+            # The institution waits for its admin's email to be confirmed; its site is closed meanwhile.
+            expect(page.locator("main")).to_contain_text("Check your email")
+            closed = page.goto(f"{site}/")
+            assert closed.status == 403
+            # The emailed link (mail delivery itself is tested in tenants/tests/test_mail.py) is the
+            # one the sign-up made: signed for this institution and its admin.
+            with ThreadPoolExecutor(1) as pool:  # the ORM refuses to run inside Playwright's event loop
+                token = pool.submit(_verification_token, institution, email, django_db_blocker).result()
+            page.goto(f"http://localhost:{port}/start/verify/{token}/")
+            # The link activates the institution and the hand-off signs the new admin in on their own site.
             page.wait_for_url(f"{site}/")
             expect(page.locator("main")).to_contain_text(f"You are signed in as {email} (Administrator)")
             expect(page.locator("main")).to_contain_text("Welcome to Browser Test College")
