@@ -107,7 +107,8 @@ def demo_catalog_seed(*, instructor: User, learner: User) -> None:
     enrollment = track_services.track_start_course(item=track.items.first(), learner=learner)
     for item_uuid in cs.snapshot_item_uuids(enrollment.version.snapshot)[:3]:
         cs.progress_item_complete(enrollment=enrollment, item_uuid=item_uuid)
-    cs.enrollment_create(course=courses["data-visualisation"], learner=learner)
+    # Locked in the track until Python is done: the instructor enrolls the learner (staff may override the lock).
+    cs.enrollment_create(course=courses["data-visualisation"], learner=learner, source="staff", enrolled_by=instructor)
 
 
 def demo_catalog_bootstrap(bootstrap) -> None:
