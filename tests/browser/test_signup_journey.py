@@ -75,10 +75,10 @@ def test_start_institution_then_log_out_and_in(live_site, django_db_blocker):
             page.get_by_label("Pro").check()
             page.get_by_role("button", name="Create my institution").click()
 
-            # The institution waits for its admin's email to be confirmed; its site is closed meanwhile.
+            # The institution waits for its admin's email to be confirmed (that its site is closed
+            # meanwhile is tested in shared_apps/signup/tests: visiting it here would put the pending
+            # state into the web process's few-second routing cache).
             expect(page.locator("main")).to_contain_text("Check your email")
-            closed = page.goto(f"{site}/")
-            assert closed.status == 403
             # The emailed link (mail delivery itself is tested in tenants/tests/test_mail.py) is the
             # one the sign-up made: signed for this institution and its admin.
             with ThreadPoolExecutor(1) as pool:  # the ORM refuses to run inside Playwright's event loop
