@@ -36,7 +36,7 @@ from .services import (
 )
 from .tasks import send_to_every_tenant
 from .urlhelpers import site_url_for_host
-from .validators import validate_subdomain
+from .validators import NUL_IN_TEXT, model_checked, validate_subdomain
 
 __all__ = [
     "AuditEntryBase",
@@ -44,6 +44,7 @@ __all__ = [
     "Domain",
     "EmailLoginForm",
     "InTenantSchema",
+    "NUL_IN_TEXT",
     "SafeJSONParser",
     "ScopedThrottle",
     "Tenant",
@@ -64,6 +65,7 @@ __all__ = [
     "lockout",
     "mail_render",
     "mail_send",
+    "model_checked",
     "query_without_page",
     "refresh_rotate",
     "send_to_every_tenant",
