@@ -9,11 +9,18 @@ parameter without a mapping fails `test_every_route_parameter_has_a_real_value`)
 - inside B: a learner on another learner's objects, an instructor on another instructor's
   course and track;
 
-try every method the view answers, writes with plausible bodies. A case passes when the answer
+try every method the view answers, writes with the bodies of tests/isolation/bodies.py. A case passes when the answer
 is a refusal (404/403, or 401/302-to-login where an anonymous visitor gets that) that shows
 none of B's data, AND B's rows and stored files are the same before and after the route's
 batch (checksums, tests/isolation/checksums.py). Each route is one test, in a transaction that
 rolls back, so every route starts from the seeded state.
+
+A refused write proves nothing if its body was invalid anyway, so a control pass
+(`test_write_bodies_are_accepted_by_the_owner`) sends each write -- same method, path kind and
+body -- as B's own instructor/admin/learner/visitor on B's host, in a savepoint rolled back at
+once (stored files put back), and requires it to be accepted (2xx/3xx, no form errors, no error
+message) on at least one of the walk's paths for that route. A write no body can make succeed
+there is listed in UNPROVEN with its reason. The figures are printed at the end of the run.
 """
 from __future__ import annotations
 
