@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.landing, name="landing"),
     path("start/", views.institution_signup, name="institution-signup"),
     path("start/verify/<str:token>/", views.institution_verify, name="institution-verify"),
+    path("start/resend/", views.institution_resend, name="institution-resend"),
     path("console/audit/", include("shared_apps.audit.urls")),
     path("console/", include("shared_apps.console.urls")),
 ]

@@ -12,7 +12,7 @@ from .audit import (
     client_ip,
     query_without_page,
 )
-from .activation import activation_token_claim, activation_token_make, activation_token_read
+from .activation import activation_pending_admins, activation_token_claim, activation_token_make, activation_token_read
 from .handoff import handoff_token_make, handoff_token_redeem
 from .login import EmailLoginForm
 from .mail import mail_render, mail_send
@@ -30,6 +30,7 @@ from .services import (
     tenant_create,
     tenant_delete,
     tenant_domain_for,
+    tenant_pending_expires_at,
     tenant_reactivate,
     tenant_suspend,
     tenant_users_counts,
@@ -50,6 +51,7 @@ __all__ = [
     "Tenant",
     "TenantApi",
     "TenantGenericApi",
+    "activation_pending_admins",
     "activation_token_claim",
     "activation_token_make",
     "activation_token_read",
@@ -74,6 +76,7 @@ __all__ = [
     "tenant_create",
     "tenant_delete",
     "tenant_domain_for",
+    "tenant_pending_expires_at",
     "tenant_reactivate",
     "tenant_suspend",
     "tenant_usage_cached",
