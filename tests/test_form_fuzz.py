@@ -24,10 +24,11 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.test import Client, override_settings
 
-from tests.isolation import registry
+from tests.isolation import bodies, registry
 from tests.isolation.seed import seed_b
 
 PASSWORD = "correct-horse-battery-staple"
@@ -200,6 +201,7 @@ def _rolled_back(fn):
         return exc
     finally:
         connection.set_schema_to_public()
+        cache.clear()  # cached sessions, throttles and lockouts the request touched: the next one starts afresh
 
 
 def _fuzz_pages(actors: list[Actor], pages: list[str]) -> list[str]:
@@ -280,7 +282,7 @@ def test_no_page_form_input_is_a_server_error(world, db):
     pages = [path for route in _page_routes() for path in registry.paths(route, b.values)]
     failures = _fuzz_pages(actors, pages)
     TALLY.lines.append(
-        f"form fuzz (tenant pages): {len(pages)} routes, {TALLY.pages} pages answered, {TALLY.forms} distinct forms, "
+        f"form fuzz (tenant pages): {len(pages)} paths, {TALLY.pages} pages answered, {TALLY.forms} distinct forms, "
         f"{TALLY.fields} text fields, {TALLY.submissions} submissions in {time.monotonic() - started:.0f}s")
     assert TALLY.forms > 30 and TALLY.submissions > 100, (TALLY.forms, TALLY.submissions)
     assert not failures, "\n".join(failures)
@@ -307,3 +309,46 @@ def test_the_parser_reads_defaults_and_text_fields():
                                  "go": "1"}
     assert form.text == ["title", "body"]
     assert submissions(form) == [(n, k) for n in ("title", "body") for k in PAYLOADS]
+
+
+GENERIC_FALLBACK = "A value is too long or contains characters that cannot be stored."
+
+
+def test_oversize_api_input_is_a_field_error_not_the_generic_fallback(world, db):
+    """Every JSON write of the API (the isolation walk's owner-valid bodies, tests/isolation/bodies.py)
+    with one string field at a time made 100 KB long, by B's admin, instructor and learner (JWT): a
+    4xx from the serializer, never a 5xx nor the DataError fallback's generic message."""
+    import json
+
+    b, host = world["b"], world["site_b"].host
+    started = time.monotonic()
+    actors = []
+    for n in ("admin", "instructor", "learner"):
+        actor = Actor(f"B {n} (jwt)", host)
+        actor.client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {b.people[n].jwt}"
+        actors.append(actor)
+    failures, sent, fields = [], 0, 0
+    for route in registry.tenant_routes():
+        if not route.pattern.startswith("api/"):
+            continue
+        path = registry.paths(route, b.values)[0]
+        for method in [m for m in registry.allowed_methods(route) if m in ("POST", "PUT", "PATCH")]:
+            kwargs = bodies.kwargs_for(b, route, method)
+            if kwargs.get("content_type") != "application/json":
+                continue
+            body = json.loads(kwargs["data"])
+            for key in [k for k, v in body.items() if isinstance(v, str)]:
+                fields += 1
+                data = json.dumps(body | {key: PAYLOADS["oversize"]})
+                for actor in actors:
+                    response = _rolled_back(lambda: actor.client.generic(method, path, data, content_type="application/json"))
+                    sent += 1
+                    where = f"{method} {path} as {actor.label}, {key}=oversize"
+                    if isinstance(response, Exception):
+                        failures.append(f"{where}: {type(response).__name__}: {str(response)[:200]}")
+                    elif response.status_code >= 500 or GENERIC_FALLBACK.encode() in response.content:
+                        failures.append(f"{where}: {response.status_code} {response.content[:200]!r}")
+    TALLY.lines.append(f"oversize API fuzz: {fields} (route x method x string field), {sent} requests "
+                       f"in {time.monotonic() - started:.0f}s")
+    assert sent > 300, sent
+    assert not failures, "\n".join(failures)
