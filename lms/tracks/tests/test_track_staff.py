@@ -130,3 +130,24 @@ def test_nul_and_oversize_track_text_is_a_message_not_a_500(site_a, world, hande
         with pytest.raises(ValidationError) as exc:
             services.track_update(track=world["track"], actor=world["instructor"], description="x\x00")
         assert "description" in exc.value.message_dict
+
+
+def test_migration_makes_creators_of_older_tracks_their_instructors(site_a, world):  # noqa: F811
+    import importlib
+
+    from django.apps import apps as global_apps
+    from guardian.models import UserObjectPermission
+
+    migration = importlib.import_module("lms.tracks.migrations.0003_track_creators_become_instructors")
+    other = site_a.make_user(role="instructor")
+    with site_a:
+        older = services.track_create(author=other, title="Older Path")
+        UserObjectPermission.objects.filter(object_pk=str(older.pk), content_type__model="track").delete()
+        other = type(other).objects.get(pk=other.pk)  # forget guardian's cached permissions
+        assert not permissions.has(other, permissions.EDIT, older)
+        staffed_before = UserObjectPermission.objects.filter(object_pk=str(world["track"].pk)).count()
+        migration.creators_become_instructors(global_apps, None)
+        other = type(other).objects.get(pk=other.pk)
+        assert all(permissions.has(other, perm, older) for perm in permissions.ALL)
+        # a track that already has staff is left as it is
+        assert UserObjectPermission.objects.filter(object_pk=str(world["track"].pk)).count() == staffed_before
