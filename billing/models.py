@@ -69,3 +69,42 @@ class Subscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tenant_id}: {self.plan or 'no plan'} ({self.status})"
+
+
+class StripeEvent(models.Model):
+    """A webhook event as Stripe sent it, stored by its Stripe id before anything is done with it.
+
+    The endpoint only verifies, stores and enqueues; `billing.webhooks.stripe_event_process`
+    does the work. A duplicate delivery finds the row and changes nothing; a beat job picks up
+    rows left pending (broker down, worker lost)."""
+
+    class Source(models.TextChoices):
+        PLATFORM = "platform", "Platform"
+        CONNECT = "connect", "Connect"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        DONE = "done", "Processed"
+        IGNORED = "ignored", "Ignored (no handler)"
+        FAILED = "failed", "Failed"
+
+    stripe_id = models.CharField(max_length=255, unique=True)
+    type = models.CharField(max_length=100, db_index=True)
+    source = models.CharField(max_length=16, choices=Source.choices)
+    account = models.CharField(max_length=255, blank=True, help_text="The connected account (Connect events).")
+    livemode = models.BooleanField(default=False)
+    created = models.DateTimeField(help_text="When Stripe created the event.")
+    payload = models.JSONField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    tenant_schema = models.CharField(max_length=63, blank=True, help_text="Where processing took effect.")
+    received_at = models.DateTimeField(auto_now_add=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        indexes = [models.Index(fields=["status", "received_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.stripe_id} {self.type} ({self.status})"
