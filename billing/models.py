@@ -32,6 +32,10 @@ class Plan(models.Model):
     features = models.JSONField(default=dict, blank=True)
     is_active = models.BooleanField(default=True, help_text="Inactive plans cannot be chosen by new institutions.")
     sort_order = models.PositiveSmallIntegerField(default=0)
+    trial_days = models.PositiveSmallIntegerField(default=0, help_text="Free days before the first charge.")
+    price_yearly_amount = models.PositiveIntegerField(default=0, help_text="Yearly price in minor units (0: no yearly price).")
+    stripe_price_monthly = models.CharField(max_length=100, blank=True, help_text="Stripe price id (empty: sent inline).")
+    stripe_price_yearly = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -64,11 +68,39 @@ class Subscription(models.Model):
     tenant = models.OneToOneField("tenants.Tenant", on_delete=models.CASCADE, related_name="subscription")
     plan = models.ForeignKey(Plan, null=True, blank=True, on_delete=models.PROTECT, related_name="subscriptions")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    interval = models.CharField(max_length=8, choices=Plan.Interval.choices, default=Plan.Interval.MONTH)
+    stripe_customer_id = models.CharField(max_length=255, blank=True)
+    stripe_subscription_id = models.CharField(max_length=255, blank=True, db_index=True)
+    current_period_end = models.DateTimeField(null=True, blank=True)
+    trial_end = models.DateTimeField(null=True, blank=True)
+    cancel_at_period_end = models.BooleanField(default=False)
+    past_due_since = models.DateTimeField(null=True, blank=True)
+    had_trial = models.BooleanField(default=False)
     started_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
         return f"{self.tenant_id}: {self.plan or 'no plan'} ({self.status})"
+
+
+class PlatformInvoice(models.Model):
+    """An invoice Stripe issued to an institution for its plan (mirrored from invoice events)."""
+
+    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="invoices")
+    stripe_invoice_id = models.CharField(max_length=255, unique=True)
+    number = models.CharField(max_length=100, blank=True)
+    status = models.CharField(max_length=32)
+    amount_due = models.BigIntegerField()
+    amount_paid = models.BigIntegerField()
+    currency = models.CharField(max_length=3)
+    hosted_invoice_url = models.URLField(max_length=1000, blank=True)
+    invoice_pdf = models.URLField(max_length=1000, blank=True)
+    period_start = models.DateTimeField(null=True, blank=True)
+    period_end = models.DateTimeField(null=True, blank=True)
+    created = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created"]
 
 
 class StripeEvent(models.Model):
