@@ -78,6 +78,8 @@ TENANT_BOOTSTRAP_STEPS = [
     "billing.bootstrap.subscription_start",
     "lms.demo.demo_catalog_bootstrap",
 ]
+# Who administers an institution (tenants.api.tenant_admin_check asks this, for apps beside accounts).
+TENANT_ADMIN_CHECK = "tenant_apps.accounts.api.is_tenant_admin"
 # Platform-wide demo data for `seed_demo` (the run command), before the demo institutions.
 PLATFORM_DEMO_STEPS = ["billing.demo.demo_plans_ensure"]
 

@@ -121,19 +121,26 @@ def test_sweep_processes_events_left_pending(public_client, recorded, settings):
     assert StripeEvent.objects.get().status == "done"
 
 
+def _pools_reset(app) -> None:
+    """Forget the broker connections (and the URL they were made for)."""
+    app.pool.force_close_all()
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
 def test_broker_down_still_stores_and_answers_200(public_client, recorded, django_capture_on_commit_callbacks):
     from config.celery import app
 
     saved = app.conf.broker_url, app.conf.broker_connection_retry_on_startup, app.conf.broker_transport_options
     app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens there: the broker is down
     app.conf.broker_transport_options = {"max_retries": 0}
-    app.pool.force_close_all()
+    _pools_reset(app)
     try:
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
             response = webhook_post(public_client, _event())
     finally:
         app.conf.broker_url, app.conf.broker_connection_retry_on_startup, app.conf.broker_transport_options = saved
-        app.pool.force_close_all()
+        _pools_reset(app)
     assert len(callbacks) == 1
     assert response.status_code == 200
     assert StripeEvent.objects.get().status == "pending"  # beat's sweep will process it
