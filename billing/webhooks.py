@@ -75,7 +75,7 @@ def event_store(payload: bytes, *, source: str) -> tuple[StripeEvent, bool]:
 
 def _enqueue(row_id: int) -> None:
     try:
-        stripe_event_process.apply_async(args=[row_id], countdown=0)
+        stripe_event_process.apply_async(args=[row_id])
     except Exception:  # noqa: BLE001 - the event is stored; beat will process it
         logger.warning("stripe event %s stored but not enqueued (broker unavailable); beat will pick it up", row_id)
 

@@ -159,3 +159,4 @@ def test_same_event_five_times_concurrently_stores_one_row(committed_db, recorde
         assert StripeEvent.objects.filter(stripe_id="evt_race").count() == 1
     finally:
         StripeEvent.objects.filter(stripe_id="evt_race").delete()
+
