@@ -189,6 +189,11 @@ LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 SIGNUP_THROTTLE_PER_IP = int(os.environ.get("SIGNUP_THROTTLE_PER_IP", "3"))
 SIGNUP_THROTTLE_GLOBAL = int(os.environ.get("SIGNUP_THROTTLE_GLOBAL", "30"))
 SIGNUP_THROTTLE_WINDOW_SECONDS = int(os.environ.get("SIGNUP_THROTTLE_WINDOW_SECONDS", "3600"))
+# "Resend the verification email" of a pending sign-up (same window): requests per client IP,
+# per email address and platform-wide.
+SIGNUP_RESEND_PER_IP = int(os.environ.get("SIGNUP_RESEND_PER_IP", "5"))
+SIGNUP_RESEND_PER_EMAIL = int(os.environ.get("SIGNUP_RESEND_PER_EMAIL", "3"))
+SIGNUP_RESEND_GLOBAL = int(os.environ.get("SIGNUP_RESEND_GLOBAL", "100"))
 # The "forgot password" form of an institution, per client IP (tenant_apps/accounts/reset_throttle.py).
 PASSWORD_RESET_THROTTLE_PER_IP = int(os.environ.get("PASSWORD_RESET_THROTTLE_PER_IP", "10"))
 PASSWORD_RESET_THROTTLE_WINDOW_SECONDS = int(os.environ.get("PASSWORD_RESET_THROTTLE_WINDOW_SECONDS", "900"))

@@ -12,7 +12,7 @@ from .audit import (
     client_ip,
     query_without_page,
 )
-from .activation import activation_token_claim, activation_token_make, activation_token_read
+from .activation import activation_pending_admins, activation_token_claim, activation_token_make, activation_token_read
 from .handoff import handoff_token_make, handoff_token_redeem
 from .login import EmailLoginForm
 from .mail import mail_render, mail_send
@@ -30,13 +30,14 @@ from .services import (
     tenant_create,
     tenant_delete,
     tenant_domain_for,
+    tenant_pending_expires_at,
     tenant_reactivate,
     tenant_suspend,
     tenant_users_counts,
 )
 from .tasks import send_to_every_tenant
 from .urlhelpers import site_url_for_host
-from .validators import validate_subdomain
+from .validators import NUL_IN_TEXT, model_checked, validate_subdomain
 
 __all__ = [
     "AuditEntryBase",
@@ -44,11 +45,13 @@ __all__ = [
     "Domain",
     "EmailLoginForm",
     "InTenantSchema",
+    "NUL_IN_TEXT",
     "SafeJSONParser",
     "ScopedThrottle",
     "Tenant",
     "TenantApi",
     "TenantGenericApi",
+    "activation_pending_admins",
     "activation_token_claim",
     "activation_token_make",
     "activation_token_read",
@@ -64,6 +67,7 @@ __all__ = [
     "lockout",
     "mail_render",
     "mail_send",
+    "model_checked",
     "query_without_page",
     "refresh_rotate",
     "send_to_every_tenant",
@@ -72,6 +76,7 @@ __all__ = [
     "tenant_create",
     "tenant_delete",
     "tenant_domain_for",
+    "tenant_pending_expires_at",
     "tenant_reactivate",
     "tenant_suspend",
     "tenant_admin_check",

@@ -28,3 +28,17 @@ def validate_subdomain(value: str) -> None:
 def validate_domain_name(value: str) -> None:
     if not DOMAIN_RE.match(value or ""):
         raise ValidationError("Enter a valid domain name such as learn.example.org.", code="invalid")
+
+
+NUL_IN_TEXT = "Text may not contain NUL (\\u0000) characters."
+
+
+def model_checked(instance, *, exclude=None) -> None:
+    """Everything the database would refuse, as a ValidationError keyed by field, never a DataError:
+    NUL in any text column (PostgreSQL refuses it; Django's model validation does not look), then
+    `full_clean()` (max_length, blank, choices). For services that write raw request values."""
+    errors = {f.name: [NUL_IN_TEXT] for f in instance._meta.concrete_fields
+              if isinstance(getattr(instance, f.attname, None), str) and "\x00" in getattr(instance, f.attname)}
+    if errors:
+        raise ValidationError(errors)
+    instance.full_clean(exclude=exclude)

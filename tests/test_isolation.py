@@ -9,11 +9,18 @@ parameter without a mapping fails `test_every_route_parameter_has_a_real_value`)
 - inside B: a learner on another learner's objects, an instructor on another instructor's
   course and track;
 
-try every method the view answers, writes with plausible bodies. A case passes when the answer
+try every method the view answers, writes with the bodies of tests/isolation/bodies.py. A case passes when the answer
 is a refusal (404/403, or 401/302-to-login where an anonymous visitor gets that) that shows
 none of B's data, AND B's rows and stored files are the same before and after the route's
 batch (checksums, tests/isolation/checksums.py). Each route is one test, in a transaction that
 rolls back, so every route starts from the seeded state.
+
+A refused write proves nothing if its body was invalid anyway, so a control pass
+(`test_write_bodies_are_accepted_by_the_owner`) sends each write -- same method, path kind and
+body -- as B's own instructor/admin/learner/visitor on B's host, in a savepoint rolled back at
+once (stored files put back), and requires it to be accepted (2xx/3xx, no form errors, no error
+message) on at least one of the walk's paths for that route. A write no body can make succeed
+there is listed in UNPROVEN with its reason. The figures are printed at the end of the run.
 """
 from __future__ import annotations
 
@@ -23,12 +30,11 @@ from dataclasses import dataclass
 
 import pytest
 from django.conf import settings
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client, override_settings
 
-from tests.isolation import checksums, registry
-from tests.isolation.seed import MARKER, PDF, PRIVATE, seed_b, seed_people
+from tests.isolation import bodies, checksums, registry
+from tests.isolation.seed import MARKER, PRIVATE, seed_b, seed_people
 
 ROUTES = registry.tenant_routes()
 ROUTE_IDS = [r.pattern for r in ROUTES]
@@ -43,12 +49,25 @@ class Tally:
     cases = 0
     routes = set()
     started = 0.0
+    # control pass: (route pattern, method) -> None (the owner's request was accepted) or why not
+    control: dict[tuple[str, str], str | None] = {}
+    control_requests = 0
 
     def pytest_terminal_summary(self, terminalreporter):
         if self.cases:
             terminalreporter.write_line(
                 f"isolation: {self.cases} cases (route x method x role x foreign object) over {len(self.routes)} "
                 f"route walks in {time.monotonic() - self.started:.0f}s")
+        if self.control:
+            routes = {pattern for pattern, _ in self.control}
+            proven = {pattern for pattern in routes
+                      if all(why is None for (p, _), why in self.control.items() if p == pattern)}
+            writes = sum(1 for why in self.control.values() if why is None)
+            terminalreporter.write_line(
+                f"isolation bodies: {len(ROUTES)} routes, {len(WRITE_ROUTES)} write routes "
+                f"({len(self.control)} route x write method), {len(proven)} write routes with a proven valid body "
+                f"for every write method ({writes} route x method accepted for the owner, "
+                f"{len(self.control) - writes} allow-listed in UNPROVEN), {self.control_requests} control requests")
 
 
 TALLY = Tally()
@@ -109,6 +128,10 @@ def world(request, django_db_setup, django_db_blocker, tmp_path_factory):
         "learner2": [Actor(f"B learner2 {how}", site_b.host, **{how: getattr(bp["learner2"], how)}) for how in ("session", "jwt")],
         "instructor2": [Actor(f"B instructor2 {how}", site_b.host, **{how: getattr(bp["instructor2"], how)})
                         for how in ("session", "jwt")],
+        # the control pass: B's own people (and a visitor) on B's host, pages by session, API by JWT
+        "owners": {how: [Actor(f"B {n} (control)", site_b.host, **{how: getattr(bp[n], how)})
+                         for n in ("instructor", "admin", "learner")] + [Actor("B anonymous (control)", site_b.host)]
+                   for how in ("session", "jwt")},
     }
     yield {"b": b, "site_a": site_a, "site_b": site_b, "actors": actors}
     with django_db_blocker.unblock():
@@ -118,79 +141,6 @@ def world(request, django_db_setup, django_db_blocker, tmp_path_factory):
         _rows_remove(site_a.tenant.schema_name, a_before)
         connection.set_schema_to_public()
     media.disable()
-
-
-# --- request bodies: plausible valid writes, so a missing check would have let the write through ---
-
-def _form(b, route) -> dict:
-    v, people = b.values, b.people
-    body = {
-        "title": "Hijacked", "name": "Hijacked", "summary": "Hijacked", "description": "Hijacked", "body": "Hijacked",
-        "text": "Hijacked", "url": "https://example.com/hijacked", "kind": "text", "direction": "up", "position": "1",
-        "role": "tenant_admin", "course_role": "instructor", "is_active": "false", "active": "0", "points": "10",
-        "feedback": "Hijacked", "weight_percent": "10", "version": "1", "version_number": "1", "number": "1",
-        "change_note": "Hijacked", "note": "Hijacked", "accepted": "true", "decision": "accept", "action": "accept",
-        "first_name": "Hijacked", "last_name": "Hijacked", "display_name": "Hijacked", "prompt": "Hijacked?",
-        "explanation": "x", "confirm": "yes", "deliverable": "url", "instructions": "x", "is_published": "on",
-        "free_order": "on", "grade_posting": "manual", "max_submissions": "3", "category": v["category"][0],
-        "course": v["course_slug"][0], "email": people["instructor2"].email, "user": people["instructor2"].email,
-        "password": PASSWORD, "password1": "N3w-Passw0rd-long!", "password2": "N3w-Passw0rd-long!",
-        "new_password1": "N3w-Passw0rd-long!", "new_password2": "N3w-Passw0rd-long!", "post": "on",
-    }
-    if route.pattern.startswith("accounts/login"):
-        body |= {"username": people["admin"].email, "email": people["admin"].email}
-    if route.pattern.startswith("accounts/signup") or route.pattern.startswith("manage/invitations"):
-        body["email"] = f"new-{secrets.token_hex(4)}@example.org"
-    return body
-
-
-def _files() -> dict:
-    pdf = SimpleUploadedFile("work.pdf", PDF, content_type="application/pdf")
-    return {"file": pdf, "cover": SimpleUploadedFile("cover.pdf", PDF, content_type="application/pdf")}
-
-
-def _json(b, route) -> dict:
-    v, people = b.values, b.people
-    body = {
-        "title": "Hijacked", "name": "Hijacked", "summary": "Hijacked", "description": "Hijacked", "body": "Hijacked",
-        "text": "Hijacked", "url": "https://example.com/hijacked", "kind": "text", "role": "tenant_admin",
-        "course_role": "instructor", "is_active": False, "points": 10, "feedback": "Hijacked", "weight_percent": 10,
-        "version": 1, "version_number": 1, "change_note": "Hijacked", "accepted": True, "decision": "accept",
-        "first_name": "Hijacked", "last_name": "Hijacked", "display_name": "Hijacked", "prompt": "Hijacked?",
-        "is_published": True, "free_order": True, "post": True, "completed": True, "position_seconds": 5,
-        "video_position_seconds": 5, "answers": {q: "Hijacked" for q in v["question"]}, "grades": {
-            v["question"][-1]: {"points": 5, "feedback": "Hijacked"}},
-        "ids": v["module"], "order": v["question"], "email": people["instructor2"].email,
-        "user": v["member"][0],
-        "category": v["category"][0], "grade_posting": "manual",
-    }
-    if route.pattern.startswith("api/v1/auth/token"):
-        body = {"email": people["admin"].email, "password": PASSWORD, "refresh": people["admin"].jwt}
-    if route.pattern.startswith("api/v1/invitations"):
-        body["email"] = f"new-{secrets.token_hex(4)}@example.org"
-    return body
-
-
-MULTIPART_API = ("/cover", "users/imports", "/submissions", "settings")
-
-
-def _kwargs(b, route, method: str) -> dict:
-    if method in ("GET", "HEAD", "OPTIONS", "DELETE"):
-        return {}
-    is_api = route.pattern.startswith("api/")
-    if is_api and not (method == "POST" and any(m in route.pattern for m in MULTIPART_API)):
-        import json
-
-        return {"data": json.dumps(_json(b, route)), "content_type": "application/json"}
-    from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
-
-    data = (_json(b, route) | {k: str(v) for k, v in _form(b, route).items()}) if is_api else _form(b, route)
-    data = {k: (v if isinstance(v, str) else str(v)) for k, v in data.items()} | _files()
-    if route.pattern == "api/v1/users/imports" or route.pattern == "manage/users/import/":
-        data["file"] = SimpleUploadedFile("members.csv", b"email,first_name,last_name,role\nhij@example.org,H,J,learner\n",
-                                          "text/csv")
-    return {"data": encode_multipart(BOUNDARY, data), "content_type": MULTIPART_CONTENT}
-
 
 # --- judging one answer ---
 
@@ -228,7 +178,7 @@ def _walk(route, actors, paths, b, judge) -> tuple[list[str], int]:
     for method in registry.allowed_methods(route):
         for path in paths:
             for actor in actors:
-                response = actor.request(method, path, **_kwargs(b, route, method))
+                response = actor.request(method, path, **bodies.kwargs_for(b, route, method))
                 cases += 1
                 why = judge(method, path, actor, response, _body(response))
                 if why:
@@ -286,7 +236,7 @@ def test_other_tenant_gets_nothing(route, world, db):
                 key = (method, path, actor.label)
                 if key not in twin:
                     fake = path.rstrip("/").rsplit("/", 1)[0] + f"/{secrets.token_urlsafe(20)}/"
-                    twin[key] = actor.request(method, fake, **_kwargs(b, route, method)).status_code
+                    twin[key] = actor.request(method, fake, **bodies.kwargs_for(b, route, method)).status_code
                 if MARKER.encode() in body or code >= 500:
                     return f"{code} shows B's data or fails"
                 return None if code == twin[key] else f"{code} but {twin[key]} for an unknown token"
@@ -294,7 +244,7 @@ def test_other_tenant_gets_nothing(route, world, db):
         # B's people on A's host: exactly what an anonymous visitor gets
         key = (method, path)
         if key not in baseline:
-            baseline[key] = anonymous.request(method, path, **_kwargs(b, route, method)).status_code
+            baseline[key] = anonymous.request(method, path, **bodies.kwargs_for(b, route, method)).status_code
         expected = baseline[key]
         if MARKER.encode() in body or code >= 500:
             return f"{code} shows B's data or fails"
@@ -348,3 +298,142 @@ def test_case_count_is_reported_and_in_the_thousands(world):
     if len(TALLY.routes) < len(ROUTES):
         pytest.skip("only part of the walk ran (-k / failures): the count covers the full walk only")
     assert TALLY.cases >= 5000, TALLY.cases
+
+
+# --- the control pass: the same writes are accepted for B's own people on B's host ---
+
+WRITES = ("POST", "PUT", "PATCH", "DELETE")
+WRITE_ROUTES = [r for r in ROUTES if set(registry.allowed_methods(r)) & set(WRITES)]
+
+# Writes no body can make the owner's request accept within this pass, and why. "METHOD pattern"
+# or a pattern (every write method). An entry that is accepted after all fails the test: remove it.
+UNPROVEN: dict[str, str] = {
+    # needs a fresh token
+    "accounts/handoff/": "needs a fresh single-use hand-off token, minted only by the public sign-up's verify link",
+    # the owner's request cannot succeed by design, whatever the body
+    "accounts/signup/": "self sign-up is closed on B (its site setting): 403 for everyone before the form",
+    "PUT accounts/password/reset/": "Django parses form bodies of POST only: the view's put() is its post() "
+                                    "with no data, the empty form re-rendered for everyone",
+    "site/logo": "read-only view answering every method (serves the logo); B has no logo: 404 for everyone",
+    # success looks like a refusal
+    "accounts/profile/sign-out-everywhere/": "success ends the owner's sessions and redirects to the login page, "
+                                             "the same answer as a refusal",
+    # irreversible, or refused for the seeded object by a business rule (409)
+    "DELETE api/v1/studio/courses/<slug:slug>/assignments/<uuid:assignment_uuid>":
+        "the only assignment has learners' submissions: 409 has_submissions by design",
+    "DELETE api/v1/studio/courses/<slug:slug>/quizzes/<uuid:quiz_uuid>":
+        "the only quiz is used by a course item: 409 quiz_in_use by design",
+    "tracks/<slug:slug>/items/<uuid:item_uuid>/start/": "both of B's learners are already enrolled in the track's "
+                                                        "course by the seed; starting is that enrolment",
+}
+
+
+def _unproven(route, method: str) -> str | None:
+    return UNPROVEN.get(f"{method} {route.pattern}") or UNPROVEN.get(route.pattern)
+
+
+def _form_errors(response) -> list[str]:
+    """Errors of the forms/formsets a page rendered (a form re-rendered with errors is a rejection)."""
+    from django.forms import BaseForm, BaseFormSet
+
+    out, seen = [], set()
+    for context in response.context or []:
+        for value in (context.flatten() if hasattr(context, "flatten") else context).values():
+            if id(value) in seen:
+                continue
+            seen.add(id(value))
+            if isinstance(value, BaseForm) and value.is_bound and value.errors:
+                out.append(value.errors.as_text())
+            elif isinstance(value, BaseFormSet) and value.is_bound and value.total_error_count():
+                out.append(str(value.errors) + str(value.non_form_errors()))
+    return out
+
+
+def _error_messages(response) -> list[str]:
+    """Error-level flash messages the request queued (a redirect with "could not ..." is a rejection)."""
+    from django.contrib.messages import constants
+
+    storage = getattr(getattr(response, "wsgi_request", None), "_messages", None)
+    return [str(m) for m in getattr(storage, "_queued_messages", []) if m.level >= constants.ERROR]
+
+
+def _accepted(response) -> str | None:
+    """None if the owner's write went through; else why it did not."""
+    code = response.status_code
+    if _to_login(response):
+        return f"{code} to the login page"
+    if not 200 <= code < 400:
+        detail = ""
+        if code in (400, 409, 422):
+            errors = _form_errors(response) + _error_messages(response)
+            detail = " | ".join(errors)[:300] if errors or response.context else _body(response)[:300].decode(errors="replace")
+        return f"{code} {detail}".strip()
+    if errors := _form_errors(response):
+        return f"{code} with form errors: {' | '.join(errors)[:300]}"
+    if messages := _error_messages(response):
+        return f"{code} with error message: {' | '.join(messages)[:300]}"
+    return None
+
+
+def _media_snapshot(schema: str) -> dict:
+    from pathlib import Path
+
+    from tenants.storage import tenant_prefix
+
+    root = Path(settings.MEDIA_ROOT) / tenant_prefix(schema)
+    return {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} if root.exists() else {}
+
+
+def _media_restore(schema: str, snapshot: dict) -> None:
+    for path in _media_snapshot(schema).keys() - snapshot.keys():
+        path.unlink()
+    for path, content in snapshot.items():
+        if not path.exists() or path.read_bytes() != content:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(content)
+
+
+@pytest.mark.parametrize("route", [pytest.param(r, id=r.pattern) for r in WRITE_ROUTES])
+def test_write_bodies_are_accepted_by_the_owner(route, world, db):
+    """Each write of the walk, with the walk's body, on B's own host by B's own people (instructor,
+    admin, learner, visitor: the first that is accepted), is accepted (2xx/3xx, no form errors, no
+    error message) on at least one of the walk's paths, so the foreign refusals above are refusals
+    of a valid write. Every request runs in a savepoint rolled back at once, B's stored files are
+    put back, so the pass changes nothing (and runs after the walk, which compares checksums)."""
+    from django.core.cache import cache
+    from django.db import transaction
+
+    b = world["b"]
+    schema = b.tenant.schema_name
+    owners = world["actors"]["owners"]["jwt" if route.pattern.startswith("api/") else "session"]
+    paths = registry.paths(route, b.values)
+    files = _media_snapshot(schema)
+    failures = []
+    for method in [m for m in registry.allowed_methods(route) if m in WRITES]:
+        why_not = []
+        verdict = "no request"
+        for path in paths:
+            for actor in owners:
+                with transaction.atomic():
+                    response = actor.request(method, path, **bodies.kwargs_for(b, route, method))
+                    verdict = _accepted(response)
+                    transaction.set_rollback(True)
+                connection.set_schema_to_public()
+                _media_restore(schema, files)
+                cache.clear()  # sessions (cached_db), throttles and single-use claims the request touched
+                TALLY.control_requests += 1
+                if verdict is None:
+                    break
+                why_not.append(f"{path} as {actor.label}: {verdict}")
+            if verdict is None:
+                break
+        reason = _unproven(route, method)
+        TALLY.control[(route.pattern, method)] = None if verdict is None else (reason or "unproven")
+        if verdict is None and reason:
+            failures.append(f"{method}: accepted for the owner, but listed in UNPROVEN ({reason}): remove the entry")
+        elif verdict is not None and not reason:
+            failures.append(f"{method}: no body the owner's request accepts -- give the route an override in "
+                            f"tests/isolation/bodies.py BODIES or an UNPROVEN entry with its reason:\n  "
+                            + "\n  ".join(why_not))
+    assert not failures, "\n".join(failures)
+

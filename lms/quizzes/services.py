@@ -30,6 +30,7 @@ from django.utils import timezone
 from lms.courses import api as permissions
 from lms.courses import api as course_services
 from lms.courses.api import Course, Enrollment
+from tenants.api import NUL_IN_TEXT
 
 from . import selectors
 from .grading import CHOICE_KINDS, cents, grade_question, parse_number, pattern_check, to_decimal
@@ -496,6 +497,8 @@ def _clean_answers(attempt: QuizAttempt, quiz: dict, answers) -> dict:
             if isinstance(value, bool) or not isinstance(value, (str, int, float)):
                 raise ValidationError({"answers": "Give a text answer."})
             text = str(value)
+            if "\x00" in text:
+                raise ValidationError({"answers": NUL_IN_TEXT})
             limit = MAX_ESSAY if kind == "essay" else MAX_TEXT_ANSWER
             if len(text) > limit:
                 raise ValidationError({"answers": f"Keep answers to {limit:,} characters."})

@@ -12,6 +12,7 @@ from lms.courses import api as course_services
 from lms.assignments.api import CONTENT_TYPES, safe_file_name, submission_file_check
 from lms.courses.api import Course
 from tenant_apps.accounts.api import Role, role_of
+from tenants.api import model_checked
 
 from . import permissions
 from .models import Project, ProjectStep, StepSubmission, Track, TrackEnrollment, TrackItem
@@ -37,8 +38,9 @@ def track_create(*, author: User, title: str, description: str = "", free_order:
     slug, n = base, 2
     while Track.objects.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
-    track = Track.objects.create(slug=slug, title=title.strip(), description=description, free_order=free_order,
-                                 created_by=author)
+    track = Track(slug=slug, title=title.strip(), description=description, free_order=free_order, created_by=author)
+    model_checked(track)
+    track.save()
     permissions.track_role_assign(track=track, user=author, track_role="instructor")
     return track
 
@@ -55,7 +57,7 @@ def track_update(*, track: Track, actor: User, **fields) -> Track:
         setattr(track, name, value)
     if track.is_published and not track.items.exists():
         raise ValidationError("Add at least one course or project before publishing the track.")
-    track.full_clean()
+    model_checked(track)
     track.save()
     return track
 
@@ -77,7 +79,9 @@ def track_add_course(*, track: Track, course: Course, actor: User) -> TrackItem:
 @transaction.atomic
 def track_add_project(*, track: Track, title: str, description: str = "", actor: User) -> TrackItem:
     _require(actor, permissions.EDIT, track)
-    project = Project.objects.create(title=title.strip(), description=description)
+    project = Project(title=title.strip(), description=description)
+    model_checked(project)
+    project.save()
     return TrackItem.objects.create(track=track, kind=TrackItem.Kind.PROJECT, project=project, position=_next_position(track))
 
 
@@ -104,8 +108,11 @@ def project_step_add(*, project: Project, title: str, instructions: str, deliver
     if deliverable not in ProjectStep.Deliverable.values:
         raise ValidationError({"deliverable": "Choose a link, text or a file."})
     position = (project.steps.aggregate(m=Max("position"))["m"] or 0) + 1
-    return ProjectStep.objects.create(project=project, title=title.strip(), instructions=instructions,
-                                      deliverable=deliverable, position=position)
+    step = ProjectStep(project=project, title=title.strip(), instructions=instructions, deliverable=deliverable,
+                       position=position)
+    model_checked(step)
+    step.save()
+    return step
 
 
 @transaction.atomic
@@ -157,7 +164,7 @@ def step_submit(*, step: ProjectStep, learner: User, url: str = "", text: str = 
                                 text=text if step.deliverable == "text" else "")
     if file is not None and step.deliverable == ProjectStep.Deliverable.FILE:
         submission.file.save(f"{learner.pk}/{step.uuid}/{safe_file_name(file.name, kind)}", file, save=False)
-    submission.full_clean()
+    model_checked(submission)
     submission.save()
     return submission
 
@@ -169,5 +176,6 @@ def step_review(*, submission: StepSubmission, reviewer: User, accepted: bool, f
     submission.feedback = feedback.strip()
     submission.reviewed_by = reviewer
     submission.reviewed_at = timezone.now()
+    model_checked(submission)
     submission.save()
     return submission

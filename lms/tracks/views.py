@@ -219,7 +219,11 @@ def studio_review(request):
 def studio_review_submission(request, submission_uuid):
     _staff(request)
     submission = get_object_or_404(selectors.submissions_reviewable_by(reviewer=request.user), uuid=submission_uuid)
-    services.step_review(submission=submission, reviewer=request.user, accepted=request.POST.get("decision") == "accept",
-                         feedback=request.POST.get("feedback", ""))
-    messages.success(request, "Review saved.")
+    try:
+        services.step_review(submission=submission, reviewer=request.user,
+                             accepted=request.POST.get("decision") == "accept", feedback=request.POST.get("feedback", ""))
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, "Review saved.")
     return redirect("tracks:studio-review")

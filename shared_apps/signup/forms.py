@@ -49,3 +49,8 @@ class InstitutionSignupForm(forms.Form):
             except ValidationError as exc:
                 self.add_error("admin_password", exc)
         return data
+
+
+class ResendVerificationForm(forms.Form):
+    email = forms.EmailField(label="Your email", max_length=150,
+                             help_text="The administrator's address you gave when you started your institution.")

@@ -51,3 +51,39 @@ def signup_record_attempt(request) -> None:
 def signup_retry_after(request) -> int:
     window = settings.SIGNUP_THROTTLE_WINDOW_SECONDS
     return window - int(time.time()) % window
+
+
+# --- "Resend the verification email": every request counts (known address or not, so the
+# throttle tells nothing about which addresses have a pending institution), per client IP, per
+# address and platform-wide, in the sign-up's window.
+
+RESEND_THROTTLED_MESSAGE = (
+    "Too many verification emails have been requested recently from here or for this address. "
+    "Please try again in a little while."
+)
+
+
+def _email_scope(email: str) -> str:
+    return "email:" + hashlib.sha256((email or "").strip().lower().encode()).hexdigest()[:32]
+
+
+def _resend_limits(request, email: str) -> list[tuple[str, int, int]]:
+    window = settings.SIGNUP_THROTTLE_WINDOW_SECONDS
+    return [
+        (_window_key("resend-" + _ip_scope(request), window), settings.SIGNUP_RESEND_PER_IP, window),
+        (_window_key("resend-" + _email_scope(email), window), settings.SIGNUP_RESEND_PER_EMAIL, window),
+        (_window_key("resend-global", window), settings.SIGNUP_RESEND_GLOBAL, window),
+    ]
+
+
+def resend_is_throttled(request, email: str) -> bool:
+    return any(cache.get(key, 0) >= limit for key, limit, _ in _resend_limits(request, email))
+
+
+def resend_record_attempt(request, email: str) -> None:
+    for key, _limit, window in _resend_limits(request, email):
+        cache.add(key, 0, timeout=window + 1)
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=window + 1)

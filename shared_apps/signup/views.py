@@ -13,14 +13,15 @@ from django_tenants.utils import tenant_context
 from billing.api import plan_list_available
 
 from tenants.api import Tenant
-from tenants.api import activation_token_claim, activation_token_make, activation_token_read
+from tenants.api import activation_pending_admins, activation_token_claim, activation_token_make, activation_token_read
 from tenants.api import handoff_token_make
 from tenants.api import mail_send
-from tenants.api import tenant_activate, tenant_create
+from tenants.api import tenant_activate, tenant_create, tenant_pending_expires_at
 from tenants.api import site_url_for_host
 
-from .forms import InstitutionSignupForm
-from .throttle import THROTTLED_MESSAGE, signup_is_throttled, signup_record_attempt, signup_retry_after
+from .forms import InstitutionSignupForm, ResendVerificationForm
+from .throttle import RESEND_THROTTLED_MESSAGE, THROTTLED_MESSAGE, resend_is_throttled, resend_record_attempt
+from .throttle import signup_is_throttled, signup_record_attempt, signup_retry_after
 
 
 def landing(request):
@@ -51,14 +52,52 @@ def institution_signup(request):
             with tenant_context(tenant):
                 admin = User.objects.get(username=data["admin_email"].strip().lower())
             connection.set_schema_to_public()
-            token = activation_token_make(tenant_uuid=str(tenant.uuid), user_id=admin.pk)
-            link = request.build_absolute_uri(reverse("institution-verify", args=[token]))
-            mail_send(
-                template="signup_verify", to=[admin.email or data["admin_email"]],
-                context={"tenant": tenant, "user": admin, "link": link, "hours": settings.SIGNUP_PENDING_HOURS},
-            )
-            return render(request, "public/signup_pending.html", {"tenant": tenant, "email": admin.email or data["admin_email"]})
+            _verification_send(request, tenant, admin, hours=settings.SIGNUP_PENDING_HOURS)
+            email = admin.email or data["admin_email"]
+            return render(request, "public/signup_pending.html",
+                          {"tenant": tenant, "email": email, "resend_form": ResendVerificationForm(initial={"email": email})})
     return render(request, "public/signup.html", {"form": form}, status=400 if form.is_bound and form.errors else 200)
+
+
+def _verification_send(request, tenant, admin, *, hours: int) -> None:
+    """Email the admin a new confirmation link (delivered by the mail task on commit)."""
+    token = activation_token_make(tenant_uuid=str(tenant.uuid), user_id=admin.pk)
+    link = request.build_absolute_uri(reverse("institution-verify", args=[token]))
+    mail_send(template="signup_verify", to=[admin.email or admin.username],
+              context={"tenant": tenant, "user": admin, "link": link, "hours": hours})
+
+
+@require_http_methods(["GET", "POST"])
+def institution_resend(request):
+    """"Resend the verification email" of a pending institution.
+
+    The answer is the same whether or not the address belongs to a pending institution's admin
+    (no account enumeration); only a pending one gets mail. Each resend mails a NEW link; links
+    sent before stay valid until they expire (SIGNUP_PENDING_HOURS after they were sent) -- any of
+    them activates the same institution for the same admin, and once one has been used the
+    others are void (the institution is no longer pending). The mail states the hours left before
+    an unconfirmed institution is removed, which a newer link does not extend.
+    """
+    form = ResendVerificationForm(request.POST or None, initial={"email": request.GET.get("email", "")})
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"].strip().lower()
+        if resend_is_throttled(request, email):
+            response = render(request, "public/signup_resend.html", {"form": form, "throttled": RESEND_THROTTLED_MESSAGE},
+                              status=429)
+            response["Retry-After"] = str(signup_retry_after(request))
+            return response
+        resend_record_attempt(request, email)
+        for tenant, admin in activation_pending_admins(email):
+            _verification_send(request, tenant, admin, hours=_hours_left(tenant))
+        return render(request, "public/signup_resend.html", {"sent_to": email})
+    return render(request, "public/signup_resend.html", {"form": form}, status=400 if form.is_bound and form.errors else 200)
+
+
+def _hours_left(tenant) -> int:
+    from django.utils import timezone
+
+    seconds = (tenant_pending_expires_at(tenant) - timezone.now()).total_seconds()
+    return max(1, int(seconds // 3600))
 
 
 def _verify_error(request, message: str):

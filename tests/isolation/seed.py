@@ -40,6 +40,7 @@ class Person:
     email: str
     session: str = ""
     jwt: str = ""
+    refresh: str = ""
 
 
 @dataclass
@@ -58,11 +59,15 @@ def _login(site, user) -> str:
     return client.cookies["sessionid"].value
 
 
-def _jwt(site, email: str, password: str) -> str:
+def _tokens(site, email: str, password: str) -> dict:
     response = Client(HTTP_HOST=site.host).post("/api/v1/auth/token", {"email": email, "password": password},
                                                  content_type="application/json")
     assert response.status_code == 200, response.content
-    return response.json()["access"]
+    return response.json()
+
+
+def _jwt(site, email: str, password: str) -> str:
+    return _tokens(site, email, password)["access"]
 
 
 def seed_people(site, roles: dict[str, str], *, with_jwt: bool, password: str) -> dict[str, Person]:
@@ -88,8 +93,9 @@ def seed_b(site, *, password: str) -> BWorld:
     world = BWorld(tenant=site.tenant, _before=before)
     with tenant_context(site.tenant):
         admin = User.objects.select_related("profile").get(username=f"admin@{site.tenant.slug}.test")
+    tokens = _tokens(site, admin.email, password)
     world.people["admin"] = Person(user=admin, email=admin.email, session=_login(site, admin),
-                                   jwt=_jwt(site, admin.email, password))
+                                   jwt=tokens["access"], refresh=tokens["refresh"])
     world.people |= seed_people(site, {
         "instructor": "instructor", "instructor2": "instructor", "ta": "teaching_assistant",
         "learner": "learner", "learner2": "learner",

@@ -206,7 +206,8 @@ class BulkEnrollOutput(serializers.Serializer):
 
 
 class BulkEnrollInput(serializers.Serializer):
-    emails = serializers.ListField(child=serializers.EmailField(), allow_empty=False, max_length=BULK_ENROLL_MAX)
+    emails = serializers.ListField(child=serializers.EmailField(max_length=150), allow_empty=False,
+                                   max_length=BULK_ENROLL_MAX)
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="",
                                  help_text="Kept with each enrollment (scholarship, special case).")
 

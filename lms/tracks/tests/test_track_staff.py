@@ -109,3 +109,24 @@ def test_a_course_locked_in_a_followed_track_cannot_be_enrolled_from_its_page(si
     assert "Locked." not in client.get(f"/courses/{first.slug}/").content.decode()
     outsider = site_a.make_user(role="learner")
     assert "Locked." not in site_a.client(outsider).get(f"/courses/{second.slug}/").content.decode()
+
+
+def test_nul_and_oversize_track_text_is_a_message_not_a_500(site_a, world, handed_in):  # noqa: F811
+    client = site_a.client(world["instructor"])
+    slug = world["track"].slug
+    for title in ("bad\x00title", "T" * 201):
+        response = client.post("/studio/tracks/", {"title": title}, follow=True)
+        assert response.status_code == 200
+        assert any(m.level_tag == "error" for m in response.context["messages"]), title
+        response = client.post(f"/studio/tracks/{slug}/", {"action": "add_project", "title": title}, follow=True)
+        assert response.status_code == 200
+        assert any(m.level_tag == "error" for m in response.context["messages"]), title
+    response = client.post(f"/studio/tracks/review/{handed_in.uuid}/", {"decision": "accept", "feedback": "a\x00b"},
+                           follow=True)
+    assert response.status_code == 200 and b"NUL" in response.content
+    with site_a:
+        handed_in.refresh_from_db()
+        assert handed_in.status == StepSubmission.Status.SUBMITTED
+        with pytest.raises(ValidationError) as exc:
+            services.track_update(track=world["track"], actor=world["instructor"], description="x\x00")
+        assert "description" in exc.value.message_dict

@@ -134,7 +134,7 @@ class SiteSettingsOutput(serializers.Serializer):
 
 class SiteSettingsInput(serializers.Serializer):
     display_name = serializers.CharField(max_length=200)
-    primary_color = serializers.RegexField(r"^#[0-9a-fA-F]{6}$", error_messages={"invalid": "Use a hex colour such as #2563eb."})
+    primary_color = serializers.RegexField(r"^#[0-9a-fA-F]{6}$", max_length=7, error_messages={"invalid": "Use a hex colour such as #2563eb."})
     allow_self_registration = serializers.BooleanField()
 
     def validate_primary_color(self, value: str) -> str:

@@ -34,8 +34,8 @@ class TokenObtainApi(TenantApi):
 
     @extend_schema_serializer(component_name="TokenObtainInput")
     class InputSerializer(serializers.Serializer):
-        email = serializers.EmailField()
-        password = serializers.CharField(trim_whitespace=False)
+        email = serializers.EmailField(max_length=150)  # User.username holds the email: varchar(150)
+        password = serializers.CharField(trim_whitespace=False, max_length=4096)  # no column: bounds the hashing work
 
     @extend_schema(request=InputSerializer, responses={200: TokenPairOutput})
     def post(self, request):
@@ -59,7 +59,7 @@ class TokenRefreshApi(TenantApi):
 
     @extend_schema_serializer(component_name="TokenRefreshInput")
     class InputSerializer(serializers.Serializer):
-        refresh = serializers.CharField()
+        refresh = serializers.CharField(max_length=4096)  # a signed JWT, a few hundred characters
 
     @extend_schema(request=InputSerializer, responses={200: TokenPairOutput})
     def post(self, request):

@@ -200,7 +200,7 @@ class StudioCourseInput(serializers.Serializer):
     visibility = _choice(Course.Visibility.choices, required=False)
     price = serializers.DecimalField(max_digits=money.MAX_DIGITS, decimal_places=money.DECIMAL_PLACES, min_value=0, required=False,
                                      help_text="As people write it (19.99 USD, 1.500 KWD, 1500 ISK); stored in minor units. 0 = free.")
-    price_currency = serializers.RegexField(r"^[A-Za-z]{3}$", required=False,
+    price_currency = serializers.RegexField(r"^[A-Za-z]{3}$", required=False, max_length=3,
                                             error_messages={"invalid": "Use a three-letter ISO currency code such as USD."})
 
     def validate_title(self, value: str) -> str:
