@@ -38,7 +38,8 @@ def client() -> stripe.StripeClient:
         return stripe.StripeClient(settings.STRIPE_SECRET_KEY or "sk_test_fake", http_client=http_client,
                                    max_network_retries=0)
     if settings.STRIPE_SECRET_KEY:
-        return stripe.StripeClient(settings.STRIPE_SECRET_KEY, max_network_retries=2)
+        bases = {"api": settings.STRIPE_API_BASE} if settings.STRIPE_API_BASE else None
+        return stripe.StripeClient(settings.STRIPE_SECRET_KEY, base_addresses=bases, max_network_retries=2)
     if not settings.DEBUG:
         raise ImproperlyConfigured("STRIPE_SECRET_KEY is not set (the payment simulator only runs with DEBUG on).")
     return stripe.StripeClient("sk_test_simulator", base_addresses={"api": settings.STRIPE_SIMULATOR_URL},

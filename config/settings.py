@@ -288,6 +288,7 @@ STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
 STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "" if STRIPE_SECRET_KEY or not DEBUG else "whsec_simulator_platform")
 STRIPE_CONNECT_WEBHOOK_SECRET = os.environ.get(
     "STRIPE_CONNECT_WEBHOOK_SECRET", "" if STRIPE_SECRET_KEY or not DEBUG else "whsec_simulator_connect")
+STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")  # empty: Stripe itself
 STRIPE_SIMULATOR_URL = os.environ.get("STRIPE_SIMULATOR_URL", "http://127.0.0.1:8765")
 # Stored webhook events still pending after this many seconds are picked up by beat.
 STRIPE_EVENT_SWEEP_AFTER_SECONDS = int(os.environ.get("STRIPE_EVENT_SWEEP_AFTER_SECONDS", "60"))
