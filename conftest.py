@@ -11,7 +11,7 @@ from django.db import connection
 from django.test import Client
 from django_tenants.utils import tenant_context
 
-pytest_plugins = ["tests.fixtures_live", "tests.fixtures_s3", "tests.concurrency"]
+pytest_plugins = ["tests.fixtures_live", "tests.fixtures_s3", "tests.concurrency", "billing.testing"]
 
 # pytest-django creates the test database only when a collected test is marked for it;
 # tests that drive real processes (worker, web server) need it too without running inside

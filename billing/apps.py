@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class BillingConfig(AppConfig):
     name = "billing"
     verbose_name = "Plans and subscriptions"
+
+    def ready(self) -> None:
+        from . import subscriptions  # noqa: F401 - registers its webhook handlers

@@ -32,6 +32,10 @@ class Plan(models.Model):
     features = models.JSONField(default=dict, blank=True)
     is_active = models.BooleanField(default=True, help_text="Inactive plans cannot be chosen by new institutions.")
     sort_order = models.PositiveSmallIntegerField(default=0)
+    trial_days = models.PositiveSmallIntegerField(default=0, help_text="Free days before the first charge.")
+    price_yearly_amount = models.PositiveIntegerField(default=0, help_text="Yearly price in minor units (0: no yearly price).")
+    stripe_price_monthly = models.CharField(max_length=100, blank=True, help_text="Stripe price id (empty: sent inline).")
+    stripe_price_yearly = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -64,8 +68,75 @@ class Subscription(models.Model):
     tenant = models.OneToOneField("tenants.Tenant", on_delete=models.CASCADE, related_name="subscription")
     plan = models.ForeignKey(Plan, null=True, blank=True, on_delete=models.PROTECT, related_name="subscriptions")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    interval = models.CharField(max_length=8, choices=Plan.Interval.choices, default=Plan.Interval.MONTH)
+    stripe_customer_id = models.CharField(max_length=255, blank=True)
+    stripe_subscription_id = models.CharField(max_length=255, blank=True, db_index=True)
+    current_period_end = models.DateTimeField(null=True, blank=True)
+    trial_end = models.DateTimeField(null=True, blank=True)
+    cancel_at_period_end = models.BooleanField(default=False)
+    past_due_since = models.DateTimeField(null=True, blank=True)
+    had_trial = models.BooleanField(default=False)
     started_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
         return f"{self.tenant_id}: {self.plan or 'no plan'} ({self.status})"
+
+
+class PlatformInvoice(models.Model):
+    """An invoice Stripe issued to an institution for its plan (mirrored from invoice events)."""
+
+    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="invoices")
+    stripe_invoice_id = models.CharField(max_length=255, unique=True)
+    number = models.CharField(max_length=100, blank=True)
+    status = models.CharField(max_length=32)
+    amount_due = models.BigIntegerField()
+    amount_paid = models.BigIntegerField()
+    currency = models.CharField(max_length=3)
+    hosted_invoice_url = models.URLField(max_length=1000, blank=True)
+    invoice_pdf = models.URLField(max_length=1000, blank=True)
+    period_start = models.DateTimeField(null=True, blank=True)
+    period_end = models.DateTimeField(null=True, blank=True)
+    created = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created"]
+
+
+class StripeEvent(models.Model):
+    """A webhook event as Stripe sent it, stored by its Stripe id before anything is done with it.
+
+    The endpoint only verifies, stores and enqueues; `billing.webhooks.stripe_event_process`
+    does the work. A duplicate delivery finds the row and changes nothing; a beat job picks up
+    rows left pending (broker down, worker lost)."""
+
+    class Source(models.TextChoices):
+        PLATFORM = "platform", "Platform"
+        CONNECT = "connect", "Connect"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        DONE = "done", "Processed"
+        IGNORED = "ignored", "Ignored (no handler)"
+        FAILED = "failed", "Failed"
+
+    stripe_id = models.CharField(max_length=255, unique=True)
+    type = models.CharField(max_length=100, db_index=True)
+    source = models.CharField(max_length=16, choices=Source.choices)
+    account = models.CharField(max_length=255, blank=True, help_text="The connected account (Connect events).")
+    livemode = models.BooleanField(default=False)
+    created = models.DateTimeField(help_text="When Stripe created the event.")
+    payload = models.JSONField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    tenant_schema = models.CharField(max_length=63, blank=True, help_text="Where processing took effect.")
+    received_at = models.DateTimeField(auto_now_add=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        indexes = [models.Index(fields=["status", "received_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.stripe_id} {self.type} ({self.status})"

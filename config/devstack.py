@@ -60,6 +60,9 @@ def main() -> int:
             "beat": [sys.executable, "-m", "celery", "-A", "config", "beat", "-l", "INFO",
                      "-s", str(DEFAULT_DATA_DIR / "celerybeat-schedule")],
         }
+        if not env.get("STRIPE_SECRET_KEY"):
+            # No Stripe keys: payments go to the local simulator (billing/simulator.py; DEBUG only).
+            processes["payments"] = [sys.executable, "-m", "billing.simulator"]
         for name, command in processes.items():
             children.append(subprocess.Popen(command, cwd=PROJECT_ROOT, env=env))
         sys.path.insert(0, str(PROJECT_ROOT))
@@ -72,6 +75,9 @@ def main() -> int:
         print("\n" + "=" * 78, flush=True)
         print(f"EduCrowd is running (ready in {time.monotonic() - started:.1f}s). Ctrl-C stops everything.\n")
         print(demo_summary(port))
+        if "payments" in processes:
+            print(f"\n  Payments: local simulator at {os.environ.get('STRIPE_SIMULATOR_URL', 'http://127.0.0.1:8765')}"
+                  " (test cards; no real money). Set STRIPE_SECRET_KEY to use Stripe.")
         print("\n  Sign up a new institution at the public site's “Start your institution”.")
         print("=" * 78 + "\n", flush=True)
         signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))

@@ -78,6 +78,8 @@ TENANT_BOOTSTRAP_STEPS = [
     "billing.bootstrap.subscription_start",
     "lms.demo.demo_catalog_bootstrap",
 ]
+# Who administers an institution (tenants.api.tenant_admin_check asks this, for apps beside accounts).
+TENANT_ADMIN_CHECK = "tenant_apps.accounts.api.is_tenant_admin"
 # Platform-wide demo data for `seed_demo` (the run command), before the demo institutions.
 PLATFORM_DEMO_STEPS = ["billing.demo.demo_plans_ensure"]
 
@@ -280,6 +282,17 @@ if EMAIL_HOST:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = DATA_DIR / "mail"
+# Stripe (billing/gateway.py). Without a secret key, DEBUG runs use the local payment
+# simulator (billing/simulator.py) and its signing secrets; with DEBUG off a key is required.
+STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
+STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "" if STRIPE_SECRET_KEY or not DEBUG else "whsec_simulator_platform")
+STRIPE_CONNECT_WEBHOOK_SECRET = os.environ.get(
+    "STRIPE_CONNECT_WEBHOOK_SECRET", "" if STRIPE_SECRET_KEY or not DEBUG else "whsec_simulator_connect")
+STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "")  # empty: Stripe itself
+STRIPE_SIMULATOR_URL = os.environ.get("STRIPE_SIMULATOR_URL", "http://127.0.0.1:8765")
+# Stored webhook events still pending after this many seconds are picked up by beat.
+STRIPE_EVENT_SWEEP_AFTER_SECONDS = int(os.environ.get("STRIPE_EVENT_SWEEP_AFTER_SECONDS", "60"))
+STRIPE_EVENT_MAX_ATTEMPTS = int(os.environ.get("STRIPE_EVENT_MAX_ATTEMPTS", "8"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "EduCrowd <no-reply@educrowd.local>")
 
 # --- API ---------------------------------------------------------------------------------
@@ -337,6 +350,10 @@ CELERY_RESULT_EXPIRES = 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
+    "stripe-events-sweep": {
+        "task": "billing.webhooks.stripe_events_sweep",
+        "schedule": 60.0,
+    },
     "purge-expired-invitations": {
         "task": "tenant_apps.accounts.tasks.purge_expired_invitations",
         "schedule": 3600.0,

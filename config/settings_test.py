@@ -23,3 +23,9 @@ CELERY_TASK_ALWAYS_EAGER = False
 MAIL_DELIVER_EAGER = True
 # Deterministic query counts: every request reads its routing (tenants/tests cover the cache).
 TENANT_ROUTING_CACHE_SECONDS = 0
+
+# Stripe: tests plug the fake in at stripe-python's HTTP-client seam (billing/testing.py).
+STRIPE_SECRET_KEY = "sk_test_educrowd"
+STRIPE_API_BASE = "http://127.0.0.1:9"  # a test without the fake can never reach Stripe
+STRIPE_WEBHOOK_SECRET = "whsec_test_platform"
+STRIPE_CONNECT_WEBHOOK_SECRET = "whsec_test_connect"

@@ -6,6 +6,7 @@ from tenant_apps.accounts import views as account_views
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("accounts/", include("tenant_apps.accounts.urls")),
+    path("manage/billing/", include("billing.urls_manage")),
     path("manage/audit/", include("tenant_apps.audit.urls")),
     path("manage/", include("tenant_apps.accounts.urls_manage")),
     path("site/logo", account_views.site_logo, name="site-logo"),

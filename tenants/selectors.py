@@ -42,3 +42,13 @@ def tenant_usage_cached(*, schema_name: str) -> dict | None:
     with schema_context(schema_name):
         usage = cache.get(USAGE_CACHE_KEY)
     return usage if isinstance(usage, dict) and usage.get("schema") == schema_name else None
+
+
+def tenant_admin_check(user) -> bool:
+    """Is `user` an administrator of the active institution? The role lives with the accounts
+    app; the tenancy core reaches it through settings.TENANT_ADMIN_CHECK (a dotted path), so
+    apps beside accounts (billing) can guard their admin pages without importing it."""
+    from django.conf import settings
+    from django.utils.module_loading import import_string
+
+    return bool(import_string(settings.TENANT_ADMIN_CHECK)(user))
