@@ -122,8 +122,8 @@ def test_sweep_processes_events_left_pending(public_client, recorded, settings):
 
 
 def _pools_reset(app) -> None:
-    """Forget the broker connections (and the URL they were made for)."""
-    app.pool.force_close_all()
+    """Make the app look up its connection pools again for the current broker URL. Nothing is
+    closed: kombu keeps one pool per URL, and the real broker's pool must stay usable."""
     app._pool = None
     app.amqp._producer_pool = None
 
