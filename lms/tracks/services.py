@@ -179,3 +179,56 @@ def step_review(*, submission: StepSubmission, reviewer: User, accepted: bool, f
     model_checked(submission)
     submission.save()
     return submission
+
+
+# --- track staff -------------------------------------------------------------------------------
+
+TRACK_STAFF_ROLES = permissions.TRACK_ROLES
+
+
+def track_staff_member(track: Track, public_id) -> User | None:
+    """A member of the track's staff by profile public id (None when not on the staff)."""
+    for user, _role in permissions.track_staff(track):
+        if str(user.profile.public_id) == str(public_id):
+            return user
+    return None
+
+
+@transaction.atomic
+def track_staff_set(*, track: Track, user: User, track_role: str | None, actor: User) -> None:
+    """Make `user` instructor or teaching assistant of the track (None removes them). The last
+    instructor stays: a track always has someone who may edit it besides the administrators."""
+    from tenants.api import audit_log
+
+    if not permissions.has(actor, permissions.PUBLISH, track):
+        raise PermissionDenied("Only the track's instructors and administrators can change its staff.")
+    track = Track.objects.select_for_update().get(pk=track.pk)  # serialises staff changes of one track
+    staff = dict(permissions.track_staff(track))
+    before = staff.get(user)
+    if track_role is not None and track_role not in permissions.TRACK_ROLE_PERMS:
+        raise ValidationError({"track_role": "Choose instructor or teaching assistant."})
+    if track_role is not None and role_of(user) not in (Role.INSTRUCTOR, Role.TEACHING_ASSISTANT, Role.TENANT_ADMIN):
+        raise ValidationError({"email": f"{user.email} is not an instructor or teaching assistant of the institution."})
+    if track_role is not None and track_role == "instructor" and role_of(user) == Role.TEACHING_ASSISTANT:
+        raise ValidationError({"track_role": f"{user.email} is a teaching assistant of the institution and can only "
+                                             "be a teaching assistant of the track."})
+    if before == "instructor" and track_role != "instructor":
+        instructors = [u for u, r in staff.items() if r == "instructor"]
+        if instructors == [user]:
+            raise ValidationError(f"{user.email} is the track's only instructor: add another instructor first.")
+    if before == track_role:
+        return
+    if track_role is None:
+        permissions.track_role_remove(track=track, user=user)
+    else:
+        permissions.track_role_assign(track=track, user=user, track_role=track_role)
+    audit_log(action="track.staff_change", target=track, actor=actor,
+              before={"user": user.email, "track_role": before}, after={"user": user.email, "track_role": track_role})
+
+
+def track_staff_add(*, track: Track, email: str, track_role: str, actor: User) -> User:
+    user = (User.objects.select_related("profile").filter(email__iexact=(email or "").strip(), is_active=True).first())
+    if user is None:
+        raise ValidationError({"email": "No active member of the institution has this email address."})
+    track_staff_set(track=track, user=user, track_role=track_role, actor=actor)
+    return user

@@ -17,5 +17,7 @@ urlpatterns = [
     path("studio/tracks/review/", views.studio_review, name="studio-review"),
     path("studio/tracks/review/<uuid:submission_uuid>/", views.studio_review_submission, name="studio-review-submission"),
     path("studio/tracks/<slug:slug>/", views.studio_edit, name="studio-edit"),
+    path("studio/tracks/<slug:slug>/staff/", views.studio_staff, name="studio-staff"),
+    path("studio/tracks/<slug:slug>/staff/<uuid:public_id>/remove", views.studio_staff_remove, name="studio-staff-remove"),
     path("studio/tracks/<slug:slug>/projects/<uuid:project_uuid>/", views.studio_project, name="studio-project"),
 ]

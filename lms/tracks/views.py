@@ -1,12 +1,13 @@
 """Track pages: learners follow tracks and hand in project work; staff build tracks and review."""
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from lms.courses.api import render_markdown
 from lms.courses.api import Course
@@ -187,6 +188,7 @@ def studio_edit(request, slug):
     return render(request, "lms/tracks/studio_edit.html", {
         "track": track, "items": selectors.track_items(track),
         "courses": Course.objects.filter(published_version__isnull=False).order_by("title"),
+        "can_manage_staff": permissions.has(request.user, permissions.PUBLISH, track),
     })
 
 
@@ -227,3 +229,56 @@ def studio_review_submission(request, submission_uuid):
     else:
         messages.success(request, "Review saved.")
     return redirect("tracks:studio-review")
+
+
+# --- track staff (instructors and administrators manage; others 404 like every track studio page) ---
+
+class TrackStaffForm(forms.Form):
+    email = forms.EmailField(label="Email", max_length=150)
+    track_role = forms.ChoiceField(label="Track role", choices=list(permissions.TRACK_ROLES.items()))
+
+
+def _render_track_staff(request, track, *, form=None, status=200):
+    return render(request, "lms/tracks/studio_staff.html", {
+        "track": track, "staff": permissions.track_staff(track), "form": form or TrackStaffForm(),
+        "roles": permissions.TRACK_ROLES,
+    }, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def studio_staff(request, slug):
+    _staff(request)
+    track = _track_for(request, slug, permissions.PUBLISH)
+    if request.method == "GET":
+        return _render_track_staff(request, track)
+    form = TrackStaffForm(request.POST)
+    if form.is_valid():
+        try:
+            user = services.track_staff_add(track=track, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in (exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]):
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        else:
+            role = permissions.TRACK_ROLES[form.cleaned_data["track_role"]].lower()
+            messages.success(request, f"{user.email} is now {role} of this track.")
+            return redirect("tracks:studio-staff", slug=track.slug)
+    return _render_track_staff(request, track, form=form, status=400)
+
+
+@require_POST
+def studio_staff_remove(request, slug, public_id):
+    _staff(request)
+    track = _track_for(request, slug, permissions.PUBLISH)
+    member = services.track_staff_member(track, public_id)
+    if member is None:
+        raise Http404("Not on this track's staff")
+    try:
+        services.track_staff_set(track=track, user=member, track_role=None, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("tracks:studio-staff", slug=track.slug)
+    messages.success(request, f"{member.email} is no longer on this track's staff.")
+    if not permissions.tracks_user_can(request.user, permissions.VIEW).filter(pk=track.pk).exists():
+        return redirect("tracks:studio-list")
+    return redirect("tracks:studio-staff", slug=track.slug)

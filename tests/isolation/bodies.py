@@ -35,7 +35,7 @@ def _form(b, route) -> dict:
     body = {
         "title": "Hijacked", "name": "Hijacked", "summary": "Hijacked", "description": "Hijacked", "body": "Hijacked",
         "text": "Hijacked", "url": "https://example.com/hijacked", "kind": "text", "direction": "up", "position": "1",
-        "role": "tenant_admin", "course_role": "instructor", "is_active": "false", "active": "0", "points": "10",
+        "role": "tenant_admin", "course_role": "instructor", "track_role": "teaching_assistant", "is_active": "false", "active": "0", "points": "10",
         "feedback": "Hijacked", "weight_percent": "10", "version": "1", "version_number": "1", "number": "1",
         "change_note": "Hijacked", "note": "Hijacked", "accepted": "true", "decision": "accept", "action": "accept",
         "first_name": "Hijacked", "last_name": "Hijacked", "display_name": "Hijacked", "prompt": "Hijacked?",
@@ -62,7 +62,7 @@ def _json(b, route) -> dict:
     body = {
         "title": "Hijacked", "name": "Hijacked", "summary": "Hijacked", "description": "Hijacked", "body": "Hijacked",
         "text": "Hijacked", "url": "https://example.com/hijacked", "kind": "text", "role": "tenant_admin",
-        "course_role": "instructor", "is_active": False, "points": 10, "feedback": "Hijacked", "weight_percent": 10,
+        "course_role": "instructor", "track_role": "teaching_assistant", "is_active": False, "points": 10, "feedback": "Hijacked", "weight_percent": 10,
         "version": 1, "version_number": 1, "change_note": "Hijacked", "accepted": True, "decision": "accept",
         "first_name": "Hijacked", "last_name": "Hijacked", "display_name": "Hijacked", "prompt": "Hijacked?",
         "is_published": True, "free_order": True, "post": True, "completed": True, "position_seconds": 5,

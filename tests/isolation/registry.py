@@ -40,6 +40,7 @@ REGISTRY: list[tuple[str, str, str]] = [
     ("public_id", r"^manage/users/import/", "user_import"),
     ("public_id", r"^manage/users/", "member"),
     ("public_id", r"^manage/invitations/", "invitation"),
+    ("public_id", r"^(api/v1/)?studio/tracks/", "track_staff"),
     ("public_id", r"/staff/", "course_staff"),
     ("id", r"^api/v1/users/imports/", "user_import"),
     ("id", r"^api/v1/users/", "member"),

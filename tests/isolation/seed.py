@@ -180,6 +180,7 @@ def _seed_objects(p) -> dict[str, list[str]]:
     step = track_services.project_step_add(project=project_item.project, title=f"{MARKER} step", instructions=MARKER,
                                            deliverable="file", actor=instructor)
     track_services.track_update(track=track, actor=instructor, is_published=True)
+    track_services.track_staff_set(track=track, user=p["ta"], track_role="teaching_assistant", actor=instructor)
     track_services.track_enroll(track=track, learner=learner)
     track_services.track_enroll(track=track, learner=learner2)
     deliverable = track_services.step_submit(step=step, learner=learner, file=pdf("deliverable.pdf"))
@@ -221,6 +222,7 @@ def _seed_objects(p) -> dict[str, list[str]]:
         "step_submission": [s(deliverable.uuid)],
         "member": [s(learner.profile.public_id), s(p["instructor"].profile.public_id), s(p["admin"].profile.public_id)],
         "course_staff": [s(p["ta"].profile.public_id), s(instructor.profile.public_id)],
+        "track_staff": [s(p["ta"].profile.public_id), s(instructor.profile.public_id)],
         "invitation": [s(invitation.public_id)],
         "user_import": [s(user_import.public_id)],
         "invitation_token": [invitation_token],

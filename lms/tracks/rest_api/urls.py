@@ -8,4 +8,7 @@ urlpatterns = [
     path("tracks/<slug:slug>/join", views.TrackJoinApi.as_view(), name="api-track-join"),
     path("tracks/<slug:slug>/projects/<uuid:project_uuid>/steps/<uuid:step_uuid>/submissions",
          views.StepSubmitApi.as_view(), name="api-track-step-submit"),
+    path("studio/tracks/<slug:slug>/staff", views.TrackStaffApi.as_view(), name="api-track-staff"),
+    path("studio/tracks/<slug:slug>/staff/<uuid:public_id>", views.TrackStaffMemberApi.as_view(),
+         name="api-track-staff-member"),
 ]

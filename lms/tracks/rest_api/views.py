@@ -119,3 +119,75 @@ class StepSubmitApi(TenantApi):
         submission = services.step_submit(step=step, learner=request.user, url=data.get("url", ""),
                                           text=data.get("text", ""), file=data.get("file"))
         return Response(StepSubmissionOutput(submission).data, status=status.HTTP_201_CREATED)
+
+
+# --- track staff (the track's instructors and administrators; anyone else: 404) ---------------
+
+from .. import permissions as track_permissions  # noqa: E402
+
+
+class TrackStaffOutput(serializers.Serializer):
+    id = serializers.UUIDField(source="user.profile.public_id")
+    email = serializers.EmailField(source="user.email")
+    name = serializers.CharField(source="user.get_full_name")
+    track_role = serializers.ChoiceField(choices=list(track_permissions.TRACK_ROLES))
+
+
+class TrackStaffInput(serializers.Serializer):
+    email = serializers.EmailField(max_length=150)
+    track_role = serializers.ChoiceField(choices=list(track_permissions.TRACK_ROLES))
+
+
+class TrackStaffRoleInput(serializers.Serializer):
+    track_role = serializers.ChoiceField(choices=list(track_permissions.TRACK_ROLES))
+
+
+def _managed_track(request, slug: str) -> Track:
+    return get_object_or_404(track_permissions.tracks_user_can(request.user, track_permissions.PUBLISH), slug=slug)
+
+
+def _staff_rows(track: Track) -> list[dict]:
+    return [{"user": user, "track_role": role} for user, role in track_permissions.track_staff(track)]
+
+
+class TrackStaffApi(TenantApi):
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
+
+    @extend_schema(tags=TAGS, summary="A track's staff", responses={200: TrackStaffOutput(many=True)})
+    def get(self, request, slug):
+        return Response(TrackStaffOutput(_staff_rows(_managed_track(request, slug)), many=True).data)
+
+    @extend_schema(tags=TAGS, summary="Add someone to a track's staff (or change their role)", request=TrackStaffInput,
+                   responses={201: TrackStaffOutput(many=True)})
+    def post(self, request, slug):
+        track = _managed_track(request, slug)
+        data = self.validated(request, TrackStaffInput)
+        services.track_staff_add(track=track, email=data["email"], track_role=data["track_role"], actor=request.user)
+        return Response(TrackStaffOutput(_staff_rows(track), many=True).data, status=status.HTTP_201_CREATED)
+
+
+class TrackStaffMemberApi(TenantApi):
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
+
+    def _member(self, request, slug, public_id):
+        track = _managed_track(request, slug)
+        member = services.track_staff_member(track, public_id)
+        if member is None:
+            from rest_framework.exceptions import NotFound
+
+            raise NotFound("Not on this track's staff.")
+        return track, member
+
+    @extend_schema(tags=TAGS, summary="Change a staff member's track role", request=TrackStaffRoleInput,
+                   responses={200: TrackStaffOutput(many=True)})
+    def patch(self, request, slug, public_id):
+        track, member = self._member(request, slug, public_id)
+        data = self.validated(request, TrackStaffRoleInput)
+        services.track_staff_set(track=track, user=member, track_role=data["track_role"], actor=request.user)
+        return Response(TrackStaffOutput(_staff_rows(track), many=True).data)
+
+    @extend_schema(tags=TAGS, summary="Remove someone from a track's staff", request=None, responses={204: None})
+    def delete(self, request, slug, public_id):
+        track, member = self._member(request, slug, public_id)
+        services.track_staff_set(track=track, user=member, track_role=None, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
