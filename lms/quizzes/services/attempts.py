@@ -108,7 +108,7 @@ def _schema() -> str:
 
 
 def _schedule_close(attempt_id: int, eta: datetime, schema: str) -> None:
-    from .tasks import attempt_close_overdue_task
+    from ..tasks import attempt_close_overdue_task
 
     try:
         attempt_close_overdue_task.apply_async(args=[attempt_id], eta=eta + timedelta(seconds=1))
