@@ -1,4 +1,4 @@
-"""The learner dashboard's assignment rows, in the shape lms.courses.selectors_learn.dashboard_sections
+"""The learner dashboard's assignment rows, in the shape lms.courses.selectors.dashboard.dashboard_sections
 expects (it imports this module by name). Posted grades only; two queries per section."""
 from __future__ import annotations
 

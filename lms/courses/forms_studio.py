@@ -8,7 +8,7 @@ from django.template.defaultfilters import filesizeformat
 
 from billing.api import money
 
-from . import authoring
+from . import selectors, services
 from .models import ContentItem, Course
 from .video import video_url_check
 
@@ -53,7 +53,7 @@ class CourseForm(forms.Form):
                                            max_value=1_000_000)
     cover = forms.FileField(
         label="Cover image", required=False,
-        help_text=f"{', '.join(authoring.COVER_KINDS.values())}; at most {filesizeformat(authoring.cover_max_bytes())}.",
+        help_text=f"{', '.join(services.COVER_KINDS.values())}; at most {filesizeformat(services.cover_max_bytes())}.",
         widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
     )
     remove_cover = forms.BooleanField(label="Remove the current cover", required=False)
@@ -90,11 +90,11 @@ class CourseForm(forms.Form):
     def clean_cover(self):
         upload = self.cleaned_data.get("cover")
         if upload:
-            authoring.cover_upload_read(upload)  # judged by its bytes, not its name; FileTooLarge is a ValidationError
+            services.cover_upload_read(upload)  # judged by its bytes, not its name; FileTooLarge is a ValidationError
         return upload
 
     def clean_tags(self):
-        return authoring.tags_parse(self.cleaned_data.get("tags", ""))
+        return services.tags_parse(self.cleaned_data.get("tags", ""))
 
     def clean_price_currency(self):
         return money.currency_clean(self.cleaned_data["price_currency"])
@@ -148,7 +148,7 @@ class ItemForm(forms.Form):
                            help_text="Markdown.")
     url = forms.URLField(label="URL", required=False, max_length=1000, assume_scheme="https", validators=[_http_url])
     file = forms.FileField(label="File", required=False,
-                           help_text=f"At most {filesizeformat(authoring.file_max_bytes())}.")
+                           help_text=f"At most {filesizeformat(services.file_max_bytes())}.")
 
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -163,7 +163,7 @@ class ItemForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data.get("file")
         if upload:
-            authoring.file_upload_check(upload)
+            services.file_upload_check(upload)
         return upload
 
     def clean(self):
@@ -199,4 +199,4 @@ class RollbackForm(forms.Form):
 
 class StaffAddForm(forms.Form):
     email = forms.EmailField(label="Email", max_length=150)
-    course_role = forms.ChoiceField(label="Course role", choices=list(authoring.COURSE_ROLES.items()))
+    course_role = forms.ChoiceField(label="Course role", choices=list(selectors.COURSE_ROLES.items()))

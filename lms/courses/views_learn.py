@@ -1,7 +1,7 @@
 """Learner pages: catalog, course page, enroll/drop, lesson player, dashboard; and the course
 staff's enrollment page (list, enroll by email, move learners to the newest version).
 
-Learners only ever see published snapshots (see selectors_learn). Every change is a POST that
+Learners only ever see published snapshots (see the selectors package). Every change is a POST that
 redirects with a message; the player's time/position tracking is the only part that needs
 JavaScript, and it posts to the API.
 """
@@ -31,7 +31,7 @@ from billing.api import money
 from lms.tracks.api import course_lock_reason, tracks_for_dashboard
 from tenant_apps.accounts.api import Role, role_of
 
-from . import dashboard_cache, permissions, selectors, selectors_learn, services
+from . import dashboard_cache, permissions, selectors, services
 from .forms_learn import BulkEnrollForm, CatalogFilterForm
 from .markdown import render_markdown
 from .models import Course
@@ -114,7 +114,7 @@ def _not_enrolled(request, slug: str):
 @require_safe
 def catalog(request):
     _load_groups(request)
-    form = CatalogFilterForm(request.GET, tags=selectors_learn.catalog_tags())
+    form = CatalogFilterForm(request.GET, tags=selectors.catalog_tags())
     filters = form.filters()
     # The results (with this visitor's "Enrolled" badges) are cached per visitor, filters and page,
     # and rebuilt when any course or this visitor's enrollments change (dashboard_cache).
@@ -122,7 +122,7 @@ def catalog(request):
     key = dashboard_cache.body_key(request.user.pk or 0, "catalog") + ":" + hashlib.sha256(params.encode()).hexdigest()[:16]
     results = cache.get(key)
     if results is None:
-        courses = selectors_learn.catalog_list(user=request.user, **filters)
+        courses = selectors.catalog_list(user=request.user, **filters)
         page = Paginator(courses, CATALOG_PER_PAGE).get_page(request.GET.get("page"))
         page.object_list = list(page.object_list)
         for c in page.object_list:
@@ -146,7 +146,7 @@ def catalog(request):
 @require_safe
 def course_detail(request, slug: str):
     _load_groups(request)
-    page = selectors_learn.course_page_get(slug=slug, user=request.user)
+    page = selectors.course_page_get(slug=slug, user=request.user)
     if page is None:
         raise Http404("No such course")
     user = request.user
@@ -175,19 +175,19 @@ def enroll(request, slug: str):
         raise Http404("No such course")
     title = _published_title(course)
     existing = selectors.enrollment_get(learner=request.user, course=course)
-    if existing is not None and existing.status in selectors_learn.ACTIVE_STATUSES:
+    if existing is not None and existing.status in selectors.ACTIVE_STATUSES:
         messages.info(request, f"You are already enrolled in “{title}”.")
         return redirect("learn:course", slug=slug)
     try:
         services.enrollment_create(course=course, learner=request.user)
     except services.PaymentRequired:
-        step = selectors_learn.paid_enrollment_next_step(course=course, learner=request.user)
+        step = selectors.paid_enrollment_next_step(course=course, learner=request.user)
         if step.checkout_url:
             return redirect(step.checkout_url)
         messages.info(request, step.message)
         return redirect("learn:course", slug=slug)
     except ValidationError as exc:
-        messages.error(request, selectors_learn.learner_message(exc, course=course, title=title))
+        messages.error(request, selectors.learner_message(exc, course=course, title=title))
         return redirect("learn:course", slug=slug)
     if existing is not None:
         messages.success(request, f"Welcome back to “{title}”: your progress was kept.")
@@ -201,7 +201,7 @@ def drop(request, slug: str):
     """GET asks for confirmation; POST drops (records and progress are kept)."""
     if not request.user.is_authenticated:
         return _login(request, reverse("learn:course", args=[slug]))
-    enrollment = selectors_learn.enrollment_get_for_learning(learner=request.user, slug=slug)
+    enrollment = selectors.enrollment_get_for_learning(learner=request.user, slug=slug)
     if enrollment is None:
         return _not_enrolled(request, slug)
     title = enrollment.version.snapshot["course"]["title"]
@@ -221,7 +221,7 @@ def drop(request, slug: str):
 def _staff_course(request, slug: str):
     """The course if the user may manage its enrollments; 404 when it is unknown or not public, 403 otherwise."""
     _load_groups(request)
-    course = selectors_learn.course_get_for_staff(slug=slug, user=request.user)
+    course = selectors.course_get_for_staff(slug=slug, user=request.user)
     if course is not None:
         return course
     if selectors.course_get_published(slug=slug) is None:
@@ -240,7 +240,7 @@ def course_enrollments(request, slug: str):
         if course.published_version_id is None:
             form.add_error(None, "Publish the course before enrolling learners.")
         else:
-            learners, refused = selectors_learn.learners_for_emails(form.cleaned_data["emails"])
+            learners, refused = selectors.learners_for_emails(form.cleaned_data["emails"])
             enrolled, not_enrolled = services.enrollment_bulk_create(
                 course=course, learners=learners, enrolled_by=request.user, note=form.cleaned_data["note"],
             )
@@ -252,7 +252,7 @@ def course_enrollments(request, slug: str):
                 were = "addresses were" if len(refused) != 1 else "address was"
                 messages.warning(request, f"{len(refused)} {were} refused; see below.")
             form = BulkEnrollForm()
-    enrollments = selectors_learn.course_enrollment_list(course=course)
+    enrollments = selectors.course_enrollment_list(course=course)
     page = Paginator(enrollments, ENROLLMENTS_PER_PAGE).get_page(request.GET.get("page"))
     context = {"course": course, "form": form, "result": result, "page": page,
                "newest_number": course.newest_version_number}
@@ -283,10 +283,10 @@ def enrollment_move(request, slug: str, enrollment_uuid):
 def resume(request, slug: str):
     if not request.user.is_authenticated:
         return _login(request)
-    enrollment = selectors_learn.enrollment_get_for_learning(learner=request.user, slug=slug)
+    enrollment = selectors.enrollment_get_for_learning(learner=request.user, slug=slug)
     if enrollment is None:
         return _not_enrolled(request, slug)
-    item_uuid = selectors_learn.resume_item_uuid(enrollment=enrollment)
+    item_uuid = selectors.resume_item_uuid(enrollment=enrollment)
     if item_uuid is None:
         return redirect("learn:course", slug=slug)
     return redirect("learn:item", slug=slug, item_uuid=item_uuid)
@@ -306,20 +306,20 @@ def item(request, slug: str, item_uuid):
     if not request.user.is_authenticated:
         return _login(request)
     _load_groups(request)
-    enrollment = selectors_learn.enrollment_get_for_learning(learner=request.user, slug=slug)
+    enrollment = selectors.enrollment_get_for_learning(learner=request.user, slug=slug)
     if enrollment is None:
         return _not_enrolled(request, slug)
-    state = selectors_learn.player_state(enrollment=enrollment, item_uuid=item_uuid)
+    state = selectors.player_state(enrollment=enrollment, item_uuid=item_uuid)
     if state is None:
         raise Http404("This item is not part of your version of the course")
     it = state.item | {"url": _web_url(state.item.get("url", ""))}
     video_start = state.progress.video_position_seconds if state.progress else 0
     context = {
         "s": state, "item": it, "slug": slug, "enrollment": enrollment, "item_base": _item_base(slug),
-        "self_completable": selectors_learn.item_self_completable(it),
+        "self_completable": selectors.item_self_completable(it),
         "course_title": enrollment.version.snapshot["course"]["title"],
         "body_html": render_markdown(it.get("body", "")) if it["kind"] == "text" else "",
-        "direct_video": it["kind"] == "video" and selectors_learn.is_direct_video(it.get("url", "")),
+        "direct_video": it["kind"] == "video" and selectors.is_direct_video(it.get("url", "")),
         "video": _video(slug, it),
         "video_start": video_start, "video_start_label": seconds_label(video_start),
         "time_spent_label": seconds_label(state.progress.time_spent_seconds if state.progress else 0),
@@ -334,13 +334,13 @@ def item(request, slug: str, item_uuid):
 def item_complete(request, slug: str, item_uuid):
     if not request.user.is_authenticated:
         return _login(request, reverse("learn:item", args=[slug, item_uuid]))
-    enrollment = selectors_learn.enrollment_get_for_learning(learner=request.user, slug=slug)
+    enrollment = selectors.enrollment_get_for_learning(learner=request.user, slug=slug)
     if enrollment is None:
         return _not_enrolled(request, slug)
-    state = selectors_learn.player_state(enrollment=enrollment, item_uuid=item_uuid)
+    state = selectors.player_state(enrollment=enrollment, item_uuid=item_uuid)
     if state is None:
         raise Http404("This item is not part of your version of the course")
-    if not selectors_learn.item_self_completable(state.item):
+    if not selectors.item_self_completable(state.item):
         messages.error(request, f"This {state.item['kind']} is completed by submitting it, not by marking it.")
         return redirect("learn:item", slug=slug, item_uuid=item_uuid)
     was_completed = enrollment.status == enrollment.Status.COMPLETED
@@ -362,10 +362,10 @@ def item_file(request, slug: str, item_uuid):
     if not request.user.is_authenticated:
         return _login(request)
     _load_groups(request)
-    course = selectors_learn.course_get_by_slug(slug=slug)
+    course = selectors.course_get_by_slug(slug=slug)
     if course is None:
         raise Http404("No such course")
-    file_item = selectors_learn.file_item_for_user(user=request.user, course=course, item_uuid=item_uuid)
+    file_item = selectors.file_item_for_user(user=request.user, course=course, item_uuid=item_uuid)
     if file_item is None:
         raise Http404("No such file")
     try:
@@ -384,7 +384,7 @@ def item_file(request, slug: str, item_uuid):
 def upgrade(request, slug: str):
     if not request.user.is_authenticated:
         return _login(request)
-    enrollment = selectors_learn.enrollment_get_for_learning(learner=request.user, slug=slug)
+    enrollment = selectors.enrollment_get_for_learning(learner=request.user, slug=slug)
     if enrollment is None:
         return _not_enrolled(request, slug)
     try:
@@ -407,13 +407,13 @@ def dashboard(request):
     key = dashboard_cache.body_key(request.user.pk)
     body = cache.get(key)
     if body is None:
-        enrollments = selectors_learn.enrollments_with_next_item(
-            selectors_learn.enrollment_list_for_dashboard(learner=request.user)
+        enrollments = selectors.enrollments_with_next_item(
+            selectors.enrollment_list_for_dashboard(learner=request.user)
         )
         selectors.enrollments_for_lists_prime(learner=request.user)  # one read for every section below
         context = {
             "enrollments": enrollments,
-            "sections": selectors_learn.dashboard_sections(request.user),
+            "sections": selectors.dashboard_sections(request.user),
             "tracks": tracks_for_dashboard(request.user),
         }
         body = render_to_string("lms/learn/_dashboard_body.html", context, request=request)

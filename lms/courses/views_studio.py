@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import authoring, permissions, services
+from . import permissions, selectors, services
 from .forms_studio import (
     CourseCreateForm,
     CourseForm,
@@ -44,19 +44,19 @@ def studio_member_required(view):
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        authoring.user_roles_prefetch(request.user)
-        if not authoring.is_studio_member(request.user):
+        selectors.user_roles_prefetch(request.user)
+        if not selectors.is_studio_member(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
     return wrapper
 
 
-def _course(request, slug: str, need: str = VIEW) -> tuple[Course, authoring.Capabilities]:
-    course = authoring.course_get_for_studio(user=request.user, slug=slug)
+def _course(request, slug: str, need: str = VIEW) -> tuple[Course, selectors.Capabilities]:
+    course = selectors.course_get_for_studio(user=request.user, slug=slug)
     if course is None:
         raise Http404("No such course")
-    caps = authoring.capabilities(request.user, course)
+    caps = selectors.capabilities(request.user, course)
     if (need == EDIT and not caps.edit) or (need == PUBLISH and not caps.publish):
         raise PermissionDenied
     return course, caps
@@ -111,8 +111,8 @@ def _lesson_url(course, lesson) -> str:
 @studio_member_required
 @require_GET
 def course_list(request):
-    courses = list(authoring.course_list_for_studio(user=request.user))
-    caps = authoring.capabilities_by_course(user=request.user, courses=courses)
+    courses = list(selectors.course_list_for_studio(user=request.user))
+    caps = selectors.capabilities_by_course(user=request.user, courses=courses)
     rows = [(course, caps[course.pk]) for course in courses]
     return render(request, "lms/studio/course_list.html", {
         "rows": rows, "can_create": permissions.can_create_course(request.user),
@@ -142,7 +142,7 @@ def course_create(request):
 def _outline_context(course, caps, outline_errors=None) -> dict:
     """The outline, with any error shown next to the module or lesson it is about."""
     errors = outline_errors or {}
-    modules = authoring.outline_modules(course)
+    modules = selectors.outline_modules(course)
     for module in modules:
         module.errors = errors.get(str(module.uuid), [])
         module.new_lesson_errors = errors.get(f"new-lesson-{module.uuid}", [])
@@ -178,7 +178,7 @@ def course_edit(request, slug):
     form = CourseForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            course = authoring.course_details_save(course=course, **form.service_kwargs())
+            course = services.course_details_save(course=course, **form.service_kwargs())
         except ValidationError as exc:
             course.refresh_from_db()  # the service set attributes before refusing them
             _add_service_errors(form, exc)
@@ -205,7 +205,7 @@ def _stored_file_response(field_file, *, as_attachment: bool):
     except FileNotFoundError as exc:
         raise Http404("No file") from exc
     response = FileResponse(handle, as_attachment=as_attachment,
-                            filename=authoring.display_file_name(field_file.name))
+                            filename=services.display_file_name(field_file.name))
     response["Cache-Control"] = "private, max-age=60"
     return response
 
@@ -297,7 +297,7 @@ def lesson_move(request, slug, lesson):
 
 
 def _render_lesson(request, course, caps, lesson, *, add_forms=None, rename_form=None, status=200):
-    available = authoring.kinds_available()
+    available = selectors.kinds_available()
     forms_by_kind = add_forms or {}
     kinds = [
         {"value": value, "label": label, "available": available[value],
@@ -307,7 +307,7 @@ def _render_lesson(request, course, caps, lesson, *, add_forms=None, rename_form
     ]
     items = list(lesson.items.order_by("position", "id"))
     for item in items:
-        item.editor_url = authoring.editor_url(course, item)
+        item.editor_url = selectors.editor_url(course, item)
     return render(request, "lms/studio/lesson.html", {
         "course": course, "caps": caps, "lesson": lesson, "items": items, "kinds": kinds,
         "rename_form": rename_form or TitleForm(initial={"title": lesson.title}), "section": "edit",
@@ -357,7 +357,7 @@ def item_add(request, slug, lesson):
     if form.is_valid():
         data = form.cleaned_data
         try:
-            item = authoring.item_add(
+            item = services.item_add(
                 lesson=lesson, kind=data["kind"], title=data["title"], author=request.user,
                 body=data["body"], url=data["url"], upload=data["file"] or None,
             )
@@ -365,8 +365,8 @@ def item_add(request, slug, lesson):
             _add_service_errors(form, exc)
         else:
             messages.success(request, f"{item.get_kind_display()} “{item.title}” added.")
-            if item.kind in authoring.PROVIDED_KINDS and authoring.editor_url(course, item):
-                return redirect(authoring.editor_url(course, item))
+            if item.kind in selectors.PROVIDED_KINDS and selectors.editor_url(course, item):
+                return redirect(selectors.editor_url(course, item))
             return redirect(_lesson_url(course, lesson))
     if kind not in ContentItem.Kind.values:
         messages.error(request, "Choose a kind of content to add.")
@@ -382,8 +382,8 @@ def _render_item(request, course, caps, item, *, form=None, status=200):
     return render(request, "lms/studio/item_edit.html", {
         "course": course, "caps": caps, "item": item, "lesson": item.lesson,
         "form": form or ItemForm(initial=_item_form_initial(item), editing=True),
-        "editor_url": authoring.editor_url(course, item),
-        "file_name": authoring.display_file_name(item.file.name) if item.file else "",
+        "editor_url": selectors.editor_url(course, item),
+        "file_name": services.display_file_name(item.file.name) if item.file else "",
         "body_html": render_markdown(item.body) if item.kind == ContentItem.Kind.TEXT else "",
         "section": "edit",
     }, status=status)
@@ -403,7 +403,7 @@ def item_edit(request, slug, item):
         data = form.cleaned_data
         kind = item.kind
         try:
-            authoring.item_change(
+            services.item_change(
                 item=item, title=data["title"],
                 body=data["body"] if kind == ContentItem.Kind.TEXT else None,
                 url=data["url"] if kind in (ContentItem.Kind.VIDEO, ContentItem.Kind.LINK) else None,
@@ -463,13 +463,13 @@ def item_file(request, slug, item):
 @require_GET
 def course_preview(request, slug):
     course, caps = _course(request, slug)
-    modules = authoring.outline_modules(course)
+    modules = selectors.outline_modules(course)
     for module in modules:
         for lesson in module.lessons.all():
             for item in lesson.items.all():
                 item.body_html = render_markdown(item.body) if item.kind == ContentItem.Kind.TEXT else ""
-                item.editor_url = authoring.editor_url(course, item)
-                item.file_name = authoring.display_file_name(item.file.name) if item.file else ""
+                item.editor_url = selectors.editor_url(course, item)
+                item.file_name = services.display_file_name(item.file.name) if item.file else ""
     return render(request, "lms/studio/preview.html", {
         "course": course, "caps": caps, "modules": modules, "description_html": render_markdown(course.description),
         "section": "preview",
@@ -511,7 +511,7 @@ def course_publish(request, slug):
 
 def _render_history(request, course, caps, *, rollback_errors=(), status=200):
     return render(request, "lms/studio/history.html", {
-        "course": course, "caps": caps, "versions": authoring.version_list(course),
+        "course": course, "caps": caps, "versions": selectors.version_list(course),
         "rollback_errors": list(rollback_errors), "section": "history",
     }, status=status)
 
@@ -556,8 +556,8 @@ def course_unpublish(request, slug):
 
 def _render_staff(request, course, caps, *, form=None, status=200):
     return render(request, "lms/studio/staff.html", {
-        "course": course, "caps": caps, "staff": authoring.course_staff_list(course),
-        "form": form or StaffAddForm(), "course_roles": authoring.COURSE_ROLES, "section": "staff",
+        "course": course, "caps": caps, "staff": selectors.course_staff_list(course),
+        "form": form or StaffAddForm(), "course_roles": selectors.COURSE_ROLES, "section": "staff",
     }, status=status)
 
 
@@ -570,11 +570,11 @@ def course_staff(request, slug):
     form = StaffAddForm(request.POST)
     if form.is_valid():
         try:
-            user = authoring.course_staff_add(course=course, actor=request.user, **form.cleaned_data)
+            user = services.course_staff_add(course=course, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             _add_service_errors(form, exc)
         else:
-            role = authoring.COURSE_ROLES[form.cleaned_data["course_role"]].lower()
+            role = selectors.COURSE_ROLES[form.cleaned_data["course_role"]].lower()
             messages.success(request, f"{user.email} is now {role} of this course.")
             return redirect("studio:staff", slug=course.slug)
     return _render_staff(request, course, caps, form=form, status=400)
@@ -584,11 +584,11 @@ def course_staff(request, slug):
 @require_POST
 def course_staff_remove(request, slug, public_id):
     course, _caps = _course(request, slug, PUBLISH)
-    member = authoring.staff_member(course, public_id)
+    member = selectors.staff_member(course, public_id)
     if member is None:
         raise Http404("Not on this course's staff")
     services.course_staff_set(course=course, user=member, course_role=None, actor=request.user)
     messages.success(request, f"{member.email} is no longer on this course's staff.")
-    if authoring.course_get_for_studio(user=request.user, slug=course.slug) is None:
+    if selectors.course_get_for_studio(user=request.user, slug=course.slug) is None:
         return redirect("studio:courses")  # removed themselves
     return redirect("studio:staff", slug=course.slug)

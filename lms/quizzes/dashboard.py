@@ -1,4 +1,4 @@
-"""The learner dashboard's quiz rows (see lms.courses.selectors_learn.dashboard_sections):
+"""The learner dashboard's quiz rows (see lms.courses.selectors.dashboard.dashboard_sections):
 final scores of the learner's graded attempts, newest first. Two queries."""
 from __future__ import annotations
 

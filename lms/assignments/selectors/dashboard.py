@@ -1,4 +1,14 @@
-"""Learner dashboard hooks: upcoming deadlines and recent grades."""
+"""The learner dashboard's hooks (for lms/courses/selectors/dashboard.py, through ../dashboard.py):
+
+    upcoming_deadlines(user, *, now=None, limit=10) -> list[Deadline]
+        Assignments of the learner's courses (their pinned versions; dropped courses left out)
+        due from now on that they have not submitted yet, soonest first. Two queries.
+    recent_grades(user, *, limit=5) -> list[RecentGrade]
+        The learner's POSTED grades, most recently posted first. Two queries.
+
+Both return small dataclasses with display-ready fields, including the `url` of the
+learner's assignment page.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass

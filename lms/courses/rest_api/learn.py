@@ -18,7 +18,7 @@ from rest_framework.response import Response
 from tenants.api import InTenantSchema, TenantApi, TenantGenericApi
 from tenants.api import error_response
 
-from .. import selectors, selectors_learn, services
+from .. import selectors, services
 from ..forms_learn import BULK_ENROLL_MAX
 from ..markdown import render_markdown
 from ..models import Course, Enrollment
@@ -98,7 +98,7 @@ class CourseDetailOutput(serializers.Serializer):
     enrollment = MyEnrollmentBriefOutput(allow_null=True, help_text="The caller's enrollment, if any.")
 
 
-def _course_detail(page: selectors_learn.CoursePage) -> dict:
+def _course_detail(page: selectors.CoursePage) -> dict:
     info, course = page.info, page.course
     return {
         "slug": course.slug, "title": info["title"], "summary": info.get("summary", ""),
@@ -151,10 +151,10 @@ class EnrollmentDetailOutput(EnrollmentOutput):
 
 
 def _enrollment_detail(enrollment: Enrollment) -> dict:
-    """`enrollment` comes with its version's snapshot (selectors_learn.enrollment_get_for_learning)."""
-    progress = selectors_learn.item_progress_map(enrollment=enrollment)
-    data = EnrollmentOutput(selectors_learn.enrollment_summarise(enrollment=enrollment, progress=progress)).data
-    outline = selectors_learn.outline_with_progress(enrollment.version.snapshot, progress)
+    """`enrollment` comes with its version's snapshot (selectors.enrollment_get_for_learning)."""
+    progress = selectors.item_progress_map(enrollment=enrollment)
+    data = EnrollmentOutput(selectors.enrollment_summarise(enrollment=enrollment, progress=progress)).data
+    outline = selectors.outline_with_progress(enrollment.version.snapshot, progress)
     data["modules"] = ModuleStateOutput(outline, many=True).data
     return data
 
@@ -238,7 +238,7 @@ class CatalogApi(TenantGenericApi):
         if getattr(self, "swagger_fake_view", False):
             return Course.objects.none()
         filters = _validated(CatalogFilterInput, request, data=request.query_params)
-        return selectors_learn.catalog_list(
+        return selectors.catalog_list(
             user=request.user, search=filters.get("search", "").strip(), level=filters.get("level", ""),
             tag=filters.get("tag", "").strip(),
         )
@@ -264,7 +264,7 @@ class CourseDetailApi(TenantApi):
                    operation_id="courses_catalog_retrieve",
                    responses={200: CourseDetailOutput, 404: ERROR})
     def get(self, request, slug):
-        page = selectors_learn.course_page_get(slug=slug, user=request.user)
+        page = selectors.course_page_get(slug=slug, user=request.user)
         if page is None:
             raise NotFound()
         return Response(CourseDetailOutput(_course_detail(page)).data)
@@ -286,18 +286,18 @@ class EnrollApi(TenantApi):
             raise NotFound()
         title = course.published_version.snapshot["course"]["title"]
         existing = selectors.enrollment_get(learner=request.user, course=course)
-        if existing is not None and existing.status in selectors_learn.ACTIVE_STATUSES:
+        if existing is not None and existing.status in selectors.ACTIVE_STATUSES:
             return error_response(f"You are already enrolled in “{title}”.", code="already_enrolled",
                                   http_status=status.HTTP_409_CONFLICT)
         try:
             enrollment = services.enrollment_create(course=course, learner=request.user)
         except services.PaymentRequired:
-            step = selectors_learn.paid_enrollment_next_step(course=course, learner=request.user)
+            step = selectors.paid_enrollment_next_step(course=course, learner=request.user)
             return Response({"message": step.message, "code": "payment_required", "checkout_url": step.checkout_url},
                             status=status.HTTP_402_PAYMENT_REQUIRED)
         except ValidationError as exc:
-            return error_response(selectors_learn.learner_message(exc, course=course, title=title), code="enrollment_refused")
-        summary = selectors_learn.enrollment_summary_get(enrollment=enrollment)
+            return error_response(selectors.learner_message(exc, course=course, title=title), code="enrollment_refused")
+        summary = selectors.enrollment_summary_get(enrollment=enrollment)
         return Response(EnrollmentOutput(summary).data, status=status.HTTP_201_CREATED)
 
 
@@ -306,14 +306,14 @@ class DropApi(TenantApi):
                    operation_id="courses_drop",
                    responses={200: EnrollmentOutput, 404: ERROR, 409: ERROR})
     def post(self, request, slug):
-        enrollment = selectors_learn.enrollment_get_for_learning(learner=request.user, slug=slug)
+        enrollment = selectors.enrollment_get_for_learning(learner=request.user, slug=slug)
         if enrollment is None:
             if selectors.course_get_published(slug=slug) is None:
                 raise NotFound()
             return error_response("You are not enrolled in this course.", code="not_enrolled",
                                   http_status=status.HTTP_409_CONFLICT)
         services.enrollment_drop(enrollment=enrollment)
-        return Response(EnrollmentOutput(selectors_learn.enrollment_summary_get(enrollment=enrollment)).data)
+        return Response(EnrollmentOutput(selectors.enrollment_summary_get(enrollment=enrollment)).data)
 
 
 # --- my enrollments and progress ----------------------------------------------------------
@@ -325,26 +325,26 @@ class MyEnrollmentListApi(TenantGenericApi):
     def safely_get_queryset(self, request):
         if getattr(self, "swagger_fake_view", False):
             return Enrollment.objects.none()
-        return selectors_learn.enrollment_list_for_dashboard(learner=request.user)
+        return selectors.enrollment_list_for_dashboard(learner=request.user)
 
     @extend_schema(tags=LEARNING_TAGS, summary="My courses (active and completed) with progress and next item",
                    operation_id="me_enrollments_list",
                    responses={200: EnrollmentOutput(many=True)})
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(EnrollmentOutput(selectors_learn.enrollments_with_next_item(page), many=True).data)
+        return self.get_paginated_response(EnrollmentOutput(selectors.enrollments_with_next_item(page), many=True).data)
 
 
 class _MyEnrollmentApi(TenantApi):
     def enrollment(self, request, slug) -> Enrollment:
-        enrollment = selectors_learn.enrollment_get_for_learning(learner=request.user, slug=slug)
+        enrollment = selectors.enrollment_get_for_learning(learner=request.user, slug=slug)
         if enrollment is None:
             raise NotFound()
         return enrollment
 
     def item_in_version(self, enrollment: Enrollment, item_uuid) -> dict:
         """The item of the learner's version (snapshot entry); 404 if it is not in it."""
-        parsed = selectors_learn.parse_uuid(item_uuid)
+        parsed = selectors.parse_uuid(item_uuid)
         found = selectors.snapshot_find_item(enrollment.version.snapshot, str(parsed)) if parsed else None
         if found is None:
             raise NotFound()
@@ -368,7 +368,7 @@ class ItemCompleteApi(_MyEnrollmentApi):
     def post(self, request, slug, item_uuid):
         enrollment = self.enrollment(request, slug)
         item = self.item_in_version(enrollment, item_uuid)
-        if not selectors_learn.item_self_completable(item):
+        if not selectors.item_self_completable(item):
             return error_response(f"This {item['kind']} is completed by submitting it.", code="completed_by_submission",
                                   http_status=status.HTTP_409_CONFLICT)
         progress = services.progress_item_complete(enrollment=enrollment, item_uuid=item["uuid"])
@@ -416,7 +416,7 @@ class CourseEnrollmentsApi(TenantGenericApi):
     serializer_class = StaffEnrollmentOutput
 
     def staff_course(self, request) -> Course:
-        course = selectors_learn.course_get_for_staff(slug=self.kwargs["slug"], user=request.user)
+        course = selectors.course_get_for_staff(slug=self.kwargs["slug"], user=request.user)
         if course is None:
             raise NotFound()
         return course
@@ -424,7 +424,7 @@ class CourseEnrollmentsApi(TenantGenericApi):
     def safely_get_queryset(self, request):
         if getattr(self, "swagger_fake_view", False):
             return Enrollment.objects.none()
-        return selectors_learn.course_enrollment_list(course=self.staff_course(request))
+        return selectors.course_enrollment_list(course=self.staff_course(request))
 
     @extend_schema(tags=STAFF_TAGS, summary="Enrollments of a course (dropped ones included)",
                    operation_id="courses_enrollments_list", responses={200: StaffEnrollmentOutput(many=True), 404: ERROR})
@@ -446,7 +446,7 @@ class CourseEnrollmentsApi(TenantGenericApi):
             return error_response("Publish the course before enrolling learners.", code="not_published",
                                   http_status=status.HTTP_409_CONFLICT)
         emails = list(dict.fromkeys(e.strip().lower() for e in data["emails"]))
-        learners, refused = selectors_learn.learners_for_emails(emails)
+        learners, refused = selectors.learners_for_emails(emails)
         enrolled, not_enrolled = services.enrollment_bulk_create(
             course=course, learners=learners, enrolled_by=request.user, note=data["note"],
         )

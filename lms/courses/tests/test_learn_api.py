@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from lms.courses import permissions, selectors_learn, services
+from lms.courses import permissions, selectors, services
 from lms.courses.models import Course, Enrollment, ItemProgress
 from lms.courses.tests.factories import build_course, build_published_course
 from lms.courses.tests.test_learn_pages import SECRET, build_rich_course, items_by_title
@@ -296,7 +296,7 @@ def test_foreign_tokens_and_ids_get_nothing(site_a, site_b, w, admin_b):
     with site_b:
         course_b = build_published_course(author=admin_b, title="Globex Course", slug="globex-course")
         services.enrollment_create(course=course_b, learner=learner_b)
-        item_b = selectors_learn.snapshot_items(course_b.published_version.snapshot)[0]["uuid"]
+        item_b = selectors.snapshot_items(course_b.published_version.snapshot)[0]["uuid"]
     token_b = jwt_for(site_b, learner_b.email)
     foreign = api_client(site_a, token_b)  # B's token on A's host
     for method, path in [

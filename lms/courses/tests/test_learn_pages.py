@@ -10,7 +10,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from lms.courses import selectors_learn, services
+from lms.courses import selectors, services
 from lms.courses.models import ContentItem, Course, Enrollment, ItemProgress
 from lms.courses.tests.factories import build_course, build_published_course
 from tenant_apps.accounts.tests.manage_helpers import media_in_tmp, text  # noqa: F401 - media_in_tmp is a fixture
@@ -60,7 +60,7 @@ def build_rich_course(*, author, title="Pottery Basics", publish=True, **fields)
 
 
 def items_by_title(course) -> dict[str, dict]:
-    return {i["title"]: i for i in selectors_learn.snapshot_items(course.published_version.snapshot)}
+    return {i["title"]: i for i in selectors.snapshot_items(course.published_version.snapshot)}
 
 
 @pytest.fixture
@@ -270,7 +270,7 @@ def test_player_resumes_and_renders_every_kind_of_item(site_a, world):
 def test_mark_complete_goes_to_the_next_item_and_completing_all_finishes_the_course(site_a, world):
     enrollment = enroll(site_a, world.course, world.learner)
     client = site_a.client(world.learner)
-    order = [i["uuid"] for i in selectors_learn.snapshot_items(world.course.published_version.snapshot)]
+    order = [i["uuid"] for i in selectors.snapshot_items(world.course.published_version.snapshot)]
     response = client.post(f"/learn/{world.slug}/items/{order[0]}/complete")
     assert response["Location"] == f"/learn/{world.slug}/items/{order[1]}/"
     page = text(client.get(f"/learn/{world.slug}/items/{order[0]}/"))
@@ -438,7 +438,7 @@ def test_dashboard_shows_my_courses_with_progress_and_next_item(site_a, world):
 
 
 def test_dashboard_sections_come_from_providers(site_a, world, monkeypatch):
-    monkeypatch.setattr(selectors_learn, "DASHBOARD_PROVIDERS", {
+    monkeypatch.setattr(selectors.dashboard, "DASHBOARD_PROVIDERS", {
         "deadlines": ["lms.courses.tests.test_learn_pages.fake_deadlines", "lms.not_an_app.dashboard.deadlines"],
         "grades": [],
     })
@@ -561,7 +561,7 @@ def test_foreign_institution_sessions_and_ids_get_nothing(site_a, site_b, world,
     with site_b:
         course_b = build_published_course(author=admin_b, title="Globex Only Course", slug="globex-only")
         enrollment_b = services.enrollment_create(course=course_b, learner=learner_b)
-        item_b = selectors_learn.snapshot_items(course_b.published_version.snapshot)[0]["uuid"]
+        item_b = selectors.snapshot_items(course_b.published_version.snapshot)[0]["uuid"]
     # B's course and item ids do not exist on A's site, even for A's administrator
     admin_client = site_a.client(admin_a)
     assert admin_client.get("/courses/globex-only/").status_code == 404

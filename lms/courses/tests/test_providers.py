@@ -5,7 +5,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from lms.courses import content, selectors_learn
+from lms.courses import content, selectors
 
 
 @pytest.fixture
@@ -26,10 +26,10 @@ def packages(tmp_path, monkeypatch):
 
 
 def test_a_missing_dashboard_provider_leaves_its_section_empty(packages, monkeypatch):
-    monkeypatch.setattr(selectors_learn, "DASHBOARD_PROVIDERS", {
+    monkeypatch.setattr(selectors.dashboard, "DASHBOARD_PROVIDERS", {
         "deadlines": [f"{packages}.good.deadlines", f"{packages}.not_written_yet.deadlines"], "grades": [],
     })
-    assert selectors_learn.dashboard_sections(SimpleNamespace(is_authenticated=True)) == {"deadlines": [], "grades": []}
+    assert selectors.dashboard_sections(SimpleNamespace(is_authenticated=True)) == {"deadlines": [], "grades": []}
 
 
 def test_a_missing_optional_app_or_module_is_skipped(packages):
@@ -55,8 +55,8 @@ def test_publishing_provider_with_an_import_error_raises(packages, monkeypatch, 
 
 @pytest.mark.parametrize("module", ["broken", "shadowed"])
 def test_dashboard_provider_with_an_import_error_raises(packages, monkeypatch, module):
-    monkeypatch.setattr(selectors_learn, "DASHBOARD_PROVIDERS", {
+    monkeypatch.setattr(selectors.dashboard, "DASHBOARD_PROVIDERS", {
         "deadlines": [f"{packages}.good.deadlines", f"{packages}.{module}.deadlines"], "grades": [],
     })
     with pytest.raises(ModuleNotFoundError):
-        selectors_learn.dashboard_sections(SimpleNamespace(is_authenticated=True))
+        selectors.dashboard_sections(SimpleNamespace(is_authenticated=True))

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from tenants.api import InTenantSchema, TenantGenericApi
 from tenants.api import error_response
 
-from ... import authoring
+from ... import selectors, services
 from ...models import ContentItem, Course, Lesson, Module
 from .serializers import StudioCourseDetailOutput, StudioItemOutput
 
@@ -27,14 +27,14 @@ class IsStudioMember(drf_permissions.BasePermission):
     message = "Only instructors, teaching assistants and administrators use the studio."
 
     def has_permission(self, request, view):
-        authoring.user_roles_prefetch(request.user)
-        return authoring.is_studio_member(request.user)
+        selectors.user_roles_prefetch(request.user)
+        return selectors.is_studio_member(request.user)
 
 
 STUDIO = [InTenantSchema, drf_permissions.IsAuthenticated, IsStudioMember]
 
 
-def _too_large(exc: authoring.FileTooLarge) -> Response:
+def _too_large(exc: services.FileTooLarge) -> Response:
     return error_response(exc.messages[0], code="too_large", http_status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
 
 
@@ -57,11 +57,11 @@ class _CourseApi(TenantGenericApi):
     lookup_url_kwarg = "slug"
 
     def safely_get_queryset(self, request):
-        return authoring.course_list_for_studio(user=request.user)
+        return selectors.course_list_for_studio(user=request.user)
 
     def course(self, need: str = VIEW) -> Course:
         course = self.get_object()
-        self.caps = authoring.capabilities(self.request.user, course)
+        self.caps = selectors.capabilities(self.request.user, course)
         if need == EDIT and not self.caps.edit:
             raise PermissionDenied("You can read this course but not change it.")
         if need == PUBLISH and not self.caps.publish:

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from tenants.api import TenantGenericApi
 
-from ... import authoring, permissions, services
+from ... import permissions, selectors, services
 from ...models import Course
 from .base import TAGS, EDIT, SLUG_PARAM, STUDIO, _too_large, _validated, _CourseApi
 from .serializers import ErrorOutput, StudioCourseSummaryOutput, StudioCourseDetailOutput, StudioCourseInput, StudioCoverInput
@@ -24,13 +24,13 @@ class CourseListApi(TenantGenericApi):
     serializer_class = StudioCourseSummaryOutput
 
     def safely_get_queryset(self, request):
-        return authoring.course_list_for_studio(user=request.user)
+        return selectors.course_list_for_studio(user=request.user)
 
     @extend_schema(tags=TAGS, summary="Courses I work on (staff access), with what I may do in each",
                    responses={200: StudioCourseSummaryOutput(many=True)})
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
-        caps = authoring.capabilities_by_course(user=request.user, courses=page)
+        caps = selectors.capabilities_by_course(user=request.user, courses=page)
         data = StudioCourseSummaryOutput(page, many=True, context={"request": request, "caps": caps}).data
         return self.get_paginated_response(data)
 
@@ -41,7 +41,7 @@ class CourseListApi(TenantGenericApi):
             raise PermissionDenied("Only instructors and administrators can create courses.")
         data = _validated(StudioCourseInput, request)
         course = services.course_create(author=request.user, **data)
-        caps = authoring.capabilities(request.user, course)
+        caps = selectors.capabilities(request.user, course)
         course = Course.objects.select_related("published_version").get(pk=course.pk)
         response = Response(StudioCourseDetailOutput(course, context={"request": request, "caps": {course.pk: caps}}).data,
                             status=status.HTTP_201_CREATED)
@@ -60,7 +60,7 @@ class CourseDetailApi(_CourseApi):
         course = self.course(EDIT)
         data = _validated(StudioCourseInput, request, partial=True, context={"course": course})
         try:
-            course = authoring.course_details_save(course=course, **data)
+            course = services.course_details_save(course=course, **data)
         except ValidationError:
             course.refresh_from_db()
             raise
@@ -76,13 +76,13 @@ class CourseCoverApi(_CourseApi):
         course = self.course(EDIT)
         data = _validated(StudioCoverInput, request)
         try:
-            course = authoring.course_details_save(course=course, cover_upload=data["file"])
-        except authoring.FileTooLarge as exc:
+            course = services.course_details_save(course=course, cover_upload=data["file"])
+        except services.FileTooLarge as exc:
             return _too_large(exc)
         return self.detail(course)
 
     @extend_schema(tags=TAGS, summary="Remove the cover image", parameters=[SLUG_PARAM], responses={204: None})
     def delete(self, request, slug):
-        authoring.course_details_save(course=self.course(EDIT), remove_cover=True)
+        services.course_details_save(course=self.course(EDIT), remove_cover=True)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

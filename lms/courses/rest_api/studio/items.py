@@ -9,8 +9,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from tenants.api import SafeJSONParser as JSONParser  # depth-limited, refuses NUL
 from rest_framework.response import Response
 
-
-from ... import authoring, services
+from ... import services
 from .base import TAGS, EDIT, ID_PARAM, SLUG_PARAM, _too_large, _validated, _CourseApi
 from .serializers import ErrorOutput, StudioItemOutput, StudioOrderEntryOutput, StudioReorderInput, StudioItemCreateInput, StudioItemUpdateInput
 
@@ -29,9 +28,9 @@ class ItemCreateApi(_CourseApi):
         lesson = self.lesson(course, id)
         data = _validated(StudioItemCreateInput, request)
         try:
-            item = authoring.item_add(lesson=lesson, kind=data["kind"], title=data["title"], author=request.user,
+            item = services.item_add(lesson=lesson, kind=data["kind"], title=data["title"], author=request.user,
                                       body=data["body"], url=data["url"], upload=data.get("file"))
-        except authoring.FileTooLarge as exc:
+        except services.FileTooLarge as exc:
             return _too_large(exc)
         return Response(self.item_output(course, item), status=status.HTTP_201_CREATED)
 
@@ -42,7 +41,7 @@ class ItemReorderApi(_CourseApi):
     def post(self, request, slug, id):
         course = self.course(EDIT)
         lesson = self.lesson(course, id)
-        authoring.reorder_by_uuid(siblings=lesson.items.all(), uuids=_validated(StudioReorderInput, request)["order"])
+        services.reorder_by_uuid(siblings=lesson.items.all(), uuids=_validated(StudioReorderInput, request)["order"])
         return Response(StudioOrderEntryOutput(lesson.items.order_by("position", "id"), many=True).data)
 
 
@@ -66,9 +65,9 @@ class ItemDetailApi(_CourseApi):
         item = self.item(course, id)
         data = _validated(StudioItemUpdateInput, request, partial=True)
         try:
-            item = authoring.item_change(item=item, title=data.get("title"), body=data.get("body"), url=data.get("url"),
+            item = services.item_change(item=item, title=data.get("title"), body=data.get("body"), url=data.get("url"),
                                          upload=data.get("file"))
-        except authoring.FileTooLarge as exc:
+        except services.FileTooLarge as exc:
             return _too_large(exc)
         except ValidationError:
             item.refresh_from_db()

@@ -5,8 +5,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
-
-from ... import authoring, services
+from ... import services
 from .base import TAGS, EDIT, ID_PARAM, SLUG_PARAM, _validated, _CourseApi
 from .serializers import StudioLessonOutput, StudioModuleOutput, StudioOrderEntryOutput, StudioTitleInput, StudioReorderInput
 
@@ -27,7 +26,7 @@ class ModuleReorderApi(_CourseApi):
                    responses={200: StudioOrderEntryOutput(many=True)})
     def post(self, request, slug):
         course = self.course(EDIT)
-        authoring.reorder_by_uuid(siblings=course.modules.all(), uuids=_validated(StudioReorderInput, request)["order"])
+        services.reorder_by_uuid(siblings=course.modules.all(), uuids=_validated(StudioReorderInput, request)["order"])
         return Response(StudioOrderEntryOutput(course.modules.order_by("position", "id"), many=True).data)
 
 
@@ -64,7 +63,7 @@ class LessonReorderApi(_CourseApi):
     def post(self, request, slug, id):
         course = self.course(EDIT)
         module = self.module(course, id)
-        authoring.reorder_by_uuid(siblings=module.lessons.all(), uuids=_validated(StudioReorderInput, request)["order"])
+        services.reorder_by_uuid(siblings=module.lessons.all(), uuids=_validated(StudioReorderInput, request)["order"])
         return Response(StudioOrderEntryOutput(module.lessons.order_by("position", "id"), many=True).data)
 
 

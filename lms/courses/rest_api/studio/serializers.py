@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from billing.api import money
 
-from ... import authoring
+from ... import selectors, services
 from ...models import ContentItem, Course
 
 
@@ -24,7 +24,7 @@ _ENUMS = {
     tuple(ContentItem.Kind.choices): _enum_field(ContentItem.Kind.choices, "StudioContentKindEnum"),
     tuple(Course.Level.choices): _enum_field(Course.Level.choices, "StudioCourseLevelEnum"),
     tuple(Course.Visibility.choices): _enum_field(Course.Visibility.choices, "StudioCourseVisibilityEnum"),
-    tuple(authoring.COURSE_ROLES.items()): _enum_field(list(authoring.COURSE_ROLES.items()), "StudioCourseRoleEnum"),
+    tuple(selectors.COURSE_ROLES.items()): _enum_field(list(selectors.COURSE_ROLES.items()), "StudioCourseRoleEnum"),
 }
 
 
@@ -53,7 +53,7 @@ class StudioItemOutput(serializers.Serializer):
     editor_url = serializers.SerializerMethodField()
 
     def get_file_name(self, item) -> str | None:
-        return authoring.display_file_name(item.file.name) if item.file else None
+        return services.display_file_name(item.file.name) if item.file else None
 
     @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
     def get_file_url(self, item) -> str | None:
@@ -65,7 +65,7 @@ class StudioItemOutput(serializers.Serializer):
 
     @extend_schema_field({"type": "string", "nullable": True, "description": "Where staff edit the quiz/assignment."})
     def get_editor_url(self, item) -> str | None:
-        return authoring.editor_url(self.context["course"], item)
+        return selectors.editor_url(self.context["course"], item)
 
 
 class StudioLessonOutput(serializers.Serializer):
@@ -112,7 +112,7 @@ class StudioCourseSummaryOutput(serializers.Serializer):
     def get_price(self, course) -> str:
         return str(money.from_minor(course.price_amount, course.price_currency))
 
-    def _caps(self, course) -> authoring.Capabilities:
+    def _caps(self, course) -> selectors.Capabilities:
         return self.context["caps"][course.pk]
 
     def get_can_edit(self, course) -> bool:
@@ -140,7 +140,7 @@ class StudioCourseDetailOutput(StudioCourseSummaryOutput):
 
     @extend_schema_field(StudioModuleOutput(many=True))
     def get_modules(self, course) -> list:
-        return StudioModuleOutput(authoring.outline_modules(course), many=True, context=self.context | {"course": course}).data
+        return StudioModuleOutput(selectors.outline_modules(course), many=True, context=self.context | {"course": course}).data
 
 
 class StudioVersionOutput(serializers.Serializer):
@@ -165,7 +165,7 @@ class StudioStaffOutput(serializers.Serializer):
     email = serializers.EmailField(source="user.email")
     first_name = serializers.CharField(source="user.first_name")
     last_name = serializers.CharField(source="user.last_name")
-    course_role = _choice(list(authoring.COURSE_ROLES.items()))
+    course_role = _choice(list(selectors.COURSE_ROLES.items()))
 
 
 class StudioPublishCheckOutput(serializers.Serializer):
@@ -192,8 +192,8 @@ class StudioCourseInput(serializers.Serializer):
     description = serializers.CharField(required=False, allow_blank=True, help_text="Markdown.")
     level = _choice(Course.Level.choices, required=False)
     estimated_minutes = serializers.IntegerField(min_value=1, max_value=1_000_000, required=False, allow_null=True)
-    tags = serializers.ListField(child=serializers.CharField(max_length=authoring.MAX_TAG_LENGTH), required=False,
-                                 max_length=authoring.MAX_TAGS)
+    tags = serializers.ListField(child=serializers.CharField(max_length=services.MAX_TAG_LENGTH), required=False,
+                                 max_length=services.MAX_TAGS)
     capacity = serializers.IntegerField(min_value=1, max_value=1_000_000, required=False, allow_null=True)
     enrollment_opens_at = serializers.DateTimeField(required=False, allow_null=True)
     enrollment_closes_at = serializers.DateTimeField(required=False, allow_null=True)
@@ -210,7 +210,7 @@ class StudioCourseInput(serializers.Serializer):
 
     def validate_tags(self, value: list[str]) -> list[str]:
         try:
-            return authoring.tags_clean(value)
+            return services.tags_clean(value)
         except ValidationError as exc:
             raise serializers.ValidationError(exc.messages) from exc
 
@@ -286,5 +286,5 @@ class StudioRollbackInput(serializers.Serializer):
 
 class StudioStaffInput(serializers.Serializer):
     email = serializers.EmailField(max_length=150)
-    course_role = _choice(list(authoring.COURSE_ROLES.items()))
+    course_role = _choice(list(selectors.COURSE_ROLES.items()))
 

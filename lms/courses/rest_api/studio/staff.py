@@ -7,7 +7,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 
-from ... import authoring, services
+from ... import selectors, services
 from .base import TAGS, PUBLISH, ID_PARAM, SLUG_PARAM, _validated, _CourseApi
 from .serializers import StudioStaffOutput, StudioStaffInput
 
@@ -15,7 +15,7 @@ from .serializers import StudioStaffOutput, StudioStaffInput
 
 
 def _staff_rows(course) -> list[dict]:
-    return [{"user": user, "course_role": role} for user, role in authoring.course_staff_list(course)]
+    return [{"user": user, "course_role": role} for user, role in selectors.course_staff_list(course)]
 
 
 class StaffListApi(_CourseApi):
@@ -31,8 +31,8 @@ class StaffListApi(_CourseApi):
     def post(self, request, slug):
         course = self.course(PUBLISH)
         data = _validated(StudioStaffInput, request)
-        before = {user.pk for user, _ in authoring.course_staff_list(course)}
-        user = authoring.course_staff_add(course=course, actor=request.user, **data)
+        before = {user.pk for user, _ in selectors.course_staff_list(course)}
+        user = services.course_staff_add(course=course, actor=request.user, **data)
         row = {"user": user, "course_role": data["course_role"]}
         return Response(StudioStaffOutput(row).data, status=status.HTTP_200_OK if user.pk in before else status.HTTP_201_CREATED)
 
@@ -42,7 +42,7 @@ class StaffDetailApi(_CourseApi):
                    responses={204: None})
     def delete(self, request, slug, id):
         course = self.course(PUBLISH)
-        member = authoring.staff_member(course, id)
+        member = selectors.staff_member(course, id)
         if member is None:
             raise NotFound()
         services.course_staff_set(course=course, user=member, course_role=None, actor=request.user)

@@ -6,8 +6,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
-
-from ... import authoring, services
+from ... import selectors, services
 from .base import TAGS, PUBLISH, SLUG_PARAM, _validated, _CourseApi
 from .serializers import ErrorOutput, PublishProblemsOutput, StudioCourseDetailOutput, StudioVersionOutput, StudioPublishCheckOutput, StudioPublishInput, StudioRollbackInput
 
@@ -42,7 +41,7 @@ class VersionListApi(_CourseApi):
                    responses={200: StudioVersionOutput(many=True)})
     def get(self, request, slug):
         course = self.course()
-        return Response(StudioVersionOutput(authoring.version_list(course), many=True, context=self.context(course)).data)
+        return Response(StudioVersionOutput(selectors.version_list(course), many=True, context=self.context(course)).data)
 
 
 class RollbackApi(_CourseApi):
