@@ -1,7 +1,7 @@
 """Platform plans and the subscription that puts an institution on one; public schema."""
 from __future__ import annotations
 
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 
 
@@ -16,6 +16,7 @@ class Plan(models.Model):
         "certificates": "Verifiable certificates",
         "api_access": "API access",
         "sso": "Single sign-on",
+        "branding_removal": "No “Powered by EduCrowd”",
     }
 
     code = models.SlugField(max_length=40, unique=True)
@@ -29,6 +30,13 @@ class Plan(models.Model):
     max_learners = models.PositiveIntegerField(null=True, blank=True, help_text="Empty means unlimited.")
     max_courses = models.PositiveIntegerField(null=True, blank=True, help_text="Empty means unlimited.")
     storage_mb = models.PositiveIntegerField(default=1024, validators=[MinValueValidator(1)])
+    max_staff = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Staff seats (admins, instructors, TAs); empty means unlimited."
+    )
+    application_fee_bps = models.PositiveSmallIntegerField(
+        default=500, validators=[MaxValueValidator(5000)],
+        help_text="Platform fee on learner payments, in basis points (500 = 5%).",
+    )
     features = models.JSONField(default=dict, blank=True)
     is_active = models.BooleanField(default=True, help_text="Inactive plans cannot be chosen by new institutions.")
     sort_order = models.PositiveSmallIntegerField(default=0)
@@ -81,6 +89,34 @@ class Subscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tenant_id}: {self.plan or 'no plan'} ({self.status})"
+
+
+class ConnectedAccount(models.Model):
+    """The Stripe Connect Express account an institution is paid into (learner payments are
+    destination charges to it). State mirrors Stripe's `account.updated` events."""
+
+    tenant = models.OneToOneField("tenants.Tenant", on_delete=models.CASCADE, related_name="connected_account")
+    stripe_account_id = models.CharField(max_length=255, unique=True)
+    country = models.CharField(max_length=2, default="US")
+    charges_enabled = models.BooleanField(default=False)
+    payouts_enabled = models.BooleanField(default=False)
+    details_submitted = models.BooleanField(default=False)
+    requirements_due = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.tenant_id}: {self.stripe_account_id}"
+
+    @property
+    def status_label(self) -> str:
+        if self.charges_enabled and self.payouts_enabled:
+            return "Ready: payments and payouts enabled"
+        if self.charges_enabled:
+            return "Payments enabled; payouts pending"
+        if self.details_submitted:
+            return "Under review by Stripe"
+        return "Onboarding not finished"
 
 
 class PlatformInvoice(models.Model):
