@@ -68,6 +68,7 @@ TENANT_APPS = [
     "lms.quizzes",
     "lms.assignments",
     "lms.tracks",
+    "billing.commerce",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [a for a in TENANT_APPS if a not in SHARED_APPS]
 
@@ -80,6 +81,8 @@ TENANT_BOOTSTRAP_STEPS = [
 ]
 # Who administers an institution (tenants.api.tenant_admin_check asks this, for apps beside accounts).
 TENANT_ADMIN_CHECK = "tenant_apps.accounts.api.is_tenant_admin"
+# The active institution's name, colour and logo for documents apps beside accounts render (receipts).
+TENANT_BRANDING = "tenant_apps.accounts.api.site_branding"
 # Platform-wide demo data for `seed_demo` (the run command), before the demo institutions.
 PLATFORM_DEMO_STEPS = ["billing.demo.demo_plans_ensure"]
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     path("accounts/", include("tenant_apps.accounts.urls")),
     path("manage/billing/", include("billing.urls_manage")),
+    path("billing/", include("billing.commerce.urls")),
     path("manage/audit/", include("tenant_apps.audit.urls")),
     path("manage/", include("tenant_apps.accounts.urls_manage")),
     path("site/logo", account_views.site_logo, name="site-logo"),

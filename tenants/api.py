@@ -22,7 +22,7 @@ from .rest_api.base import InTenantSchema, TenantApi, TenantGenericApi
 from .rest_api.errors import error_response
 from .rest_api.parsers import SafeJSONParser
 from .rest_api.throttling import ScopedThrottle
-from .selectors import tenant_admin_check, tenant_usage_cached, tenant_usage_counter_register, tenant_usage_current
+from .selectors import tenant_admin_check, tenant_branding, tenant_usage_cached, tenant_usage_counter_register, tenant_usage_current
 from .services import (
     domain_add,
     domain_remove,
@@ -80,6 +80,7 @@ __all__ = [
     "tenant_reactivate",
     "tenant_suspend",
     "tenant_admin_check",
+    "tenant_branding",
     "tenant_usage_cached",
     "tenant_usage_current",
     "tenant_usage_counter_register",

@@ -52,3 +52,11 @@ def tenant_admin_check(user) -> bool:
     from django.utils.module_loading import import_string
 
     return bool(import_string(settings.TENANT_ADMIN_CHECK)(user))
+
+
+def tenant_branding() -> dict:
+    """The active institution's {"name", "primary_color", "logo"} (settings.TENANT_BRANDING)."""
+    from django.conf import settings
+    from django.utils.module_loading import import_string
+
+    return dict(import_string(settings.TENANT_BRANDING)())

@@ -363,6 +363,38 @@ class FakeStripe:
             session["_authenticated"] = True
             return self._checkout_succeed(session, intent)
 
+    def checkout_pay_delayed(self, session_id: str) -> dict:
+        """A delayed-notification method (bank debit): the session completes unpaid now; call
+        `checkout_delayed_settle` for the outcome (async_payment_succeeded / _failed)."""
+        with self.lock:
+            session = self.get(session_id, "checkout.session")
+            if session["status"] != "open" or session["mode"] != "payment":
+                return {"outcome": session["status"], "message": f"This checkout is {session['status']}."}
+            intent = self._intent_for(session)
+            intent["status"] = "processing"
+            if not session["customer"]:
+                session["customer"] = self._api_customer_create({"email": session["customer_email"]}, account=None)["id"]
+            session.update(status="complete", payment_status="unpaid")
+            self._event("checkout.session.completed", session)
+            return {"outcome": "processing", "message": "Your bank is processing the payment.",
+                    "redirect": session["success_url"]}
+
+    def checkout_delayed_settle(self, session_id: str, *, succeed: bool) -> dict:
+        with self.lock:
+            session = self.get(session_id, "checkout.session")
+            intent = self._intent_for(session)
+            if succeed:
+                self._charge(intent)
+                session["payment_status"] = "paid"
+                self._event("checkout.session.async_payment_succeeded", session)
+                self._event("payment_intent.succeeded", intent)
+            else:
+                intent.update(status="requires_payment_method",
+                              last_payment_error={"code": "debit_failed", "message": "The bank debit failed."})
+                self._event("checkout.session.async_payment_failed", session)
+                self._event("payment_intent.payment_failed", intent)
+            return session
+
     def _intent_for(self, session: dict) -> dict:
         if session["payment_intent"]:
             return self.objects[session["payment_intent"]]

@@ -7,10 +7,13 @@ class CoursesConfig(AppConfig):
     verbose_name = "Courses, publishing, enrollment and progress"
 
     def ready(self):
+        from billing.api import product_provider_register
         from tenants.api import tenant_usage_counter_register
 
         from .dashboard_cache import connect_signals
+        from .products import CourseProducts
         from .selectors import course_count
 
         connect_signals()
         tenant_usage_counter_register("courses", course_count)
+        product_provider_register("course", CourseProducts())

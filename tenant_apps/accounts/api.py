@@ -5,7 +5,15 @@ See docs/decisions/0009-app-front-doors-and-bootstrap-steps.md.
 from .decorators import tenant_admin_required
 from .permissions import IsTenantAdmin
 from .roles import Role, is_tenant_admin, role_of
+from .selectors import site_settings_get
 from .uploads import LOGO_KINDS, csv_safe_cell, image_kind
+
+
+def site_branding() -> dict:
+    """{"name", "primary_color", "logo"}: the stored logo's name in the tenant's storage, or ""."""
+    site = site_settings_get()
+    return {"name": site.display_name, "primary_color": site.primary_color, "logo": site.logo.name if site.logo else ""}
+
 
 __all__ = [
     "IsTenantAdmin",
@@ -15,5 +23,6 @@ __all__ = [
     "image_kind",
     "is_tenant_admin",
     "role_of",
+    "site_branding",
     "tenant_admin_required",
 ]

@@ -147,9 +147,12 @@ def paid_enrollment_next_step(*, course: Course, learner) -> PaidEnrollmentStep:
     enroll in a paid course (services.PaymentRequired). Pages and the API both ask here; when
     checkout exists, return its URL and both will send the learner there (the API answers 402
     with the URL)."""
+    from billing.api import buy_url
+
     version = course.published_version
     title = version.snapshot["course"]["title"] if version is not None else course.title
-    return PaidEnrollmentStep(message=f"“{title}” is a paid course: paid enrollment opens soon.")
+    return PaidEnrollmentStep(message=f"“{title}” is a paid course: buy it to enroll.",
+                              checkout_url=buy_url("course", str(course.uuid)))
 
 
 def course_count() -> int:

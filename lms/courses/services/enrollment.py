@@ -54,7 +54,8 @@ def enrollment_create(
             raise ValidationError(reason)
         if not course.is_free:
             raise PaymentRequired(course)
-    _check_capacity(course)
+    if source != Enrollment.Source.PAYMENT:  # a paid order checked window and capacity when it was placed
+        _check_capacity(course)
     if existing:  # coming back after dropping: the record (and progress) is kept
         existing.status, existing.dropped_at, existing.source = Enrollment.Status.ACTIVE, None, source
         existing.enrolled_by, existing.note = enrolled_by, note.strip()[:500]

@@ -142,8 +142,8 @@ def test_enrollment_rules_answer_clear_errors(site_a, w):
     assert window.status_code == 400 and _error(window)["message"].startswith("Enrollment opens on")
     pay = _post(w.api, f"/api/v1/courses/{paid.slug}/enroll")
     assert pay.status_code == 402
-    assert pay.json() == {"message": "“Paid” is a paid course: paid enrollment opens soon.", "code": "payment_required",
-                          "checkout_url": None}
+    assert pay.json() == {"message": "“Paid” is a paid course: buy it to enroll.", "code": "payment_required",
+                          "checkout_url": f"/billing/buy/course/{paid.uuid}/"}
     assert _post(w.api, f"/api/v1/courses/{draft.slug}/enroll").status_code == 404
     assert _post(w.api, "/api/v1/courses/no-such/drop").status_code == 404
     with site_a:

@@ -203,8 +203,8 @@ def test_enrollment_rules_give_clear_messages(site_a, world):
     assert "Enrollment opens on" in text(client.post(f"/courses/{later.slug}/enroll", follow=True))
     assert "Enrollment closed on" in text(client.post(f"/courses/{closed.slug}/enroll", follow=True))
     paid_page = text(client.get(f"/courses/{paid.slug}/"))
-    assert "Enroll for 19.99 USD" in paid_page
-    assert "paid enrollment opens soon" in text(client.post(f"/courses/{paid.slug}/enroll", follow=True))
+    assert "Buy for 19.99 USD" in paid_page
+    assert "Pay 19.99 USD" in text(client.post(f"/courses/{paid.slug}/enroll", follow=True))  # the buy page
     with site_a:
         assert not Enrollment.objects.filter(learner=other).exists()
 

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class CommerceConfig(AppConfig):
+    """Learners pay the institution: orders, coupons, refunds and the ledger, in each tenant schema."""
+
+    name = "billing.commerce"
+    label = "commerce"
+    verbose_name = "Learner payments"
+
+    def ready(self) -> None:
+        from . import handlers  # noqa: F401 - registers its webhook handlers
