@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/", include("tenant_apps.accounts.urls")),
     path("manage/billing/", include("billing.urls_manage")),
     path("billing/", include("billing.commerce.urls")),
+    path("manage/payments/", include("billing.commerce.urls_manage")),
     path("manage/audit/", include("tenant_apps.audit.urls")),
     path("manage/", include("tenant_apps.accounts.urls_manage")),
     path("site/logo", account_views.site_logo, name="site-logo"),

@@ -137,3 +137,193 @@ def test_events_in_reverse_order_reach_paid(shop, public_client):
     with shop.site:
         order.refresh_from_db()
     assert order.status == "paid" and _enrollment(shop).source == "payment"
+
+
+# --- refunds, coupons, receipts, admin pages ------------------------------------------------------
+
+def _paid_order(shop, public_client, coupon=""):
+    client = shop.site.client(shop.learner)
+    order, session_id = _buy(shop, client, coupon)
+    shop.fake.checkout_pay(session_id, CARD_SUCCEEDS)
+    deliver(public_client, shop.fake)
+    with shop.site:
+        order.refresh_from_db()
+    assert order.status == "paid"
+    return order
+
+
+def test_partial_then_full_refund_updates_ledger_and_enrollment(shop, public_client, admin_a):
+    order = _paid_order(shop, public_client)
+    admin = shop.site.client(admin_a)
+    page = admin.get(f"/manage/payments/orders/{order.public_id}/")
+    assert page.status_code == 200 and "Up to 49.00 USD can be refunded" in page.content.decode()
+    too_much = admin.post(f"/manage/payments/orders/{order.public_id}/refund", {"amount": "50.00", "revoke_access": "keep"})
+    assert too_much.status_code == 400 and "At most 49.00 USD can still be refunded" in too_much.content.decode()
+    partial = admin.post(f"/manage/payments/orders/{order.public_id}/refund",
+                         {"amount": "19.60", "revoke_access": "keep", "reason": "late start"})
+    assert partial.status_code == 302
+    n = deliver(public_client, shop.fake)  # refund.created arrives too: applied once only
+    with shop.site:
+        order.refresh_from_db()
+        assert (order.status, order.refunded_amount) == ("partially_refunded", 1960)
+        refund_entries = {e.account: e.amount for e in LedgerEntry.objects.filter(transaction__kind="refund")}
+        assert refund_entries == {"customer": 1960, "institution": -1862, "platform": -98}  # 98 = 245 × 1960/4900
+        assert ledger.unbalanced_transactions() == []
+    assert _enrollment(shop).status == "active"
+    full = admin.post(f"/manage/payments/orders/{order.public_id}/refund", {"amount": "29.40", "revoke_access": "revoke"})
+    assert full.status_code == 302
+    deliver(public_client, shop.fake, n)
+    with shop.site:
+        order.refresh_from_db()
+        assert (order.status, order.refunded_amount) == ("refunded", 4900)
+        assert LedgerTransaction.objects.filter(order=order, kind="refund").count() == 2
+        balances = ledger.balances(currency="USD")
+        from tenant_apps.audit.models import AuditEntry
+
+        assert AuditEntry.objects.filter(action="order.refund").count() == 2
+    assert balances[("customer", "USD")] == 0 and balances[("processor_fees", "USD")] == 172
+    assert balances[("platform", "USD")] == 73 - 245  # the platform paid Stripe's fee and refunded its own
+    assert _enrollment(shop).status == "dropped"
+    assert "Refunded in full" in _pdf_text(shop.site.client(shop.learner).get(f"/billing/orders/{order.public_id}/receipt.pdf"))
+
+
+def _pdf_text(response) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+
+
+def test_receipt_pdf_reads_back_with_institution_lines_coupon_and_amounts(shop, public_client, admin_a, site_b,
+                                                                          django_capture_on_commit_callbacks):
+    from billing.commerce.models import SellerProfile
+    from billing.commerce import services
+
+    with shop.site:
+        SellerProfile.objects.create(legal_name="Acme Academy Ltd", address="1 Main Street\nSpringfield", tax_id="VAT-123-456")
+        services.coupon_create(code="spring10", kind="percent", percent_off=10)
+    with django_capture_on_commit_callbacks(execute=True):
+        order = _paid_order(shop, public_client, coupon="SPRING10")
+    text = _pdf_text(shop.site.client(shop.learner).get(f"/billing/orders/{order.public_id}/receipt.pdf"))
+    for expected in ("Receipt", order.number, "Acme Academy Ltd", "Springfield", "Tax ID: VAT-123-456", "Paid Pottery",
+                     "49.00 USD", "Coupon SPRING10", "−4.90 USD", "Total paid", "44.10 USD", shop.learner.email):
+        assert expected in text, expected
+    # Only the buyer (or the institution's admins) get it; another learner and another tenant get 404.
+    assert shop.site.client(shop.site.make_user("learner")).get(f"/billing/orders/{order.public_id}/receipt.pdf").status_code == 404
+    assert shop.site.client(admin_a).get(f"/billing/orders/{order.public_id}/receipt.pdf").status_code == 200
+    from django.contrib.auth.models import User
+
+    with site_b:
+        admin_b = User.objects.get(username="admin@globex.test")
+    assert site_b.client(admin_b).get(f"/billing/orders/{order.public_id}/receipt.pdf").status_code == 404
+    from django.core import mail
+
+    receipt_mail = [m for m in mail.outbox if order.number in m.subject]
+    assert len(receipt_mail) == 1 and "44.10 USD" in receipt_mail[0].body and receipt_mail[0].to == [shop.learner.email]
+
+
+def test_coupons_percent_fixed_scope_expiry_and_limit(shop, public_client, admin_a):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from billing.commerce import services
+    from billing.commerce.models import Coupon
+
+    admin = shop.site.client(admin_a)
+    made = admin.post("/manage/payments/coupons/", {"code": "five-off", "kind": "fixed", "amount_off": "5.00", "currency": "usd",
+                                                    "product_ref": f"course:{shop.ref}", "max_redemptions": "1"})
+    assert made.status_code == 302
+    bad = admin.post("/manage/payments/coupons/", {"code": "FIVE-OFF", "kind": "percent", "percent_off": "10"})
+    assert bad.status_code == 400 and "There is already a coupon “FIVE-OFF”" in bad.content.decode()
+    with shop.site:
+        services.coupon_create(code="EUROS", kind="fixed", amount_off=500, currency="EUR")
+        services.coupon_create(code="OLD", kind="percent", percent_off=50, expires_at=timezone.now() + timedelta(seconds=1))
+        Coupon.objects.filter(code="OLD").update(expires_at=timezone.now() - timedelta(days=1))
+    client = shop.site.client(shop.learner)
+    page = client.get(f"/billing/buy/course/{shop.ref}/?coupon=five-off").content.decode()
+    assert "Pay 44.00 USD" in page
+    assert "is for prices in EUR" in client.get(f"/billing/buy/course/{shop.ref}/?coupon=euros").content.decode()
+    assert "has expired" in client.get(f"/billing/buy/course/{shop.ref}/?coupon=old").content.decode()
+    assert "There is no such coupon" in client.get(f"/billing/buy/course/{shop.ref}/?coupon=nope").content.decode()
+    order = _paid_order(shop, public_client, coupon="five-off")
+    assert (order.total_amount, order.discount_amount, order.coupon_code) == (4400, 500, "FIVE-OFF")
+    second = shop.site.client(shop.site.make_user("learner"))
+    used_up = second.post(f"/billing/buy/course/{shop.ref}/", {"coupon": "five-off"})
+    assert used_up.status_code == 400 and "has been used up" in used_up.content.decode()
+
+
+def test_a_failed_checkout_gives_the_coupon_use_back(shop, public_client):
+    from billing.commerce import services
+    from billing.commerce.models import Coupon
+    from billing import gateway
+
+    with shop.site:
+        services.coupon_create(code="ONCE", kind="percent", percent_off=20, max_redemptions=1)
+    order, session_id = _buy(shop, shop.site.client(shop.learner), "ONCE")
+    with shop.site:
+        assert Coupon.objects.get(code="ONCE").times_redeemed == 1
+    gateway.checkout_session_expire(session_id)
+    deliver(public_client, shop.fake)
+    with shop.site:
+        order.refresh_from_db()
+        assert order.status == "canceled" and Coupon.objects.get(code="ONCE").times_redeemed == 0
+
+
+def test_a_100_percent_coupon_enrolls_without_stripe(shop):
+    from billing.commerce import services
+
+    with shop.site:
+        services.coupon_create(code="FREE", kind="percent", percent_off=100)
+    response = shop.site.client(shop.learner).post(f"/billing/buy/course/{shop.ref}/", {"coupon": "free"})
+    assert response.status_code == 302 and response["Location"] == f"/courses/{shop.course.slug}/"
+    assert _enrollment(shop).source == "payment" and not shop.fake.events_of("checkout.session.completed")
+
+
+def test_orders_admin_list_filters_csv_and_totals_from_the_ledger(shop, public_client, admin_a):
+    order = _paid_order(shop, public_client)
+    admin = shop.site.client(admin_a)
+    listing = admin.get("/manage/payments/orders/?status=paid").content.decode()
+    assert order.number in listing and "49.00 USD" in listing
+    assert "<td>0.73 USD</td><td>1.72 USD</td><td>46.55 USD</td>" in listing  # platform (net), Stripe, institution: the ledger
+    assert order.number not in admin.get("/manage/payments/orders/?status=refunded").content.decode()
+    csv_response = admin.get("/manage/payments/orders/?format=csv&q=" + shop.learner.email)
+    body = b"".join(csv_response.streaming_content).decode()
+    lines = body.strip().splitlines()
+    assert lines[0].startswith("number,created_at,status") and len(lines) == 2 and lines[1].startswith(order.number)
+    assert ",49.00," in lines[1]
+    # Learners and staff who are not admins are refused.
+    assert shop.site.client(shop.learner).get("/manage/payments/orders/").status_code == 403
+
+
+def test_payment_history_lists_own_orders_only(shop, public_client, site_a):
+    order = _paid_order(shop, public_client)
+    mine = shop.site.client(shop.learner).get("/billing/payments/").content.decode()
+    assert order.number in mine and "49.00 USD" in mine
+    other = site_a.client(site_a.make_user("learner")).get("/billing/payments/").content.decode()
+    assert order.number not in other and "No payments yet" in other
+
+
+def test_cannot_sell_without_a_charges_enabled_account(shop):
+    from billing.models import ConnectedAccount
+
+    ConnectedAccount.objects.filter(tenant=shop.site.tenant).update(charges_enabled=False)
+    response = shop.site.client(shop.learner).post(f"/billing/buy/course/{shop.ref}/", {})
+    assert response.status_code == 400 and "cannot take payments yet" in response.content.decode()
+    with shop.site:
+        assert not Order.objects.exists()
+
+
+def test_three_decimal_and_zero_decimal_prices(site_a, stripe_fake, admin_a, public_client):
+    from billing.tests.commerce_helpers import shop_open
+
+    kwd = shop_open(site_a, stripe_fake, admin_a, price=12345, currency="KWD", title="Kuwait", slug="kwd-course")
+    order = _paid_order(kwd, public_client)
+    assert (order.total_amount, order.currency) == (12350, "KWD")  # Stripe takes 3-decimal amounts in tens
+    jpy = shop_open(site_a, stripe_fake, admin_a, price=5000, currency="JPY", title="Tokyo", slug="jpy-course")
+    order = _paid_order(jpy, public_client)
+    with site_a:
+        figures = {e.account: e.amount for e in LedgerEntry.objects.filter(transaction__order=order)}
+    assert figures == {"customer": -5000, "institution": 4750, "platform": 250 - 145, "processor_fees": 145}  # 2.9 %, no fixed part

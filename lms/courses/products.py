@@ -79,3 +79,8 @@ class CourseProducts:
         enrollment = Enrollment.objects.filter(course=course, learner=user, status__in=ACTIVE_STATUSES).first() if course else None
         if enrollment is not None:
             enrollment_drop(enrollment=enrollment)
+
+    def for_sale(self) -> list[tuple[str, str]]:
+        """(ref, title) of every priced published course, for coupon scopes."""
+        return [(str(c.uuid), _title(c)) for c in Course.objects.select_related("published_version")
+                .filter(published_version__isnull=False, price_amount__gt=0)]
