@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("lms.quizzes.rest_api.urls")),
     path("", include("lms.assignments.rest_api.urls")),
     path("", include("lms.tracks.rest_api.urls")),
+    path("", include("billing.commerce.rest_api_urls")),
 ]

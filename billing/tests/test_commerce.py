@@ -327,3 +327,46 @@ def test_three_decimal_and_zero_decimal_prices(site_a, stripe_fake, admin_a, pub
     with site_a:
         figures = {e.account: e.amount for e in LedgerEntry.objects.filter(transaction__order=order)}
     assert figures == {"customer": -5000, "institution": 4750, "platform": 250 - 145, "processor_fees": 145}  # 2.9 %, no fixed part
+
+
+# --- the API --------------------------------------------------------------------------------------
+
+def test_api_buy_poll_receipt_refund_and_coupons(shop, public_client, admin_a):
+    learner = shop.site.client(shop.learner)
+    admin = shop.site.client(admin_a)
+    made = admin.post("/api/v1/manage/billing/coupons", {"code": "api10", "kind": "percent", "percent_off": 10},
+                      content_type="application/json")
+    assert made.status_code == 201 and made.json()["code"] == "API10"
+    assert learner.post("/api/v1/manage/billing/coupons", {"code": "x", "kind": "percent", "percent_off": 5},
+                        content_type="application/json").status_code == 403
+    bad = learner.post("/api/v1/billing/orders", {"product_kind": "course", "product_ref": shop.ref, "coupon": "nope"},
+                       content_type="application/json")
+    assert bad.status_code == 400 and bad.json()["message"] == "There is no such coupon."
+    created = learner.post("/api/v1/billing/orders", {"product_kind": "course", "product_ref": shop.ref, "coupon": "api10"},
+                           content_type="application/json")
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert body["order"]["total_amount"] == 4410 and body["order"]["status"] == "pending"
+    assert body["checkout_url"].startswith("https://simulator.test/checkout/")
+    order_id = body["order"]["id"]
+    shop.fake.checkout_pay(session_id_of(body["checkout_url"]), CARD_SUCCEEDS)
+    assert learner.get(f"/api/v1/billing/orders/{order_id}").json()["status"] == "pending"
+    deliver(public_client, shop.fake)
+    polled = learner.get(f"/api/v1/billing/orders/{order_id}").json()
+    assert polled["status"] == "paid" and polled["receipt_url"] == f"/api/v1/billing/orders/{order_id}/receipt"
+    assert learner.get(polled["receipt_url"])["Content-Type"] == "application/pdf"
+    again = learner.post("/api/v1/billing/orders", {"product_kind": "course", "product_ref": shop.ref},
+                         content_type="application/json")
+    assert again.status_code == 409 and again.json()["code"] == "already_enrolled"
+    listed = admin.get("/api/v1/manage/billing/orders?status=paid").json()
+    rows = listed["results"] if isinstance(listed, dict) else listed
+    assert [r["number"] for r in rows] == [polled["number"]] and rows[0]["application_fee_amount"] == 221
+    too_much = admin.post(f"/api/v1/manage/billing/orders/{order_id}/refunds", {"amount": 99999}, content_type="application/json")
+    assert too_much.status_code == 400 and "can still be refunded" in too_much.json()["message"]
+    refunded = admin.post(f"/api/v1/manage/billing/orders/{order_id}/refunds", {"amount": 4410, "revoke_access": True},
+                          content_type="application/json")
+    assert refunded.status_code == 201 and refunded.json()["status"] == "refunded"
+    assert _enrollment(shop).status == "dropped"
+    assert admin.delete("/api/v1/manage/billing/coupons/API10").status_code == 204
+    assert learner.get(f"/billing/buy/course/{shop.ref}/?coupon=api10").content.decode().count("no longer valid") == 1
+    assert learner.get("/api/v1/billing/orders/not-a-uuid").status_code == 404

@@ -155,6 +155,14 @@ def _essay(b) -> str:
 
 
 BODIES: dict[str, Body] = {
+    # payments: B's priced course with B's 100 % coupon (no Stripe needed); a new coupon; a refund
+    "billing/buy/<slug:kind>/<str:ref>/": lambda b, r: {"coupon": b.values["coupon"][0]},
+    "api/v1/billing/orders": lambda b, r: {"product_kind": "course", "product_ref": b.values["product_ref"][0],
+                                           "coupon": b.values["coupon"][0]},
+    "manage/payments/coupons/": lambda b, r: {"code": f"NEW{secrets.token_hex(3)}", "kind": "percent", "percent_off": "5"},
+    "api/v1/manage/billing/coupons": lambda b, r: {"code": f"NEW{secrets.token_hex(3)}", "kind": "percent", "percent_off": 5},
+    "manage/payments/orders/<uuid:public_id>/refund": lambda b, r: {"amount": "1.00", "revoke_access": "keep"},
+    "api/v1/manage/billing/orders/<str:id>/refunds": lambda b, r: {"amount": 100},
     # pages: the edit forms, as rendered for their owner, with a change
     "manage/settings/": derived_form("admin", site_name="Hijacked"),
     "studio/courses/<slug:slug>/": derived_form("instructor", title="Hijacked"),

@@ -12,6 +12,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.test import Client
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_tenants.utils import tenant_context
@@ -201,6 +202,26 @@ def _seed_objects(p) -> dict[str, list[str]]:
     reset_token = default_token_generator.make_token(learner)
     assert Enrollment.objects.filter(course=course).count() == 2 and enrollment2.pk
 
+    # Payments: the course is priced now; the learner's paid order with its ledger, a coupon.
+    from billing.commerce import ledger
+    from billing.commerce.models import Coupon, Order, SellerProfile
+
+    paid = course_services.course_create(author=instructor, title=f"{MARKER} paid course",
+                                         slug=f"globex-paid-{secrets.token_hex(3)}", price_amount=2500)
+    paid_lesson = course_services.lesson_create(module=course_services.module_create(course=paid, title=MARKER), title=MARKER)
+    course_services.item_create(lesson=paid_lesson, kind="text", title=f"{MARKER} paid reading", body=MARKER)
+    course_services.course_publish(course=paid, author=instructor, change_note=MARKER)
+    order = Order.objects.create(number=f"R-9{secrets.randbelow(10**5):05d}", buyer=learner, buyer_email=learner.email,
+                                 buyer_name=f"{PRIVATE} buyer", status=Order.Status.PAID, product_kind="course",
+                                 product_ref=str(paid.uuid), description=f"{MARKER} paid", currency="USD",
+                                 subtotal_amount=2500, total_amount=2500, application_fee_amount=125,
+                                 stripe_payment_intent_id=f"pi_globex{secrets.token_hex(4)}", paid_at=timezone.now())
+    ledger.charge_record(order=order, reference=order.stripe_payment_intent_id, total=2500, application_fee=125,
+                         processor_fee=103)
+    # 100 % off: a purchase succeeds without Stripe, so the walk's control pass can prove the buy bodies.
+    coupon = Coupon.objects.create(code=f"GLOBEX{secrets.token_hex(3).upper()}", kind="percent", percent_off=100)
+    SellerProfile.objects.create(legal_name=f"{MARKER} Ltd", tax_id=PRIVATE[:60])
+
     s = str
     return {
         "course_slug": [course.slug],
@@ -229,6 +250,10 @@ def _seed_objects(p) -> dict[str, list[str]]:
         "verify_token": [verify_token],
         "reset_uid": [reset_uid],
         "reset_token": [reset_token],
+        "product_kind": ["course"],
+        "product_ref": [s(paid.uuid)],
+        "order": [s(order.public_id)],
+        "coupon": [coupon.code],
     }
 
 
