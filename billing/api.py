@@ -3,19 +3,26 @@
 See docs/decisions/0009-app-front-doors-and-bootstrap-steps.md.
 """
 from . import money
-from .models import Plan
+from .connect import SaleNotReady, billing_page_path, sale_ready_check
+from .models import ConnectedAccount, Plan
 from .money import Money
-from .selectors import plan_list_available, tenant_plan
+from .selectors import connect_account_for, connect_account_ready, plan_list_available, tenant_plan
 from .services import plan_create, plan_delete, plan_update, tenant_plan_change
 
 __all__ = [
+    "ConnectedAccount",
     "Money",
     "Plan",
+    "SaleNotReady",
+    "billing_page_path",
+    "connect_account_for",
+    "connect_account_ready",
     "money",
     "plan_create",
     "plan_delete",
     "plan_list_available",
     "plan_update",
+    "sale_ready_check",
     "tenant_plan",
     "tenant_plan_change",
 ]
