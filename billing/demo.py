@@ -25,9 +25,10 @@ def demo_plans_ensure() -> None:
 def demo_connected_account(bootstrap) -> None:
     """Bootstrap step (tenants/bootstrap.py): a demo institution can sell its priced demo courses.
 
-    Only without real Stripe keys (the payment simulator or tests): the account is made up
-    (`acct_demo_<slug>`), marked ready as if onboarding were done. With real keys the demo
-    institution connects through the Billing page like any other."""
+    Only when no Stripe key is configured (`make run` with the payment simulator): the account
+    is made up (`acct_demo_<slug>`), marked ready as if onboarding were done. With a key the
+    demo institution connects through the Billing page like any other, and its priced demo
+    course stays a draft until then (lms/demo.py)."""
     if not bootstrap.demo or settings.STRIPE_SECRET_KEY:
         return
     ConnectedAccount.objects.get_or_create(tenant=bootstrap.tenant, defaults={

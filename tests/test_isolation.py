@@ -327,6 +327,8 @@ UNPROVEN: dict[str, str] = {
     # "payments are unavailable"; billing/tests/test_billing_page.py covers these with the fake
     "manage/billing/plan": "success opens a Stripe Checkout session (no fake in the walk)",
     "manage/billing/portal": "success opens a Stripe portal session; B has no Stripe customer",
+    "manage/billing/connect": "success creates a Stripe Connect account and an onboarding link (no fake in the walk); "
+                              "billing/tests/test_connect.py covers it with the fake",
     "tracks/<slug:slug>/items/<uuid:item_uuid>/start/": "both of B's learners are already enrolled in the track's "
                                                         "course by the seed; starting is that enrolment",
 }
