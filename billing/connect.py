@@ -85,13 +85,14 @@ def connect_onboarding_start(*, tenant, email: str, refresh_url: str, return_url
 # --- state from webhooks -------------------------------------------------------------------------
 
 def connect_account_sync(account_id: str) -> ConnectedAccount | None:
-    """Apply Stripe's current state of one connected account (re-read, so event order does not matter)."""
-    remote = gateway.account_retrieve(account_id).to_dict()
+    """Apply Stripe's current state of one connected account. Re-read under the row lock, so
+    neither event order nor two workers racing can leave an older state on the row."""
     with transaction.atomic():
         account = (ConnectedAccount.objects.select_for_update(of=("self",)).select_related("tenant")
-                   .filter(stripe_account_id=remote["id"]).first())
+                   .filter(stripe_account_id=account_id).first())
         if account is None:
-            return None
+            return None  # not one of ours (or not ours any more): nothing to ask Stripe
+        remote = gateway.account_retrieve(account_id).to_dict()
         before = {"charges_enabled": account.charges_enabled, "payouts_enabled": account.payouts_enabled}
         account.charges_enabled = bool(remote.get("charges_enabled"))
         account.payouts_enabled = bool(remote.get("payouts_enabled"))
