@@ -6,9 +6,10 @@ from django.urls import reverse
 
 from . import money
 from .commerce.products import Product, ProductProvider, product_provider_register
-from .models import Plan
+from .connect import SaleNotReady, billing_page_path, sale_ready_check
+from .models import ConnectedAccount, Plan
 from .money import Money
-from .selectors import plan_list_available, tenant_plan
+from .selectors import connect_account_for, connect_account_ready, plan_list_available, tenant_plan
 from .services import plan_create, plan_delete, plan_update, tenant_plan_change
 
 
@@ -18,17 +19,23 @@ def buy_url(kind: str, ref: str) -> str:
 
 
 __all__ = [
+    "ConnectedAccount",
     "Money",
     "Plan",
     "Product",
     "ProductProvider",
     "buy_url",
+    "SaleNotReady",
+    "billing_page_path",
+    "connect_account_for",
+    "connect_account_ready",
     "money",
     "plan_create",
     "plan_delete",
     "plan_list_available",
     "plan_update",
     "product_provider_register",
+    "sale_ready_check",
     "tenant_plan",
     "tenant_plan_change",
 ]

@@ -6,4 +6,4 @@ class BillingConfig(AppConfig):
     verbose_name = "Plans and subscriptions"
 
     def ready(self) -> None:
-        from . import subscriptions  # noqa: F401 - registers its webhook handlers
+        from . import connect, subscriptions  # noqa: F401 - register their webhook handlers

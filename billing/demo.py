@@ -1,7 +1,10 @@
-"""Demo plans for local runs (`seed_demo`, via settings.PLATFORM_DEMO_STEPS). Idempotent."""
+"""Demo data for local runs (`seed_demo`): plans (settings.PLATFORM_DEMO_STEPS) and, for each demo
+institution, a connected account that is ready (bootstrap step). Idempotent."""
 from __future__ import annotations
 
-from .models import Plan
+from django.conf import settings
+
+from .models import ConnectedAccount, Plan
 
 PLANS = [
     dict(code="free", name="Free", price_amount=0, max_learners=50, max_courses=3, storage_mb=500, sort_order=0,
@@ -17,3 +20,18 @@ PLANS = [
 def demo_plans_ensure() -> None:
     for plan in PLANS:
         Plan.objects.get_or_create(code=plan["code"], defaults=plan)
+
+
+def demo_connected_account(bootstrap) -> None:
+    """Bootstrap step (tenants/bootstrap.py): a demo institution can sell its priced demo courses.
+
+    Only when no Stripe key is configured (`make run` with the payment simulator): the account
+    is made up (`acct_demo_<slug>`), marked ready as if onboarding were done. With a key the
+    demo institution connects through the Billing page like any other, and its priced demo
+    course stays a draft until then (lms/demo.py)."""
+    if not bootstrap.demo or settings.STRIPE_SECRET_KEY:
+        return
+    ConnectedAccount.objects.get_or_create(tenant=bootstrap.tenant, defaults={
+        "stripe_account_id": f"acct_demo_{bootstrap.tenant.slug}"[:255], "charges_enabled": True,
+        "payouts_enabled": True, "details_submitted": True, "requirements_due": [],
+    })

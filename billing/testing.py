@@ -38,3 +38,20 @@ def webhook_post(client, event: dict, *, source: str | None = None, **signing):
     payload = json.dumps(event)
     return client.post(webhook_url(source), data=payload, content_type="application/json",
                        HTTP_STRIPE_SIGNATURE=signature_header(payload, source=source, **signing))
+
+
+def connected_account_make(tenant, *, ready: bool = True, stripe_account_id: str | None = None):
+    """A Connect account row for `tenant`, as if Stripe had finished (or not) onboarding it."""
+    from .models import ConnectedAccount
+
+    account, _ = ConnectedAccount.objects.update_or_create(tenant=tenant, defaults={
+        "stripe_account_id": stripe_account_id or f"acct_test_{tenant.slug}", "charges_enabled": ready,
+        "payouts_enabled": ready, "details_submitted": ready, "requirements_due": [] if ready else ["external_account"],
+    })
+    return account
+
+
+@pytest.fixture
+def payouts_ready(site_a):
+    """Institution A can sell: priced courses publish (tests about catalogs and enrollments, not Connect)."""
+    return connected_account_make(site_a.tenant)

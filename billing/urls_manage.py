@@ -9,4 +9,6 @@ urlpatterns = [
     path("", views.billing_page, name="billing"),
     path("plan", views.billing_plan_choose, name="plan-choose"),
     path("portal", views.billing_portal, name="portal"),
+    path("connect", views.billing_connect, name="connect"),
+    path("connect/refresh", views.billing_connect_refresh, name="connect-refresh"),
 ]

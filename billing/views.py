@@ -20,7 +20,9 @@ from django.views.decorators.http import require_GET, require_POST
 from tenants.api import audit_log, tenant_admin_check, tenant_usage_current
 
 from . import gateway, money
+from .connect import connect_onboarding_link, connect_onboarding_start, connect_status
 from .models import Plan, Subscription
+from .selectors import connect_account_for
 from .subscriptions import plan_change, plan_checkout_start, subscription_effective_plan
 
 logger = logging.getLogger(__name__)
@@ -101,6 +103,7 @@ def billing_page(request):
         "confirming": request.GET.get("checkout") == "success",
         "running": bool(subscription.stripe_subscription_id) and subscription.status != Subscription.Status.CANCELED,
         "simulator": gateway.simulator_active(),
+        "connect": connect_status(connection.tenant), "connect_returned": request.GET.get("connect") == "return",
     })
 
 
@@ -159,3 +162,44 @@ def billing_portal(request):
         messages.error(request, "The billing portal is unavailable right now. Please try again later.")
         return redirect("billing_manage:billing")
     return redirect(session.url)
+
+
+# --- Get paid (Stripe Connect Express) ------------------------------------------------------------
+
+def _connect_urls(request) -> dict:
+    page = request.build_absolute_uri(reverse("billing_manage:billing"))
+    return {"refresh_url": request.build_absolute_uri(reverse("billing_manage:connect-refresh")),
+            "return_url": f"{page}?connect=return"}
+
+
+def _connect_unavailable(request, exc) -> None:
+    logger.warning("connect onboarding for %s failed: %s", connection.schema_name, exc)
+    messages.error(request, "Stripe is unavailable right now; nothing was changed. Please try again later.")
+
+
+@require_POST
+@_admin_required
+def billing_connect(request):
+    """The "Connect with Stripe" / "Continue onboarding" button: the account (once), then Stripe's onboarding."""
+    try:
+        url = connect_onboarding_start(tenant=connection.tenant, email=request.user.email, **_connect_urls(request))
+    except gateway.StripeError as exc:
+        _connect_unavailable(request, exc)
+        return redirect("billing_manage:billing")
+    return redirect(url)
+
+
+@require_GET
+@_admin_required
+def billing_connect_refresh(request):
+    """Stripe's refresh_url: the onboarding link expired or was used, so make a new one."""
+    account = connect_account_for(connection.tenant)
+    if account is None:
+        messages.info(request, "Start with “Connect with Stripe”.")
+        return redirect("billing_manage:billing")
+    try:
+        url = connect_onboarding_link(account=account, **_connect_urls(request))
+    except gateway.StripeError as exc:
+        _connect_unavailable(request, exc)
+        return redirect("billing_manage:billing")
+    return redirect(url)

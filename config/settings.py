@@ -77,6 +77,7 @@ INSTALLED_APPS = list(SHARED_APPS) + [a for a in TENANT_APPS if a not in SHARED_
 TENANT_BOOTSTRAP_STEPS = [
     "tenant_apps.accounts.bootstrap.site_and_first_admin",
     "billing.bootstrap.subscription_start",
+    "billing.demo.demo_connected_account",
     "lms.demo.demo_catalog_bootstrap",
 ]
 # Who administers an institution (tenants.api.tenant_admin_check asks this, for apps beside accounts).

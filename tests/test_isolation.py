@@ -330,6 +330,8 @@ UNPROVEN: dict[str, str] = {
     "manage/payments/orders/<uuid:public_id>/refund": "success calls Stripe's refund API (no fake in the walk); "
                                                       "billing/tests/test_commerce.py covers it with the fake",
     "api/v1/manage/billing/orders/<str:id>/refunds": "success calls Stripe's refund API (no fake in the walk)",
+    "manage/billing/connect": "success creates a Stripe Connect account and an onboarding link (no fake in the walk); "
+                              "billing/tests/test_connect.py covers it with the fake",
     "tracks/<slug:slug>/items/<uuid:item_uuid>/start/": "both of B's learners are already enrolled in the track's "
                                                         "course by the seed; starting is that enrolment",
 }

@@ -10,6 +10,7 @@ pytestmark = pytest.mark.django_db
 
 def test_seed_demo_builds_institutions_with_courses_and_is_idempotent(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
+    settings.STRIPE_SECRET_KEY = ""  # as `make run` without keys: payments go to the simulator
     # The session's test institutions are acme and globex too: the command fills them (rolled back afterwards).
     call_command("seed_demo")
     call_command("seed_demo")
@@ -24,3 +25,20 @@ def test_seed_demo_builds_institutions_with_courses_and_is_idempotent(settings, 
         assert 0 < learner_enrollment.progress_percent < 100
         kinds = {i["kind"] for m in learner_enrollment.version.snapshot["modules"] for lesson in m["lessons"] for i in lesson["items"]}
         assert {"text", "video", "link", "quiz", "assignment"} <= kinds
+    from billing.api import connect_account_ready
+
+    assert connect_account_ready(tenant)  # a made-up ready Connect account sells the priced demo course
+
+
+def test_seed_demo_with_real_stripe_keys_leaves_the_priced_course_a_draft(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    settings.STRIPE_SECRET_KEY = "sk_test_real_account"  # onboarding goes through Stripe: no made-up account
+    call_command("seed_demo")
+    from billing.api import connect_account_ready
+    from lms.courses.models import Course
+
+    tenant = Tenant.objects.get(slug="acme")
+    assert not connect_account_ready(tenant)
+    with tenant_context(tenant):
+        assert Course.objects.filter(published_version__isnull=False).count() == 2
+        assert Course.objects.get(slug="research-writing").published_version_id is None

@@ -60,7 +60,7 @@ def payout_account() -> ConnectedAccount | None:
     return ConnectedAccount.objects.filter(tenant_id=connection.tenant.pk, charges_enabled=True).first()
 
 
-def sale_ready_check() -> None:
+def _payments_ready_check() -> None:
     if payout_account() is None:
         raise ValidationError(
             "This institution cannot take payments yet: an administrator must connect a Stripe account "
@@ -185,7 +185,7 @@ def order_start(*, buyer, kind: str, ref: str, coupon_code: str = "", success_ur
     quote = order_quote(kind=kind, ref=ref, coupon_code=coupon_code)
     product, total, currency = quote["product"], quote["total"], quote["currency"]
     if total > 0:
-        sale_ready_check()
+        _payments_ready_check()
         reusable = _pending_reusable(buyer, kind, ref, coupon_code)
         if reusable is not None and reusable.total_amount == total:
             session = gateway.checkout_session_retrieve(reusable.stripe_checkout_session_id)

@@ -113,3 +113,24 @@ def test_refuses_without_debug(settings):
     settings.DEBUG, settings.STRIPE_SECRET_KEY = False, ""
     with pytest.raises(ImproperlyConfigured, match="STRIPE_SECRET_KEY is not set"):
         gateway.client()
+
+
+@pytest.mark.django_db
+def test_connect_onboarding_through_the_simulator_page(running, site_a, admin_a, public_client):
+    from billing import api as billing_api
+    from billing import webhooks
+    from billing.models import StripeEvent
+    from billing.testing import webhook_post
+
+    fake, base = running
+    response = site_a.client(admin_a).post("/manage/billing/connect")  # the Billing page's button
+    assert response.status_code == 302 and response["Location"].startswith(base + "/connect/acct_")
+    page = _get(response["Location"])
+    assert "Payment simulator" in page and "Finish onboarding" in page
+    status, _, location = _post(response["Location"], {"outcome": "complete"})
+    assert status == 303 and location.endswith("/manage/billing/?connect=return")
+    assert _wait(lambda: any(e["type"] == "account.updated" for e in _Receiver.got))
+    event = next(e for e in _Receiver.got if e["type"] == "account.updated")
+    assert webhook_post(public_client, event, source="connect").status_code == 200  # as the sender would
+    webhooks.event_process(StripeEvent.objects.get(stripe_id=event["id"]).pk)  # re-reads the account over HTTP
+    assert billing_api.connect_account_ready(site_a.tenant)

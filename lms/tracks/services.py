@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
+from billing import api as billing_api
 from lms.courses import api as course_services
 from lms.assignments.api import CONTENT_TYPES, safe_file_name, submission_file_check
 from lms.courses.api import Course
@@ -48,6 +49,7 @@ def track_create(*, author: User, title: str, description: str = "", free_order:
 @transaction.atomic
 def track_update(*, track: Track, actor: User, **fields) -> Track:
     _require(actor, permissions.EDIT, track)
+    publishing = bool(fields.get("is_published")) and not track.is_published
     if "is_published" in fields and bool(fields["is_published"]) != track.is_published:
         _require(actor, permissions.PUBLISH, track)
     allowed = {"title", "description", "free_order", "is_published"}
@@ -57,6 +59,9 @@ def track_update(*, track: Track, actor: User, **fields) -> Track:
         setattr(track, name, value)
     if track.is_published and not track.items.exists():
         raise ValidationError("Add at least one course or project before publishing the track.")
+    # Tracks are priced with learner payments (billing issue); a priced one goes on sale like a course.
+    if publishing and getattr(track, "price_amount", 0) > 0:
+        billing_api.sale_ready_check(connection.tenant)
     model_checked(track)
     track.save()
     return track

@@ -52,7 +52,10 @@ class BWorld:
     _before: dict = field(default_factory=dict)
 
     def remove(self) -> None:
+        from billing.models import ConnectedAccount
+
         _rows_remove(self.tenant.schema_name, self._before)
+        ConnectedAccount.objects.filter(tenant=self.tenant, stripe_account_id__startswith="acct_isolation").delete()
 
 
 def _login(site, user) -> str:
@@ -206,6 +209,11 @@ def _seed_objects(p) -> dict[str, list[str]]:
     from billing.commerce import ledger
     from billing.commerce.models import Coupon, Order, SellerProfile
 
+    from billing.models import ConnectedAccount
+
+    ConnectedAccount.objects.update_or_create(tenant=connection.tenant, defaults=dict(
+        stripe_account_id=f"acct_isolation{secrets.token_hex(4)}", charges_enabled=True, payouts_enabled=True,
+        details_submitted=True))
     paid = course_services.course_create(author=instructor, title=f"{MARKER} paid course",
                                          slug=f"globex-paid-{secrets.token_hex(3)}", price_amount=2500)
     paid_lesson = course_services.lesson_create(module=course_services.module_create(course=paid, title=MARKER), title=MARKER)

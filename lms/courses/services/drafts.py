@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils.text import slugify
+
+from billing import api as billing_api
 
 from .. import permissions
 from ..models import ContentItem, Course, Lesson, Module
@@ -47,6 +49,10 @@ def course_update(*, course: Course, **fields) -> Course:
         raise ValueError(f"unknown course fields: {sorted(unknown)}")
     if "slug" in fields and fields["slug"] != course.slug and Course.objects.filter(slug=fields["slug"]).exists():
         raise ValidationError({"slug": f"A course with the address “{fields['slug']}” already exists."})
+    new_price = fields.get("price_amount", course.price_amount)
+    if course.published_version_id and new_price > 0 and new_price != course.price_amount:
+        # A published course's price applies at once: pricing it puts it on sale, like publishing it priced.
+        billing_api.sale_ready_check(connection.tenant)
     for name, value in fields.items():
         setattr(course, name, value)
     opens, closes = course.enrollment_opens_at, course.enrollment_closes_at

@@ -8,8 +8,9 @@ from uuid import UUID
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 
+from billing import api as billing_api
 from tenants.api import audit_log
 
 from .. import permissions
@@ -49,7 +50,24 @@ def course_snapshot(course: Course) -> dict:
     }
 
 
+def course_sale_check(course: Course) -> None:
+    """A priced course goes on sale only once the institution can take payments
+    (billing.api.SaleNotReady, code "payouts_not_ready"); free courses always publish."""
+    if course.price_amount > 0:
+        billing_api.sale_ready_check(connection.tenant)
+
+
 def course_validate_for_publish(course: Course) -> list[str]:
+    """Everything that stops the draft from being published, content first."""
+    problems = _content_problems(course)
+    try:
+        course_sale_check(course)
+    except billing_api.SaleNotReady as exc:
+        problems.extend(exc.messages)
+    return problems
+
+
+def _content_problems(course: Course) -> list[str]:
     problems = []
     if not course.title.strip():
         problems.append("The course needs a title.")
@@ -154,9 +172,10 @@ def course_publish(*, course: Course, author: User, change_note: str = "") -> Co
     """Validate the draft and freeze it as a new immutable version, all or nothing."""
     if not permissions.can_publish(author, course):
         raise ValidationError("You cannot publish this course.")
-    problems = course_validate_for_publish(course)
+    problems = _content_problems(course)
     if problems:
         raise ValidationError(problems)
+    course_sale_check(course)
     version = _version_create(course=course, snapshot=course_snapshot(course), author=author, change_note=change_note)
     audit_log(action="course.publish", target=course, after={"version": version.number}, actor=author)
     return version
@@ -171,6 +190,7 @@ def course_rollback(*, course: Course, version_number: int, author: User, change
     if old is None:
         raise ValidationError(f"Version {version_number} does not exist.")
     _draft_restore(course, old.snapshot)
+    course_sale_check(course)  # the old version's price goes on sale again (the transaction undoes the restore)
     snapshot = course_snapshot(course)
     version = _version_create(course=course, snapshot=snapshot, author=author,
                               change_note=change_note or f"Rolled back to version {version_number}",

@@ -57,7 +57,7 @@ def _walk_keys(obj):
 # --- catalog and course outline ---------------------------------------------------------------
 
 
-def test_catalog_lists_published_listed_courses_with_filters(site_a, w):
+def test_catalog_lists_published_listed_courses_with_filters(site_a, w, payouts_ready):
     with site_a:
         build_published_course(author=w.instructor, title="Hidden", visibility="unlisted")
         build_course(author=w.instructor, title="Draft")
@@ -128,7 +128,7 @@ def test_enroll_then_409_when_already_enrolled_and_drop_keeps_progress(site_a, w
     assert back.json()["next_item"] == w.items["Wheel video"]["uuid"]
 
 
-def test_enrollment_rules_answer_clear_errors(site_a, w):
+def test_enrollment_rules_answer_clear_errors(site_a, w, payouts_ready):
     other = site_a.make_user(role="learner")
     with site_a:
         tiny = build_published_course(author=w.instructor, title="Tiny", capacity=1)

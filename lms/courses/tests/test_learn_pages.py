@@ -81,7 +81,7 @@ def enroll(site, course, learner, **kwargs) -> Enrollment:
 # --- catalog -----------------------------------------------------------------------------------
 
 
-def test_catalog_lists_published_listed_courses_with_their_published_details(site_a, world):
+def test_catalog_lists_published_listed_courses_with_their_published_details(site_a, world, payouts_ready):
     with site_a:
         build_published_course(author=world.instructor, title="Hidden Gem", visibility="unlisted")
         build_course(author=world.instructor, title="Draft Only")
@@ -185,7 +185,7 @@ def test_anonymous_enroll_goes_to_login_and_changes_nothing(site_a, world):
         assert not Enrollment.objects.filter(course=world.course).exists()
 
 
-def test_enrollment_rules_give_clear_messages(site_a, world):
+def test_enrollment_rules_give_clear_messages(site_a, world, payouts_ready):
     other = site_a.make_user(role="learner")
     with site_a:
         tiny = build_published_course(author=world.instructor, title="Tiny Class", capacity=1)

@@ -32,7 +32,7 @@ def _details(course, **overrides) -> dict:
 
 
 @pytest.mark.parametrize("written, currency, minor, shown", CASES)
-def test_price_stored_by_the_studio_form_is_shown_the_same_everywhere(site_a, written, currency, minor, shown):
+def test_price_stored_by_the_studio_form_is_shown_the_same_everywhere(site_a, written, currency, minor, shown, payouts_ready):
     instructor = site_a.make_user("instructor")
     learner = site_a.make_user("learner")
     ta = site_a.make_user("teaching_assistant")

@@ -87,7 +87,7 @@ def test_unpublish_hides_from_catalog_but_keeps_enrollments(site_a, instructor, 
         assert Enrollment.objects.filter(course=course, learner=learner).exists()
 
 
-def test_enrollment_rules_capacity_window_payment(site_a, instructor, learner):
+def test_enrollment_rules_capacity_window_payment(site_a, instructor, learner, payouts_ready):
     other = site_a.make_user(role="learner")
     with site_a:
         full = build_published_course(author=instructor, title="Tiny", capacity=1)

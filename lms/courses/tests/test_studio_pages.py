@@ -260,7 +260,7 @@ def test_instructor_creates_a_course_and_becomes_its_instructor(world, site_a):
     assert client.post("/studio/courses/new/", {}).status_code == 400
 
 
-def test_editing_every_course_detail(world, site_a):
+def test_editing_every_course_detail(world, site_a, payouts_ready):
     client = client_as(site_a, world.a.instructor)
     response = client.post(_course_url(world.a), _details(
         title="Course A, revised", slug="course-a-revised", summary="Short", level="advanced",

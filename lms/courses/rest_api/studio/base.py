@@ -10,6 +10,7 @@ from rest_framework import status
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
+from billing.api import SaleNotReady
 from tenants.api import InTenantSchema, TenantGenericApi
 from tenants.api import error_response
 
@@ -32,6 +33,12 @@ class IsStudioMember(drf_permissions.BasePermission):
 
 
 STUDIO = [InTenantSchema, drf_permissions.IsAuthenticated, IsStudioMember]
+
+
+def _payouts_not_ready(exc: SaleNotReady) -> Response:
+    """A priced course and no charges-enabled Stripe account: the institution's state, not the body's (409)."""
+    return Response({"message": exc.messages[0], "code": "payouts_not_ready", "problems": exc.messages,
+                     "errors": {"problems": exc.messages}}, status=status.HTTP_409_CONFLICT)
 
 
 def _too_large(exc: services.FileTooLarge) -> Response:

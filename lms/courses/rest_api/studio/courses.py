@@ -9,11 +9,12 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from billing.api import SaleNotReady
 from tenants.api import TenantGenericApi
 
 from ... import permissions, selectors, services
 from ...models import Course
-from .base import TAGS, EDIT, SLUG_PARAM, STUDIO, _too_large, _validated, _CourseApi
+from .base import TAGS, EDIT, SLUG_PARAM, STUDIO, _payouts_not_ready, _too_large, _validated, _CourseApi
 from .serializers import ErrorOutput, StudioCourseSummaryOutput, StudioCourseDetailOutput, StudioCourseInput, StudioCoverInput
 
 # --- courses -------------------------------------------------------------------------------
@@ -61,6 +62,8 @@ class CourseDetailApi(_CourseApi):
         data = _validated(StudioCourseInput, request, partial=True, context={"course": course})
         try:
             course = services.course_details_save(course=course, **data)
+        except SaleNotReady as exc:
+            return _payouts_not_ready(exc)
         except ValidationError:
             course.refresh_from_db()
             raise

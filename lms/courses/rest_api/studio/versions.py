@@ -6,8 +6,10 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
+from billing.api import SaleNotReady
+
 from ... import selectors, services
-from .base import TAGS, PUBLISH, SLUG_PARAM, _validated, _CourseApi
+from .base import TAGS, PUBLISH, SLUG_PARAM, _payouts_not_ready, _validated, _CourseApi
 from .serializers import ErrorOutput, PublishProblemsOutput, StudioCourseDetailOutput, StudioVersionOutput, StudioPublishCheckOutput, StudioPublishInput, StudioRollbackInput
 
 # --- publishing ----------------------------------------------------------------------------
@@ -27,6 +29,8 @@ class PublishApi(_CourseApi):
         data = _validated(StudioPublishInput, request)
         try:
             version = services.course_publish(course=course, author=request.user, change_note=data["change_note"])
+        except SaleNotReady as exc:
+            return _payouts_not_ready(exc)
         except ValidationError as exc:
             return Response({
                 "message": "The course cannot be published yet.", "code": "not_publishable",
@@ -50,8 +54,11 @@ class RollbackApi(_CourseApi):
     def post(self, request, slug):
         course = self.course(PUBLISH)
         data = _validated(StudioRollbackInput, request)
-        version = services.course_rollback(course=course, version_number=data["version"], author=request.user,
-                                           change_note=data["change_note"])
+        try:
+            version = services.course_rollback(course=course, version_number=data["version"], author=request.user,
+                                               change_note=data["change_note"])
+        except SaleNotReady as exc:
+            return _payouts_not_ready(exc)
         course.refresh_from_db()
         return Response(StudioVersionOutput(version, context=self.context(course)).data, status=status.HTTP_201_CREATED)
 
