@@ -18,10 +18,23 @@ from django.conf import settings
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _free_port_now() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# Where the local payment simulator listens when a test starts it (`payment_simulator`): fixed
+# for the session, so the web server and worker (spawned earlier or later) all point at it.
+SIMULATOR_PORT = _free_port_now()
+
+
 def _child_env() -> dict[str, str]:
     db = settings.DATABASES["default"]
     env = dict(os.environ)
+    env.pop("STRIPE_SECRET_KEY", None)  # no keys: DEBUG child processes talk to the simulator
     env.update(
+        STRIPE_SIMULATOR_URL=f"http://127.0.0.1:{SIMULATOR_PORT}",
         DATABASE_URL=f"postgres://{db['USER']}:{db.get('PASSWORD') or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         REDIS_URL=settings.REDIS_URL,
         DJANGO_SETTINGS_MODULE="config.settings",
@@ -101,4 +114,25 @@ def live_server_port(django_db_setup) -> int:
         except OSError:
             time.sleep(0.1)
     yield port
+    _stop(proc)
+
+
+@pytest.fixture(scope="session")
+def payment_simulator(live_server_port, celery_worker) -> str:
+    """`python -m billing.simulator` on SIMULATOR_PORT, sending signed webhooks (each one twice)
+    to the live server's public host, processed by the real worker; -> the simulator's URL."""
+    log = open(_log_dir() / "payment-simulator.log", "w")
+    env = _child_env() | {"SITE_PORT": str(live_server_port), "STRIPE_SIMULATOR_DUPLICATE_RATE": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "billing.simulator"], cwd=ROOT, env=env, stdout=log,
+                            stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError("the payment simulator exited at start; see .data/test/logs/payment-simulator.log")
+        try:
+            with socket.create_connection(("127.0.0.1", SIMULATOR_PORT), timeout=0.2):
+                break
+        except OSError:
+            time.sleep(0.1)
+    yield f"http://127.0.0.1:{SIMULATOR_PORT}"
     _stop(proc)
