@@ -300,3 +300,28 @@ def test_api_answers_403_on_a_plan_without_api_access_and_works_with_it(site_a, 
     assert client_as(site_a, admin_a).get("/manage/users/").status_code == 200
     Plan.objects.filter(subscriptions__tenant=site_a.tenant).update(features={"api_access": True})
     assert api.get("/api/v1/me").status_code == 200
+
+
+@pytest.mark.usefixtures("media_in_tmp")
+def test_learner_submission_past_storage_is_refused_plainly_on_the_page_and_402_on_the_api(
+        site_a, mailoutbox, django_capture_on_commit_callbacks):
+    from lms.assignments.models import Submission
+    from lms.assignments.tests.conftest import make_world
+    from lms.assignments.tests.helpers import PDF_BYTES, pdf_upload
+
+    w = make_world(site_a, allowed_file_types=["pdf"])
+    _on_plan(site_a, storage_mb=1)
+    _storage_nearly_full(site_a, free_bytes=len(PDF_BYTES) - 1)
+    page = f"/learn/{w.slug}/assignment/{w.assignment.uuid}/submit"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_as(site_a, w.learner).post(page, {"file": pdf_upload()})
+    assert response.status_code == 400
+    assert "This site cannot store more files right now; its administrators have been told." in _text(response)
+    assert BILLING not in response.content.decode()
+    assert [m.to for m in mailoutbox] == [["admin@acme.test"]]
+    api = api_client(site_a, jwt_for(site_a, w.learner.email))
+    _refusal(api.post(f"/api/v1/me/assignments/{w.assignment.uuid}/submissions", {"file": pdf_upload()}),
+             limit="storage")
+    with site_a:
+        assert not Submission.objects.filter(learner=w.learner).exists()
+        assert not default_storage.exists("assignments")
