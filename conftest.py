@@ -64,7 +64,11 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         public_tenant_ensure()
         template_ensure()
-        plan = Plan.objects.create(code="starter", name="Starter", price_amount=0, max_learners=100)
+        # The test institutions' plan has the features the suite uses (the API, custom domains);
+        # plan-limit tests move an institution to a tighter plan inside their transaction.
+        plan = Plan.objects.create(code="starter", name="Starter", price_amount=0, max_learners=100, features={
+            "api_access": True, "custom_domain": True, "certificates": True, "crowdfunding": True,
+        })
         Plan.objects.create(code="pro", name="Pro", price_amount=4900, features={"crowdfunding": True})
         for slug, name in (("acme", "Acme Academy"), ("globex", "Globex Institute")):
             tenant_create(

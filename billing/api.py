@@ -4,9 +4,19 @@ See docs/decisions/0009-app-front-doors-and-bootstrap-steps.md.
 """
 from django.urls import reverse
 
+from tenants.api import PlanLimitExceeded
+
 from . import money
 from .commerce.products import Product, ProductProvider, product_provider_register
 from .connect import SaleNotReady, billing_page_path, sale_ready_check
+from .limits import (
+    LEARNER_REFUSAL,
+    feature_check,
+    limit_check,
+    limit_refusal_html,
+    limit_refusal_notify,
+    limit_refusal_plain,
+)
 from .models import ConnectedAccount, Plan
 from .money import Money
 from .selectors import connect_account_for, connect_account_ready, plan_list_available, tenant_plan
@@ -20,6 +30,13 @@ def buy_url(kind: str, ref: str) -> str:
 
 __all__ = [
     "ConnectedAccount",
+    "LEARNER_REFUSAL",
+    "PlanLimitExceeded",
+    "feature_check",
+    "limit_check",
+    "limit_refusal_html",
+    "limit_refusal_notify",
+    "limit_refusal_plain",
     "Money",
     "Plan",
     "Product",

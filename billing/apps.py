@@ -6,4 +6,9 @@ class BillingConfig(AppConfig):
     verbose_name = "Plans and subscriptions"
 
     def ready(self) -> None:
+        from tenants.api import tenant_storage_check_register
+
         from . import connect, subscriptions  # noqa: F401 - register their webhook handlers
+        from .limits import storage_check
+
+        tenant_storage_check_register(storage_check)  # every upload, whichever app stores it

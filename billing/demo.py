@@ -7,13 +7,15 @@ from django.conf import settings
 from .models import ConnectedAccount, Plan
 
 PLANS = [
-    dict(code="free", name="Free", price_amount=0, max_learners=50, max_courses=3, storage_mb=500, sort_order=0,
-         description="Try EduCrowd with a small group.", features={}),
+    dict(code="free", name="Free", price_amount=0, max_learners=50, max_courses=3, storage_mb=500, max_staff=3,
+         sort_order=0, description="Try EduCrowd with a small group.", features={}),
     dict(code="growth", name="Growth", price_amount=4900, max_learners=1000, max_courses=50, storage_mb=10240,
-         sort_order=1, description="For growing schools.", features={"crowdfunding": True, "certificates": True, "api_access": True}),
+         max_staff=25, sort_order=1, description="For growing schools.",
+         features={"crowdfunding": True, "certificates": True, "api_access": True}),
     dict(code="scale", name="Scale", price_amount=19900, max_learners=None, max_courses=None, storage_mb=102400,
-         sort_order=2, description="Unlimited learners and courses, custom domains.",
-         features={"crowdfunding": True, "certificates": True, "api_access": True, "custom_domain": True, "sso": True}),
+         max_staff=None, sort_order=2, description="Unlimited learners, courses and staff; custom domains.",
+         features={"crowdfunding": True, "certificates": True, "api_access": True, "custom_domain": True, "sso": True,
+                   "branding_removal": True}),
 ]
 
 

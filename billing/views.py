@@ -70,6 +70,8 @@ class UsageBar:
 def usage_bars(plan: Plan | None) -> list[UsageBar]:
     usage = tenant_usage_current()
     bars = [UsageBar("Learners", int(usage.get("learners", 0)), plan.max_learners if plan else None)]
+    if "staff" in usage:
+        bars.append(UsageBar("Staff seats", int(usage["staff"]), plan.max_staff if plan else None))
     if "courses" in usage:
         bars.append(UsageBar("Courses", int(usage["courses"]), plan.max_courses if plan else None))
     bars.append(UsageBar("Storage", int(usage.get("storage_bytes", 0)),

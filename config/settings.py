@@ -106,6 +106,7 @@ MIDDLEWARE = [
     "tenants.security.RejectNulQueryMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tenants.middleware.TenantMiddleware",
+    "billing.middleware.PlanApiAccessMiddleware",  # 403 on /api/ for plans without API access
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

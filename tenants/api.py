@@ -14,6 +14,7 @@ from .audit import (
 )
 from .activation import activation_pending_admins, activation_token_claim, activation_token_make, activation_token_read
 from .handoff import handoff_token_make, handoff_token_redeem
+from .limits import FEATURE_REQUIRED, LIMIT_REACHED, PlanLimitExceeded
 from .login import EmailLoginForm
 from .mail import mail_render, mail_send
 from .models import Domain, Tenant
@@ -22,7 +23,14 @@ from .rest_api.base import InTenantSchema, TenantApi, TenantGenericApi
 from .rest_api.errors import error_response
 from .rest_api.parsers import SafeJSONParser
 from .rest_api.throttling import ScopedThrottle
-from .selectors import tenant_admin_check, tenant_branding, tenant_usage_cached, tenant_usage_counter_register, tenant_usage_current
+from .selectors import (
+    tenant_admin_check,
+    tenant_branding,
+    tenant_usage_cached,
+    tenant_usage_count,
+    tenant_usage_counter_register,
+    tenant_usage_current,
+)
 from .services import (
     domain_add,
     domain_remove,
@@ -35,6 +43,7 @@ from .services import (
     tenant_suspend,
     tenant_users_counts,
 )
+from .storage import tenant_storage_check_register, tenant_storage_used
 from .tasks import send_to_every_tenant
 from .urlhelpers import site_url_for_host
 from .validators import NUL_IN_TEXT, model_checked, validate_subdomain
@@ -44,6 +53,9 @@ __all__ = [
     "AuditFilterForm",
     "Domain",
     "EmailLoginForm",
+    "FEATURE_REQUIRED",
+    "LIMIT_REACHED",
+    "PlanLimitExceeded",
     "InTenantSchema",
     "NUL_IN_TEXT",
     "SafeJSONParser",
@@ -81,7 +93,10 @@ __all__ = [
     "tenant_suspend",
     "tenant_admin_check",
     "tenant_branding",
+    "tenant_storage_check_register",
+    "tenant_storage_used",
     "tenant_usage_cached",
+    "tenant_usage_count",
     "tenant_usage_current",
     "tenant_usage_counter_register",
     "tenant_users_counts",

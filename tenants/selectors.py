@@ -22,9 +22,15 @@ def tenant_usage_counter_register(name: str, counter: Callable[[], int]) -> None
     _usage_counters[name] = counter
 
 
+def tenant_usage_count(name: str) -> int | None:
+    """How many `name` (a registered counter) the active institution has now; None if no app counts it."""
+    counter = _usage_counters.get(name)
+    return int(counter()) if counter is not None else None
+
+
 def tenant_usage_current() -> dict:
     """Usage figures of the institution whose schema is active; cached for the console."""
-    from .storage import tenant_files_size
+    from .storage import tenant_files_size, tenant_storage_used_set
 
     usage = {
         "schema": connection.schema_name,
@@ -34,6 +40,7 @@ def tenant_usage_current() -> dict:
         "computed_at": timezone.now().isoformat(),
     }
     cache.set(USAGE_CACHE_KEY, usage, USAGE_CACHE_SECONDS)
+    tenant_storage_used_set(usage["storage_bytes"])  # the running total the storage checks read
     return usage
 
 

@@ -20,6 +20,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from billing.api import PlanLimitExceeded, limit_refusal_html
 from lms.courses.api import render_markdown
 
 from . import selectors, services
@@ -30,8 +31,10 @@ from .uploads import FileTooLarge
 QUEUE_PAGE_SIZE = 50
 
 
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
+def _add_errors(form, exc: ValidationError, *, user=None) -> None:
+    if isinstance(exc, PlanLimitExceeded):  # the upload does not fit the plan's storage
+        form.add_error(None, limit_refusal_html(exc, user=user))
+    elif hasattr(exc, "error_dict"):
         for name, errors in exc.message_dict.items():
             form.add_error(name if name in form.fields else None, errors)
     else:
@@ -110,7 +113,7 @@ def learner_submit(request, slug, assignment_uuid):
                 text=data.get("text", ""), url=data.get("url", ""), upload=data.get("file") or None,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            _add_errors(form, exc, user=request.user)
             status = _status_for(exc)
         else:
             late = f" It is {submission.late_days} day(s) late." if submission.late_days else ""
@@ -173,7 +176,7 @@ def assignment_editor(request, course, assignment_uuid):
             try:
                 services.assignment_update(assignment=assignment, **form.service_fields())
             except ValidationError as exc:
-                _add_errors(form, exc)
+                _add_errors(form, exc, user=request.user)
             else:
                 messages.success(request, "Assignment saved. Learners see the change once the course is published again.")
                 return redirect("assignments:editor", slug=course.slug, assignment_uuid=assignment.uuid)
@@ -252,7 +255,7 @@ def grade_submission(request, course, submission_uuid):
                     post=request.POST.get("action") == "post", reason=form.cleaned_data["reason"],
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                _add_errors(form, exc, user=request.user)
             else:
                 shown = "posted: the learner can see it" if grade.is_posted else "saved as a draft: the learner cannot see it yet"
                 messages.success(request, f"Grade {grade.final_points}/{grade.max_points} {shown}.")
@@ -304,7 +307,7 @@ def categories(request, course):
         try:
             category = services.category_create(course=course, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            _add_errors(form, exc, user=request.user)
         else:
             messages.success(request, f"Category “{category.name}” added.")
             return redirect("assignments:categories", slug=course.slug)
@@ -327,7 +330,7 @@ def category_update(request, course, category_uuid):
         try:
             services.category_update(category=category, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            _add_errors(form, exc, user=request.user)
         else:
             messages.success(request, f"Category “{category.name}” saved.")
             return redirect("assignments:categories", slug=course.slug)

@@ -12,7 +12,7 @@ import uuid
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from billing.api import Money, Product
+from billing.api import Money, Product, limit_check
 
 from .models import Course, Enrollment
 from .selectors.enrollments import ACTIVE_STATUSES
@@ -56,6 +56,7 @@ class CourseProducts:
             raise ValidationError("This course is not for sale.", code="not_for_sale")
         if self.has_access(ref, user):
             raise ValidationError(f"You are already enrolled in “{_title(course)}”.", code="already_enrolled")
+        limit_check("learners", adding=0)  # over the plan's learner limit nobody new joins (as for free courses)
         _check_window(course)
         _check_capacity(course)
         reason = course_lock_reason(course=course, learner=user)

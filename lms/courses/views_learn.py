@@ -27,7 +27,7 @@ from django.utils.safestring import mark_safe
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from billing.api import money
+from billing.api import PlanLimitExceeded, limit_refusal_html, money
 from lms.tracks.api import course_lock_reason, tracks_for_dashboard
 from tenant_apps.accounts.api import Role, role_of
 
@@ -185,6 +185,9 @@ def enroll(request, slug: str):
         if step.checkout_url:
             return redirect(step.checkout_url)
         messages.info(request, step.message)
+        return redirect("learn:course", slug=slug)
+    except PlanLimitExceeded as exc:
+        messages.error(request, limit_refusal_html(exc, user=request.user, what=f"enrollment in “{title}”"))
         return redirect("learn:course", slug=slug)
     except ValidationError as exc:
         messages.error(request, selectors.learner_message(exc, course=course, title=title))

@@ -20,6 +20,8 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from billing.api import PlanLimitExceeded, limit_refusal_html
+
 from . import permissions, selectors, services
 from .forms_studio import (
     CourseCreateForm,
@@ -81,8 +83,10 @@ def _item(course, uuid):
     return _child(ContentItem.objects.select_related("lesson__module").filter(lesson__module__course=course), uuid)
 
 
-def _add_service_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
+def _add_service_errors(form, exc: ValidationError, *, user=None) -> None:
+    if isinstance(exc, PlanLimitExceeded):  # form-wide, with the way to the Billing page for admins
+        form.add_error(None, limit_refusal_html(exc, user=user))
+    elif hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)
     else:
@@ -129,7 +133,7 @@ def course_create(request):
         try:
             course = services.course_create(author=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            _add_service_errors(form, exc, user=request.user)
         else:
             messages.success(request, f"“{course.title}” was created as a draft. Add modules and lessons next.")
             return redirect("studio:course", slug=course.slug)
@@ -181,7 +185,7 @@ def course_edit(request, slug):
             course = services.course_details_save(course=course, **form.service_kwargs())
         except ValidationError as exc:
             course.refresh_from_db()  # the service set attributes before refusing them
-            _add_service_errors(form, exc)
+            _add_service_errors(form, exc, user=request.user)
         else:
             messages.success(request, "Course details saved.")
             return redirect("studio:course", slug=course.slug)
@@ -362,7 +366,7 @@ def item_add(request, slug, lesson):
                 body=data["body"], url=data["url"], upload=data["file"] or None,
             )
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            _add_service_errors(form, exc, user=request.user)
         else:
             messages.success(request, f"{item.get_kind_display()} “{item.title}” added.")
             if item.kind in selectors.PROVIDED_KINDS and selectors.editor_url(course, item):
@@ -411,7 +415,7 @@ def item_edit(request, slug, item):
             )
         except ValidationError as exc:
             item.refresh_from_db()
-            _add_service_errors(form, exc)
+            _add_service_errors(form, exc, user=request.user)
         else:
             messages.success(request, "Item saved.")
             return redirect(_lesson_url(course, item.lesson))
@@ -572,7 +576,7 @@ def course_staff(request, slug):
         try:
             user = services.course_staff_add(course=course, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            _add_service_errors(form, exc, user=request.user)
         else:
             role = selectors.COURSE_ROLES[form.cleaned_data["course_role"]].lower()
             messages.success(request, f"{user.email} is now {role} of this course.")

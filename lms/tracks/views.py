@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from billing.api import PlanLimitExceeded, limit_refusal_html
 from lms.courses.api import render_markdown
 from lms.courses.api import Course
 
@@ -17,6 +18,9 @@ from .models import Project, ProjectStep, StepSubmission, Track, TrackEnrollment
 
 
 def _errors(request, exc: ValidationError) -> None:
+    if isinstance(exc, PlanLimitExceeded):  # an upload past the plan's storage, an enrollment over its learners
+        messages.error(request, limit_refusal_html(exc, user=request.user))
+        return
     for message in exc.messages:
         messages.error(request, message)
 

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from billing.api import Plan
 from billing.api import plan_create, plan_delete, plan_update, tenant_plan_change
-from billing.api import tenant_plan
+from billing.api import PlanLimitExceeded, feature_check, tenant_plan
 from tenants.api import Tenant
 from tenants.api import domain_add, domain_remove, tenant_create, tenant_delete, tenant_reactivate, tenant_suspend
 from tenants.api import site_url_for_host
@@ -169,6 +169,12 @@ def tenant_detail(request, uuid):
     return _render_detail(request, _tenant_or_404(uuid))
 
 
+def _is_custom_domain(domain: str) -> bool:
+    """Any host outside the platform domain (those under it are assigned by sign-up, not a plan feature)."""
+    domain = (domain or "").strip().lower().rstrip(".")
+    return not (domain == settings.PLATFORM_DOMAIN or domain.endswith("." + settings.PLATFORM_DOMAIN))
+
+
 @operator_required(action=TENANT_DOMAINS)
 @require_POST
 def tenant_domain_add(request, uuid):
@@ -176,7 +182,11 @@ def tenant_domain_add(request, uuid):
     form = DomainAddForm(request.POST)
     if form.is_valid():
         try:
+            if _is_custom_domain(form.cleaned_data["domain"]):
+                feature_check("custom_domain", tenant=tenant)
             domain = domain_add(tenant=tenant, domain=form.cleaned_data["domain"])
+        except PlanLimitExceeded as exc:
+            form.add_error("domain", f"{exc.message} Change the institution's plan first.")
         except ValidationError as exc:
             _add_service_errors(form, exc)
         else:

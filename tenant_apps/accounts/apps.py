@@ -9,6 +9,7 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from tenants.api import tenant_usage_counter_register
 
-        from .selectors import learner_count
+        from .selectors import learner_count, staff_count
 
         tenant_usage_counter_register("learners", learner_count)
+        tenant_usage_counter_register("staff", staff_count)

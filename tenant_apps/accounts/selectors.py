@@ -8,6 +8,8 @@ from django.db.models import Q, QuerySet
 from .models import Invitation, SiteSettings, UserImport
 from .roles import ROLE_VALUES, Role
 
+STAFF_ROLES = (Role.TENANT_ADMIN, Role.INSTRUCTOR, Role.TEACHING_ASSISTANT)
+
 _SITE_KEY = "site-settings:v1"  # the cache key function prefixes the tenant schema
 
 
@@ -99,3 +101,8 @@ def user_import_rejected_csv(*, user_import: UserImport) -> str:
 def learner_count() -> int:
     """Active learners of the current institution (a usage figure against the plan's limit)."""
     return User.objects.filter(is_active=True, groups__name=Role.LEARNER).count()
+
+
+def staff_count() -> int:
+    """Active administrators, instructors and teaching assistants (the plan's staff seats)."""
+    return User.objects.filter(is_active=True, groups__name__in=STAFF_ROLES).distinct().count()

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from billing.api import PlanLimitExceeded, limit_check
 from tenants.api import audit_log, mail_render, mail_send
 
 from .models import Invitation, Profile, SiteSettings, UserImport
@@ -37,6 +38,13 @@ def _check_role(role: str) -> None:
         raise ValidationError({"role": f"Unknown role “{role}”. Choose one of: {', '.join(sorted(ROLE_VALUES))}."})
 
 
+def _plan_limit_of(role: str | None) -> str | None:
+    """The plan limit a member with `role` counts against: learners, or staff seats."""
+    if role is None:
+        return None
+    return "learners" if role == Role.LEARNER else "staff"
+
+
 @transaction.atomic
 def user_create(
     *,
@@ -51,6 +59,10 @@ def user_create(
     _check_role(role)
     if User.objects.filter(username=email).exists():
         raise ValidationError({"email": "A member with this email address already exists."})
+    # Every new member (sign-up, invitation, import) passes here: lock the role's group so two
+    # additions cannot both take the plan's last place, then ask the plan.
+    group = Group.objects.select_for_update().get(name=role)
+    limit_check(_plan_limit_of(role))
     user = User(username=email, email=email, first_name=first_name.strip()[:150], last_name=last_name.strip()[:150])
     if password:
         user.set_password(password)
@@ -58,7 +70,7 @@ def user_create(
         user.set_unusable_password()
     user.save()
     Profile.objects.create(user=user, email_verified_at=timezone.now() if email_verified else None)
-    user.groups.add(Group.objects.get(name=role))
+    user.groups.add(group)
     return user
 
 
@@ -80,6 +92,8 @@ def user_set_role(*, user: User, role: str, actor: User | None = None) -> User:
     if role_of(user) == Role.TENANT_ADMIN and role != Role.TENANT_ADMIN and not _admins_other_than(user).exists():
         raise ValidationError({"role": "An institution needs at least one active administrator."})
     before = role_of(user)
+    if user.is_active and _plan_limit_of(role) != _plan_limit_of(before):  # a learner becoming staff, or back
+        limit_check(_plan_limit_of(role))
     user.groups.remove(*Group.objects.filter(name__in=ROLE_VALUES))
     user.groups.add(Group.objects.get(name=role))
     role_forget(user)
@@ -96,6 +110,11 @@ def user_set_active(*, user: User, active: bool, actor: User | None = None) -> U
             raise ValidationError({"is_active": "You cannot deactivate your own account."})
         if role_of(user) == Role.TENANT_ADMIN and not _admins_other_than(user).exists():
             raise ValidationError({"is_active": "An institution needs at least one active administrator."})
+    elif not user.is_active:  # coming back takes a place again
+        role_forget(user)
+        limit = _plan_limit_of(role_of(user))
+        if limit:
+            limit_check(limit)
     was_active, user.is_active = user.is_active, active
     user.save(update_fields=["is_active"])
     if not active:  # inactive users are refused anyway; end their sessions and tokens outright
@@ -239,6 +258,7 @@ def invitation_create(*, email: str, role: str, invited_by: User | None, base_ur
                .exclude(role=role).order_by("-created_at").first())
     if pending is not None and not confirm_role_change:
         raise InvitationRoleChange(email=email, old_role=pending.role, new_role=role)
+    limit_check(_plan_limit_of(role))  # refused now rather than when the invitee follows the link
     # A new invitation replaces any pending one for the same address.
     Invitation.objects.filter(email=email, accepted_at__isnull=True, revoked_at__isnull=True).update(revoked_at=timezone.now())
     token = secrets.token_urlsafe(32)
@@ -477,6 +497,8 @@ def user_import_process(*, user_import_id: int, base_url: str | None = None) -> 
                                 email=row.email, first_name=row.first_name, last_name=row.last_name,
                                 role=_import_role(row.role),
                             )
+                    except PlanLimitExceeded as exc:  # the row is reported; the rest of the file goes on
+                        problem = exc.message
                     except (ValidationError, IntegrityError):  # joined meanwhile
                         problem = "Already a member."
                     else:

@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_http_methods
 
+from billing.api import PlanLimitExceeded, limit_refusal_notify, limit_refusal_plain
 from tenants.api import handoff_token_redeem
 
 from tenants.api import EmailLoginForm
@@ -66,6 +67,10 @@ def signup(request):
                 email=data["email"], password=data["password1"], first_name=data["first_name"],
                 last_name=data["last_name"], role=Role.LEARNER,
             )
+        except PlanLimitExceeded as exc:
+            # The person signing up cannot upgrade anything: a plain message; the admins are told.
+            limit_refusal_notify(exc, what=f"self sign-up of {data['email']}")
+            form.add_error(None, limit_refusal_plain(exc))
         except ValidationError as exc:
             form.add_error("email", exc.message_dict.get("email", exc.messages))
         else:
@@ -128,6 +133,9 @@ def invitation_accept(request, token: str):
                 token=token, password=form.cleaned_data["password1"],
                 first_name=form.cleaned_data["first_name"], last_name=form.cleaned_data["last_name"],
             )
+        except PlanLimitExceeded as exc:
+            limit_refusal_notify(exc, what=f"invitation accepted by {invitation.email}")
+            form.add_error(None, limit_refusal_plain(exc))
         except ValidationError as exc:
             form.add_error(None, exc.messages)
         else:

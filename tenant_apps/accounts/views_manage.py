@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from billing.api import PlanLimitExceeded, limit_refusal_html
+
 from . import selectors, services
 from .decorators import tenant_admin_required
 from .forms_manage import ActiveForm, InvitationForm, RoleForm, SiteSettingsForm, UserFilterForm, UserImportForm
@@ -23,9 +25,12 @@ from .roles import Role, role_of
 USERS_PER_PAGE = 25
 
 
-def _add_service_errors(form, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on its field when the form has it."""
-    if hasattr(exc, "error_dict"):
+def _add_service_errors(form, exc: ValidationError, *, user=None) -> None:
+    """Show a service's ValidationError on the form: on its field when the form has it; a plan
+    limit as a form-wide error with the way to the Billing page."""
+    if isinstance(exc, PlanLimitExceeded):
+        form.add_error(None, limit_refusal_html(exc, user=user))
+    elif hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)
     else:
@@ -89,7 +94,7 @@ def user_role(request, public_id):
         try:
             services.user_set_role(user=member, role=role, actor=request.user)
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            _add_service_errors(form, exc, user=request.user)
         else:
             messages.success(request, f"{member.email} is now {Role(role).label.lower()}.")
             if member.pk == request.user.pk and role != Role.TENANT_ADMIN:
@@ -108,6 +113,8 @@ def user_active(request, public_id):
     active = form.cleaned_data["active"]
     try:
         services.user_set_active(user=member, active=active, actor=request.user)
+    except PlanLimitExceeded as exc:
+        return _render_detail(request, member, active_errors=[limit_refusal_html(exc, user=request.user)], status=400)
     except ValidationError as exc:
         return _render_detail(request, member, active_errors=exc.messages, status=400)
     messages.success(request, f"{member.email} was {'reactivated' if active else 'deactivated'}.")
@@ -141,7 +148,7 @@ def invitations(request):
                 confirm_role_change=request.POST.get("confirm_role_change") == "yes",
             )
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            _add_service_errors(form, exc, user=request.user)
         except services.InvitationRoleChange as change:
             # Say so and ask: the confirmation step shows old → new role and resends with confirmation.
             return render(request, "manage/invitation_confirm.html", {
@@ -180,7 +187,7 @@ def user_import(request):
         try:
             user_import = services.user_import_create(upload=form.cleaned_data["file"], created_by=request.user)
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            _add_service_errors(form, exc, user=request.user)
         else:
             messages.success(request, f"Import of {user_import.original_name} started.")
             return redirect("manage:user-import-status", public_id=user_import.public_id)
@@ -237,7 +244,7 @@ def site_settings(request):
                     allow_self_registration=data["allow_self_registration"],
                 )
             except ValidationError as exc:
-                _add_service_errors(form, exc)
+                _add_service_errors(form, exc, user=request.user)
             else:
                 messages.success(request, "Settings saved.")
                 return redirect("manage:settings")

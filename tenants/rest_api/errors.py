@@ -11,6 +11,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from ..limits import PlanLimitExceeded
+
 logger = logging.getLogger(__name__)
 
 
@@ -21,6 +23,10 @@ def _django_validation_to_drf(exc: DjangoValidationError) -> exceptions.Validati
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, PlanLimitExceeded):
+        # 402: the plan's allowance is used up (an upgrade lifts it); 403: the plan lacks the feature.
+        http_status = status.HTTP_403_FORBIDDEN if exc.is_feature else status.HTTP_402_PAYMENT_REQUIRED
+        return Response(exc.as_json(), status=http_status)
     if isinstance(exc, DjangoValidationError):
         exc = _django_validation_to_drf(exc)
     elif isinstance(exc, Http404):

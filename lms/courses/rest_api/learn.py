@@ -16,7 +16,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from tenants.api import InTenantSchema, TenantApi, TenantGenericApi
-from tenants.api import error_response
+from tenants.api import PlanLimitExceeded, error_response
 
 from .. import selectors, services
 from ..forms_learn import BULK_ENROLL_MAX
@@ -275,7 +275,8 @@ class EnrollApi(TenantApi):
         tags=LEARNING_TAGS, summary="Enroll yourself in a free course", request=None, operation_id="courses_enroll",
         description=(
             "400: enrollment window closed or not yet open, course full. 402: a paid course (`checkout_url` "
-            "tells where to pay once paid enrollment exists). 409: already enrolled. Enrolling again after "
+            "tells where to pay once paid enrollment exists), or code `plan_limit_reached` while the site is over "
+            "its plan's learner limit. 409: already enrolled. Enrolling again after "
             "dropping keeps your progress."
         ),
         responses={201: EnrollmentOutput, 400: ERROR, 402: ERROR, 404: ERROR, 409: ERROR},
@@ -295,6 +296,8 @@ class EnrollApi(TenantApi):
             step = selectors.paid_enrollment_next_step(course=course, learner=request.user)
             return Response({"message": step.message, "code": "payment_required", "checkout_url": step.checkout_url},
                             status=status.HTTP_402_PAYMENT_REQUIRED)
+        except PlanLimitExceeded:
+            raise  # 402 plan_limit_reached, from the API's error handler
         except ValidationError as exc:
             return error_response(selectors.learner_message(exc, course=course, title=title), code="enrollment_refused")
         summary = selectors.enrollment_summary_get(enrollment=enrollment)

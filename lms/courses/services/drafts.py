@@ -9,6 +9,7 @@ from django.db.models import Max
 from django.utils.text import slugify
 
 from billing import api as billing_api
+from billing.api import limit_check
 
 from .. import permissions
 from ..models import ContentItem, Course, Lesson, Module
@@ -35,6 +36,7 @@ def course_create(*, author: User, title: str, slug: str = "", **fields) -> Cour
         raise ValueError(f"unknown course fields: {sorted(unknown)}")
     if slug and Course.objects.filter(slug=slug).exists():
         raise ValidationError({"slug": f"A course with the address “{slug}” already exists."})
+    limit_check("courses")
     course = Course(title=title.strip(), slug=slug or _unique_slug(title), created_by=author, **fields)
     course.full_clean(exclude=["published_version"])
     course.save()

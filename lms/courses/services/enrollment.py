@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from billing.api import limit_check
+
 from ..models import Course, CourseVersion, Enrollment
 from .progress import _recompute_progress
 
@@ -45,6 +47,11 @@ def enrollment_create(
     existing = Enrollment.objects.filter(course=course, learner=learner).first()
     if existing and existing.status != Enrollment.Status.DROPPED:
         raise ValidationError(f"{learner.email} is already enrolled in “{course.title}”.")
+    if source != Enrollment.Source.PAYMENT:
+        # Over the plan's learner limit (after a downgrade, say) nobody new joins a course; what
+        # exists stays. A paid enrollment is not refused here: it was refused before checkout
+        # (the self-enrollment that leads to checkout passes this check first), and the money is taken.
+        limit_check("learners", adding=0)
     if source == Enrollment.Source.SELF:
         _check_window(course)
         from lms.tracks.api import course_lock_reason  # tracks build on courses: imported when used
