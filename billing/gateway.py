@@ -33,7 +33,20 @@ def simulator_active() -> bool:
 
 
 def client() -> stripe.StripeClient:
+    """The StripeClient for the current settings, one per thread (it keeps its HTTP session,
+    so consecutive calls reuse the connection)."""
     http_client = _override["http_client"]
+    config = (id(http_client), settings.STRIPE_SECRET_KEY, settings.STRIPE_API_BASE, settings.DEBUG,
+              settings.STRIPE_SIMULATOR_URL)
+    cached = getattr(_state, "client", None)
+    if cached is not None and cached[0] == config:
+        return cached[1]
+    made = _client_make(http_client)
+    _state.client = (config, made)
+    return made
+
+
+def _client_make(http_client) -> stripe.StripeClient:
     if http_client is not None:
         return stripe.StripeClient(settings.STRIPE_SECRET_KEY or "sk_test_fake", http_client=http_client,
                                    max_network_retries=0)

@@ -217,7 +217,7 @@ class AdminCouponDetailApi(TenantApi):
 
     @extend_schema(tags=ADMIN_TAGS, summary="Deactivate a coupon (kept for the orders that used it)", responses={204: None})
     def delete(self, request, code):
-        coupon = Coupon.objects.filter(code=code.upper()[:40]).first()
+        coupon = Coupon.objects.filter(code=code.upper()[:40]).first() if "\x00" not in code else None
         if coupon is None:
             raise Http404
         services.coupon_deactivate(coupon=coupon, actor=request.user)

@@ -132,7 +132,10 @@ def coupon_discount(coupon: Coupon, *, kind: str, ref: str, amount: int, currenc
 
 
 def coupon_find(code: str) -> Coupon:
-    coupon = Coupon.objects.filter(code=(code or "").strip().upper()[:40]).first()
+    code = (code or "").strip().upper()[:40]
+    if not code or not all(ch.isalnum() or ch in "-_" for ch in code):
+        raise ValidationError({"coupon": "There is no such coupon."})
+    coupon = Coupon.objects.filter(code=code).first()
     if coupon is None:
         raise ValidationError({"coupon": "There is no such coupon."})
     return coupon
@@ -265,10 +268,11 @@ def _order_mark_paid(order: Order, *, reference: str, processor_fee: int) -> Non
               after={"number": order.number, "total": order.total_amount, "currency": order.currency,
                      "fulfilled": order.fulfilled_at is not None})
     if order.total_amount:
+        product = provider.describe(order.product_ref)
         mail_send(template="billing/receipt", to=[order.buyer_email], context={
             "order": order, "total": money.format_minor(order.total_amount, order.currency),
             "receipt_url": site_url(f"/billing/orders/{order.public_id}/receipt.pdf"),
-            "product_url": site_url(provider.describe(order.product_ref).url if provider.describe(order.product_ref) else "/"),
+            "product_url": site_url(product.url if product else "/"),
             "site_name": connection.tenant.name,
         })
 

@@ -181,7 +181,7 @@ def coupon_list(request):
 @admin_required
 @require_POST
 def coupon_deactivate(request, code):
-    coupon = Coupon.objects.filter(code=code.upper()[:40]).first()
+    coupon = Coupon.objects.filter(code=code.upper()[:40]).first() if "\x00" not in code else None
     if coupon is None:
         raise Http404("No such coupon")
     services.coupon_deactivate(coupon=coupon, actor=request.user)

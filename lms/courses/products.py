@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 
 from django.core.exceptions import ValidationError
+from django.db.models.fields.json import KeyTextTransform, KeyTransform
 from django.urls import reverse
 
 from billing.api import Money, Product, limit_check
@@ -18,41 +19,56 @@ from .models import Course, Enrollment
 from .selectors.enrollments import ACTIVE_STATUSES
 
 
-def _course(ref: str) -> Course | None:
+def _key(ref: str) -> uuid.UUID | None:
     try:
-        key = uuid.UUID(str(ref))
+        return uuid.UUID(str(ref))
     except ValueError:
         return None
-    return Course.objects.select_related("published_version").filter(uuid=key).first()
+
+
+def _course(ref: str) -> Course | None:
+    """The course without its published snapshot (a large JSON document nobody here needs)."""
+    key = _key(ref)
+    return Course.objects.filter(uuid=key).first() if key else None
+
+
+def _published(ref: str) -> Course | None:
+    """The course with `published_title` (the title as published) read from the snapshot in SQL."""
+    key = _key(ref)
+    if key is None:
+        return None
+    course = (Course.objects.filter(uuid=key, published_version__isnull=False)
+              .annotate(published_title=KeyTextTransform("title", KeyTransform("course", "published_version__snapshot")))
+              .first())
+    return course
 
 
 def _title(course: Course) -> str:
-    version = course.published_version
-    return version.snapshot["course"]["title"] if version is not None else course.title
+    return getattr(course, "published_title", None) or course.title
 
 
 class CourseProducts:
     kind = "course"
 
     def describe(self, ref: str) -> Product | None:
-        course = _course(ref)
-        if course is None or course.published_version is None or course.is_free:
+        course = _published(ref)
+        if course is None or course.is_free:
             return None
         return Product(kind=self.kind, ref=str(course.uuid), title=_title(course),
                        price=Money(course.price_amount, course.price_currency),
                        url=reverse("learn:course", args=[course.slug]))
 
     def has_access(self, ref: str, user) -> bool:
-        course = _course(ref)
-        return bool(course) and Enrollment.objects.filter(course=course, learner=user, status__in=ACTIVE_STATUSES).exists()
+        key = _key(ref)
+        return bool(key) and Enrollment.objects.filter(course__uuid=key, learner=user, status__in=ACTIVE_STATUSES).exists()
 
     def purchase_check(self, ref: str, user) -> None:
         from lms.tracks.api import course_lock_reason  # tracks build on courses: imported when used
 
         from .services.enrollment import _check_capacity, _check_window
 
-        course = _course(ref)
-        if course is None or course.published_version is None or course.is_free:
+        course = _published(ref)
+        if course is None or course.is_free:
             raise ValidationError("This course is not for sale.", code="not_for_sale")
         if self.has_access(ref, user):
             raise ValidationError(f"You are already enrolled in “{_title(course)}”.", code="already_enrolled")
@@ -83,5 +99,6 @@ class CourseProducts:
 
     def for_sale(self) -> list[tuple[str, str]]:
         """(ref, title) of every priced published course, for coupon scopes."""
-        return [(str(c.uuid), _title(c)) for c in Course.objects.select_related("published_version")
-                .filter(published_version__isnull=False, price_amount__gt=0)]
+        rows = (Course.objects.filter(published_version__isnull=False, price_amount__gt=0)
+                .annotate(published_title=KeyTextTransform("title", KeyTransform("course", "published_version__snapshot"))))
+        return [(str(c.uuid), _title(c)) for c in rows]

@@ -41,7 +41,8 @@ def _check_capacity(course: Course) -> None:
 def enrollment_create(
     *, course: Course, learner: User, source: str = Enrollment.Source.SELF, enrolled_by: User | None = None, note: str = ""
 ) -> Enrollment:
-    course = Course.objects.select_for_update(of=("self",)).select_related("published_version").get(pk=course.pk)  # serialises capacity
+    course = (Course.objects.select_for_update(of=("self",)).select_related("published_version")
+              .defer("published_version__snapshot").get(pk=course.pk))  # serialises capacity
     if course.published_version is None:
         raise ValidationError(f"“{course.title}” is not open for enrollment.")
     existing = Enrollment.objects.filter(course=course, learner=learner).first()
