@@ -24,6 +24,8 @@ from django.utils import timezone as dj_timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from tenants.api import audit_log
+
 from . import gateway
 from .models import StripeEvent
 
@@ -164,8 +166,11 @@ def stripe_events_sweep() -> int:
     return len(ids)
 
 
-def events_reprocess(*, ids: list[int] | None = None, failed: bool = False) -> dict[str, int]:
-    """Re-run chosen (or all failed) events now; -> count per resulting status."""
+def events_reprocess(*, ids: list[int] | None = None, failed: bool = False, actor=None) -> dict[str, int]:
+    """Re-run chosen (or all failed) events now, in Stripe's order; -> count per resulting status.
+
+    Written to the (public) audit log with the ids and their outcome; the actor defaults to the
+    request's signed-in user (the console), none for the management command."""
     connection.set_schema_to_public()
     rows = StripeEvent.objects.all()
     if ids:
@@ -175,6 +180,12 @@ def events_reprocess(*, ids: list[int] | None = None, failed: bool = False) -> d
     else:
         rows = rows.none()
     outcome: dict[str, int] = defaultdict(int)
-    for row_id in rows.order_by("created").values_list("pk", flat=True):
-        outcome[event_process(row_id, force=True)] += 1
+    done: dict[str, str] = {}
+    for row_id, stripe_id in rows.order_by("created", "pk").values_list("pk", "stripe_id"):
+        status = event_process(row_id, force=True)
+        outcome[status] += 1
+        done[stripe_id] = status
+    if done:
+        connection.set_schema_to_public()
+        audit_log(action="stripe_event.reprocess", actor=actor, after={"events": done, "outcome": dict(outcome)})
     return dict(outcome)
