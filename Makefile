@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: install run test bench bench-load clean-data
+.PHONY: install run test bench bench-load bench-webhooks clean-data
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,9 @@ bench: install
 
 bench-load: install
 	@$(PY) bench/learner_load.py
+
+bench-webhooks: install
+	@$(PY) bench/webhooks.py $(BENCH_ARGS)
 
 clean-data:
 	rm -rf .data
