@@ -161,6 +161,30 @@ async def at_rate(port: int, requests: list[bytes], rate: float, connections: in
     return {"sent": len(statuses), "rps": len(statuses) / elapsed, "latencies": latencies, "statuses": statuses}
 
 
+def cpu_seconds(pids: dict[str, int]) -> dict[str, float]:
+    """User + system CPU of each process and its live children (this process: itself only, as the
+    servers are its children), by label; {} without psutil."""
+    try:
+        import psutil
+    except ImportError:
+        return {}
+    out = {}
+    for label, pid in pids.items():
+        try:
+            proc = psutil.Process(pid)
+            total = 0.0
+            for p in [proc] if pid == os.getpid() else [proc, *proc.children(recursive=True)]:
+                try:
+                    t = p.cpu_times()
+                    total += t.user + t.system
+                except psutil.NoSuchProcess:
+                    pass
+            out[label] = total
+        except psutil.NoSuchProcess:
+            out[label] = 0.0
+    return out
+
+
 def line(label: str, result: dict) -> str:
     lat = result["latencies"]
     errors = sum(1 for s in result["statuses"] if s != 200)
@@ -219,12 +243,29 @@ def main() -> int:
             return [signed_request(event_payload(next(counter), run)) for _ in range(count)]
 
         asyncio.run(saturate(port, batch(500), args.connections, None))  # warm-up: imports, connections, caches
-        sat = asyncio.run(saturate(port, batch(int(args.duration * 2000)), args.connections, args.duration))
+        pids = {"gunicorn": server.pid, "client": os.getpid()}
+        pg_pid_file = Path(str(getattr(services.postgres, "data_dir", ""))) / "postmaster.pid"
+        if services.postgres and pg_pid_file.exists():
+            pids["postgres"] = int(pg_pid_file.read_text().split()[0])
+        if services.redis and services.redis.process:
+            pids["redis"] = services.redis.process.pid
+        load = os.getloadavg()[0]
+        requests = batch(int(args.duration * 2000))
+        cpu_before = cpu_seconds(pids)
+        sat = asyncio.run(saturate(port, requests, args.connections, args.duration))
+        cpu_after = cpu_seconds(pids)
         rated = asyncio.run(at_rate(port, batch(int(args.duration * args.rate)), args.rate, max(args.connections, 16)))
         print(f"webhook endpoint: POST {PATH} (verify + store + enqueue), gunicorn {args.workers} workers x "
               f"{args.threads} threads, DEBUG off, loopback, {os.cpu_count()} CPUs shared with PostgreSQL, Redis "
               f"and this client; payload {len(event_payload(0, run))} bytes")
+        print(f"machine load average before the run: {load:.1f} (anything above ~0.5 is other work sharing the CPUs)")
         print(line(f"saturation ({args.connections} connections)", sat))
+        if cpu_after:
+            per_event = {k: (cpu_after[k] - cpu_before[k]) * 1000 / max(sat["sent"], 1) for k in cpu_after}
+            total = sum(per_event.values())
+            print("CPU per event (saturation): " + ", ".join(f"{k} {v:.2f} ms" for k, v in per_event.items())
+                  + f"; total {total:.2f} ms -> at most ~{(os.cpu_count() or 1) * 1000 / total:.0f} events/s on "
+                  f"{os.cpu_count()} CPUs with nothing else running")
         print(line(f"at {args.rate:.0f} events/s (open loop)", rated))
         p99 = percentile(rated["latencies"], 99)
         met_rps = sat["rps"] >= TARGET_RPS and rated["rps"] >= 0.97 * args.rate
