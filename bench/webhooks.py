@@ -254,7 +254,7 @@ def main() -> int:
         cpu_before = cpu_seconds(pids)
         sat = asyncio.run(saturate(port, requests, args.connections, args.duration))
         cpu_after = cpu_seconds(pids)
-        rated = asyncio.run(at_rate(port, batch(int(args.duration * args.rate)), args.rate, max(args.connections, 16)))
+        rated = asyncio.run(at_rate(port, batch(int(args.duration * args.rate)), args.rate, args.connections))
         print(f"webhook endpoint: POST {PATH} (verify + store + enqueue), gunicorn {args.workers} workers x "
               f"{args.threads} threads, DEBUG off, loopback, {os.cpu_count()} CPUs shared with PostgreSQL, Redis "
               f"and this client; payload {len(event_payload(0, run))} bytes")
