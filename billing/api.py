@@ -17,10 +17,19 @@ from .limits import (
     limit_refusal_notify,
     limit_refusal_plain,
 )
-from .models import ConnectedAccount, Plan
+from .models import ConnectedAccount, Plan, StripeEvent, Subscription
 from .money import Money
+from .revenue import (
+    billing_overview,
+    stripe_event_counts,
+    stripe_event_get,
+    stripe_event_list_for_console,
+    subscription_list_for_console,
+    subscription_price_label,
+)
 from .selectors import connect_account_for, connect_account_ready, plan_list_available, tenant_plan
 from .services import plan_create, plan_delete, plan_update, tenant_plan_change
+from .webhooks import events_reprocess
 
 
 def buy_url(kind: str, ref: str) -> str:
@@ -41,11 +50,15 @@ __all__ = [
     "Plan",
     "Product",
     "ProductProvider",
-    "buy_url",
     "SaleNotReady",
+    "StripeEvent",
+    "Subscription",
+    "billing_overview",
     "billing_page_path",
+    "buy_url",
     "connect_account_for",
     "connect_account_ready",
+    "events_reprocess",
     "money",
     "plan_create",
     "plan_delete",
@@ -53,6 +66,11 @@ __all__ = [
     "plan_update",
     "product_provider_register",
     "sale_ready_check",
+    "stripe_event_counts",
+    "stripe_event_get",
+    "stripe_event_list_for_console",
+    "subscription_list_for_console",
+    "subscription_price_label",
     "tenant_plan",
     "tenant_plan_change",
 ]

@@ -83,6 +83,8 @@ class Subscription(models.Model):
     trial_end = models.DateTimeField(null=True, blank=True)
     cancel_at_period_end = models.BooleanField(default=False)
     past_due_since = models.DateTimeField(null=True, blank=True)
+    canceled_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the subscription last became canceled (churn figures).")
     had_trial = models.BooleanField(default=False)
     started_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -7,7 +7,7 @@ and pledges) goes through this module; nothing else keeps a currency table.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 
@@ -88,6 +88,19 @@ def from_minor(amount_minor: int, currency: str) -> Decimal:
         raise TypeError(f"Minor units are an int, not {type(amount_minor).__name__}.")
     exponent = currency_exponent(currency)
     return Decimal(amount_minor).scaleb(-exponent).quantize(Decimal(1).scaleb(-exponent))
+
+
+# The one written rounding rule for amounts derived from other amounts (a yearly price's monthly
+# equivalent, shares and fees): exact Decimal arithmetic in minor units, then to the nearest whole
+# minor unit with halves rounded up (away from zero), once, at the end.
+ROUNDING = ROUND_HALF_UP
+
+
+def minor_round(amount_minor: Decimal | int) -> int:
+    """A Decimal amount of minor units as whole minor units by ROUNDING: Decimal('4083.5') -> 4084."""
+    if isinstance(amount_minor, (float, bool)) or not isinstance(amount_minor, (Decimal, int)):
+        raise TypeError(f"Money amounts are Decimal, never {type(amount_minor).__name__}.")
+    return int(Decimal(amount_minor).to_integral_value(rounding=ROUNDING))
 
 
 def format_minor(amount_minor: int, currency: str) -> str:

@@ -128,6 +128,11 @@ def subscription_sync(subscription_id: str) -> Subscription | None:
         subscription.past_due_since = subscription.past_due_since or dj_timezone.now()
     else:
         subscription.past_due_since = None
+    if status == Subscription.Status.CANCELED:
+        # Stripe's own moment of cancellation when it gives one; kept once set (duplicates, replays).
+        subscription.canceled_at = subscription.canceled_at or _when(remote.get("canceled_at")) or dj_timezone.now()
+    else:
+        subscription.canceled_at = None
     subscription.save()
     after = {"plan": plan.code if plan else None, "status": status}
     if after != before:

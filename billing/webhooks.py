@@ -18,11 +18,13 @@ from datetime import datetime, timedelta, timezone
 
 from celery import shared_task
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import DataError, connection, transaction
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone as dj_timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+
+from tenants.api import audit_log
 
 from . import gateway
 from .models import StripeEvent
@@ -53,24 +55,37 @@ def _error(message: str, status: int = 400) -> JsonResponse:
     return JsonResponse({"detail": message}, status=status)
 
 
-def event_store(payload: bytes, *, source: str) -> tuple[StripeEvent, bool]:
-    """Store the (already verified) event; -> (row, created). A duplicate id is not an error."""
-    data = json.loads(payload)
+_INSERT = """
+    INSERT INTO {table} (stripe_id, type, source, account, livemode, created, payload, status, attempts,
+                                     last_error, tenant_schema, received_at)
+    VALUES (%s, %s, %s, %s, %s, %s, %s::jsonb, %s, 0, '', '', %s)
+    ON CONFLICT (stripe_id) DO NOTHING
+    RETURNING id
+""".format(table=StripeEvent._meta.db_table)
+
+
+def event_store(payload: bytes, *, source: str) -> tuple[int, bool]:
+    """Store the (already verified) event; -> (row id, created). A duplicate id is not an error.
+
+    One statement in autocommit, the hot path of every delivery: the insert that loses to an
+    existing (or concurrently stored) id does nothing, and only then is the existing row read.
+    The payload is stored as Stripe sent it (jsonb of the verified text, not re-serialized)."""
+    text = payload.decode("utf-8")
+    if "\\u0000" in text:
+        raise ValueError("jsonb cannot store NUL characters.")
+    data = json.loads(text)
     if not isinstance(data, dict) or not isinstance(data.get("id"), str) or not isinstance(data.get("type"), str):
         raise ValueError("Not a Stripe event.")
-    existing = StripeEvent.objects.filter(stripe_id=data["id"]).first()
-    if existing:
-        return existing, False
-    try:
-        with transaction.atomic():
-            row = StripeEvent.objects.create(
-                stripe_id=data["id"][:255], type=data["type"][:100], source=source,
-                account=str(data.get("account") or "")[:255], livemode=bool(data.get("livemode")),
-                created=datetime.fromtimestamp(int(data.get("created") or 0), tz=timezone.utc), payload=data,
-            )
-    except IntegrityError:  # the same event delivered concurrently: the other request stored it
-        return StripeEvent.objects.get(stripe_id=data["id"]), False
-    return row, True
+    stripe_id = data["id"][:255]
+    created = datetime.fromtimestamp(int(data.get("created") or 0), tz=timezone.utc)
+    with connection.cursor() as cursor:
+        cursor.execute(_INSERT, [stripe_id, data["type"][:100], source, str(data.get("account") or "")[:255],
+                                 bool(data.get("livemode")), created, text, StripeEvent.Status.PENDING,
+                                 dj_timezone.now()])
+        inserted = cursor.fetchone()
+    if inserted:
+        return inserted[0], True
+    return StripeEvent.objects.values_list("pk", flat=True).get(stripe_id=stripe_id), False
 
 
 def _enqueue(row_id: int) -> None:
@@ -81,7 +96,8 @@ def _enqueue(row_id: int) -> None:
 
 
 def _receive(request: HttpRequest, source: str) -> JsonResponse:
-    connection.set_schema_to_public()
+    if connection.schema_name != settings.PUBLIC_SCHEMA_NAME:
+        connection.set_schema_to_public()
     payload = request.body
     try:
         gateway.webhook_verify(payload, request.headers.get("Stripe-Signature"), source=source)
@@ -91,11 +107,11 @@ def _receive(request: HttpRequest, source: str) -> JsonResponse:
     except UnicodeDecodeError:
         return _error("The payload is not UTF-8.")
     try:
-        row, created = event_store(payload, source=source)
-    except (ValueError, TypeError, OverflowError):
+        row_id, created = event_store(payload, source=source)
+    except (ValueError, TypeError, OverflowError, DataError):
         return _error("The payload is not a Stripe event.")
     if created:
-        transaction.on_commit(lambda: _enqueue(row.pk))
+        transaction.on_commit(lambda: _enqueue(row_id))  # at once in autocommit; after the commit inside one
     return JsonResponse({"received": True, "duplicate": not created})
 
 
@@ -141,7 +157,9 @@ def event_process(row_id: int, *, force: bool = False) -> str:
         return row.status
 
 
-@shared_task(bind=True, acks_late=True, max_retries=6)
+# ignore_result: nobody waits on the outcome (it is on the row); a result backend would cost the
+# endpoint a subscription round trip per enqueue.
+@shared_task(bind=True, acks_late=True, max_retries=6, ignore_result=True)
 def stripe_event_process(self, row_id: int) -> str:
     status = event_process(row_id)
     if status == StripeEvent.Status.FAILED:
@@ -164,8 +182,11 @@ def stripe_events_sweep() -> int:
     return len(ids)
 
 
-def events_reprocess(*, ids: list[int] | None = None, failed: bool = False) -> dict[str, int]:
-    """Re-run chosen (or all failed) events now; -> count per resulting status."""
+def events_reprocess(*, ids: list[int] | None = None, failed: bool = False, actor=None) -> dict[str, int]:
+    """Re-run chosen (or all failed) events now, in Stripe's order; -> count per resulting status.
+
+    Written to the (public) audit log with the ids and their outcome; the actor defaults to the
+    request's signed-in user (the console), none for the management command."""
     connection.set_schema_to_public()
     rows = StripeEvent.objects.all()
     if ids:
@@ -175,6 +196,12 @@ def events_reprocess(*, ids: list[int] | None = None, failed: bool = False) -> d
     else:
         rows = rows.none()
     outcome: dict[str, int] = defaultdict(int)
-    for row_id in rows.order_by("created").values_list("pk", flat=True):
-        outcome[event_process(row_id, force=True)] += 1
+    done: dict[str, str] = {}
+    for row_id, stripe_id in rows.order_by("created", "pk").values_list("pk", "stripe_id"):
+        status = event_process(row_id, force=True)
+        outcome[status] += 1
+        done[stripe_id] = status
+    if done:
+        connection.set_schema_to_public()
+        audit_log(action="stripe_event.reprocess", actor=actor, after={"events": done, "outcome": dict(outcome)})
     return dict(outcome)

@@ -121,3 +121,16 @@ def test_nothing_else_keeps_a_currency_table():
         and pattern.search(path.read_text(encoding="utf-8", errors="ignore"))
     ]
     assert offenders == []
+
+
+@pytest.mark.parametrize("amount,rounded", [
+    (Decimal("4083.3333"), 4083), (Decimal("4083.5"), 4084), (Decimal("4084.5"), 4085),  # halves up, not to even
+    (Decimal("0.4999"), 0), (Decimal(98000) / 12, 8167), (12, 12),
+])
+def test_minor_round_is_the_one_rounding_rule(amount, rounded):
+    assert money.minor_round(amount) == rounded
+
+
+def test_minor_round_refuses_floats():
+    with pytest.raises(TypeError):
+        money.minor_round(4083.5)

@@ -128,3 +128,20 @@ def test_another_tenants_metadata_cannot_move_this_tenants_subscription(site_a, 
     _deliver(public_client, stripe_fake)
     b = Subscription.objects.get(tenant=site_b.tenant)
     assert b.stripe_subscription_id == "" and b.plan != pro
+
+
+def test_cancellation_records_when_and_a_new_subscription_clears_it(site_a, public_client, stripe_fake, pro):
+    sub_id = _subscribe(site_a, stripe_fake, pro)
+    n = _deliver(public_client, stripe_fake)
+    assert Subscription.objects.get(tenant=site_a.tenant).canceled_at is None
+    from billing import gateway
+
+    gateway.subscription_cancel(sub_id, idempotency="when-cancel")
+    n = _deliver(public_client, stripe_fake, n)
+    row = Subscription.objects.get(tenant=site_a.tenant)
+    assert row.status == "canceled"
+    assert int(row.canceled_at.timestamp()) == stripe_fake.objects[sub_id]["canceled_at"]  # Stripe's moment
+    _subscribe(site_a, stripe_fake, pro)
+    _deliver(public_client, stripe_fake, n)
+    row.refresh_from_db()
+    assert row.status == "active" and row.canceled_at is None

@@ -158,5 +158,21 @@ def test_same_event_five_times_concurrently_stores_one_row(committed_db, recorde
         assert answers == [200] * 5
         assert StripeEvent.objects.filter(stripe_id="evt_race").count() == 1
     finally:
-        StripeEvent.objects.filter(stripe_id="evt_race").delete()
+        # The module's django_db mark keeps this thread in the test transaction (rolled back): delete
+        # the row the racing threads committed from a connection of its own.
+        race(lambda i: StripeEvent.objects.filter(stripe_id="evt_race").delete(), 1)
 
+
+def test_signed_event_with_a_nul_escape_is_400_not_500(public_client):
+    payload = json.dumps(_event(note="a\u0000b"))
+    assert "\\u0000" in payload
+    response = public_client.post(webhook_url(), data=payload, content_type="application/json",
+                                  HTTP_STRIPE_SIGNATURE=signature_header(payload))
+    assert response.status_code == 400 and not StripeEvent.objects.exists()
+
+
+def test_stored_payload_is_the_event_as_sent(public_client):
+    event = _event(amount=4900, nested={"a": [1, 2, {"b": None}]})
+    webhook_post(public_client, event)
+    row = StripeEvent.objects.get()
+    assert row.payload == event and row.attempts == 0 and row.last_error == "" and row.received_at is not None

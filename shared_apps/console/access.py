@@ -2,7 +2,8 @@
 
 Two roles, each a Group in the public schema (created by migration 0001):
 - support: read everything, suspend and reactivate institutions;
-- admin: everything, including creating and deleting institutions, domains and plans.
+- admin: everything, including creating and deleting institutions, domains and plans, and
+  re-processing failed Stripe webhook events.
 A superuser is an admin; any other active staff user is support (the least privilege), so an
 operator is never more than their group says.
 """
@@ -30,9 +31,11 @@ TENANT_DELETE = "tenant.delete"
 TENANT_DOMAINS = "tenant.domains"
 TENANT_PLAN = "tenant.plan"
 PLAN_MANAGE = "plan.manage"
+WEBHOOK_REPROCESS = "webhook.reprocess"  # re-run failed Stripe webhook events
 ROLE_ACTIONS = {
     SUPPORT: frozenset({VIEW, TENANT_SUSPEND}),
-    ADMIN: frozenset({VIEW, TENANT_SUSPEND, TENANT_CREATE, TENANT_DELETE, TENANT_DOMAINS, TENANT_PLAN, PLAN_MANAGE}),
+    ADMIN: frozenset({VIEW, TENANT_SUSPEND, TENANT_CREATE, TENANT_DELETE, TENANT_DOMAINS, TENANT_PLAN, PLAN_MANAGE,
+                      WEBHOOK_REPROCESS}),
 }
 ACTIONS = ROLE_ACTIONS[ADMIN]
 

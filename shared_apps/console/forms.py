@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from billing.api import money
-from billing.api import Plan
+from billing.api import Plan, StripeEvent, Subscription
 from tenants.api import EmailLoginForm
 from shared_apps.signup.api import InstitutionSignupForm
 from tenants.api import Tenant
@@ -74,6 +74,24 @@ class TenantFilterForm(forms.Form):
         self.is_valid()  # fields that fail are left out of cleaned_data
         data = getattr(self, "cleaned_data", {})
         return {"query": data.get("q", ""), "status": data.get("status", ""), "plan_code": data.get("plan", "")}
+
+
+class SubscriptionFilterForm(forms.Form):
+    status = forms.ChoiceField(label="Status", required=False, choices=[("", "Any status"), *Subscription.Status.choices])
+
+    def filters(self) -> dict:
+        self.is_valid()  # an invalid value is ignored rather than failing the page
+        return {"status": getattr(self, "cleaned_data", {}).get("status", "")}
+
+
+class StripeEventFilterForm(forms.Form):
+    status = forms.ChoiceField(label="Status", required=False, choices=[("", "Any status"), *StripeEvent.Status.choices])
+    type = forms.CharField(label="Type", required=False, max_length=100)
+
+    def filters(self) -> dict:
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {"status": data.get("status", ""), "type_": (data.get("type") or "").strip()}
 
 
 class DomainAddForm(forms.Form):

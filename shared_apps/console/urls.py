@@ -21,4 +21,9 @@ urlpatterns = [
     path("plans/new/", views.plan_new, name="plan-new"),
     path("plans/<slug:code>/edit/", views.plan_edit, name="plan-edit"),
     path("plans/<slug:code>/delete/", views.plan_delete_view, name="plan-delete"),
+    path("billing/", views.billing_overview_view, name="billing"),
+    path("billing/subscriptions/", views.subscription_list, name="billing-subscriptions"),
+    path("billing/events/", views.stripe_event_list, name="billing-events"),
+    path("billing/events/<int:pk>/reprocess/", views.stripe_event_reprocess, name="billing-event-reprocess"),
+    path("billing/events/reprocess-failed/", views.stripe_events_reprocess_failed, name="billing-events-reprocess-failed"),
 ]

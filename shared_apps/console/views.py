@@ -1,4 +1,4 @@
-"""Operator console pages on the public domain: institutions, their domains and status, plans."""
+"""Operator console pages on the public domain: institutions, their domains and status, plans, billing."""
 from __future__ import annotations
 
 import logging
@@ -11,14 +11,27 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from billing.api import Plan
 from billing.api import plan_create, plan_delete, plan_update, tenant_plan_change
-from billing.api import PlanLimitExceeded, feature_check, tenant_plan
+from billing.api import (
+    PlanLimitExceeded,
+    StripeEvent,
+    billing_overview,
+    events_reprocess,
+    feature_check,
+    stripe_event_counts,
+    stripe_event_get,
+    stripe_event_list_for_console,
+    subscription_list_for_console,
+    subscription_price_label,
+    tenant_plan,
+)
 from tenants.api import Tenant
 from tenants.api import domain_add, domain_remove, tenant_create, tenant_delete, tenant_reactivate, tenant_suspend
 from tenants.api import site_url_for_host
@@ -30,6 +43,7 @@ from .access import (
     TENANT_DOMAINS,
     TENANT_PLAN,
     TENANT_SUSPEND,
+    WEBHOOK_REPROCESS,
     is_operator,
     operator_required,
 )
@@ -38,6 +52,8 @@ from .forms import (
     OperatorLoginForm,
     PlanChangeForm,
     PlanForm,
+    StripeEventFilterForm,
+    SubscriptionFilterForm,
     SuspendForm,
     TenantCreateForm,
     TenantDeleteForm,
@@ -328,3 +344,71 @@ def plan_delete_view(request, code):
     messages.success(request, f"Plan “{plan.name}” deleted.")
     return redirect("console:plans")
 
+
+
+# --- billing -----------------------------------------------------------------------------
+
+
+@operator_required
+@require_http_methods(["GET"])
+def billing_overview_view(request):
+    return render(request, "console/billing_overview.html", {"overview": billing_overview()})
+
+
+@operator_required
+@require_http_methods(["GET"])
+def subscription_list(request):
+    filter_form = SubscriptionFilterForm(request.GET)
+    page = Paginator(subscription_list_for_console(**filter_form.filters()), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(subscription, subscription_price_label(subscription)) for subscription in page.object_list]
+    return render(request, "console/subscription_list.html", {"filter_form": filter_form, "page": page, "rows": rows})
+
+
+@operator_required
+@require_http_methods(["GET"])
+def stripe_event_list(request):
+    filter_form = StripeEventFilterForm(request.GET)
+    page = Paginator(stripe_event_list_for_console(**filter_form.filters()), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "console/stripe_event_list.html",
+                  {"filter_form": filter_form, "page": page, "counts": stripe_event_counts()})
+
+
+def _reprocessed_message(request, outcome: dict[str, int]) -> None:
+    summary = ", ".join(f"{n} {status}" for status, n in sorted(outcome.items()))
+    if outcome.get(StripeEvent.Status.FAILED):
+        messages.warning(request, f"Re-processed: {summary}. The failed ones show their error below.")
+    else:
+        messages.success(request, f"Re-processed: {summary}.")
+
+
+@operator_required(action=WEBHOOK_REPROCESS)
+@require_POST
+def stripe_event_reprocess(request, pk):
+    event = stripe_event_get(pk=pk)
+    if event is None:
+        raise Http404("No such webhook event.")
+    if event.status != StripeEvent.Status.FAILED:
+        messages.info(request, f"{event.stripe_id} is {event.get_status_display().lower()}: only failed events are re-processed.")
+    else:
+        outcome = events_reprocess(ids=[event.pk])
+        logger.info("operator %s re-processed stripe event %s: %s", request.user.username, event.stripe_id, outcome)
+        _reprocessed_message(request, outcome)
+    return redirect(_back_to_events(request))
+
+
+@operator_required(action=WEBHOOK_REPROCESS)
+@require_POST
+def stripe_events_reprocess_failed(request):
+    outcome = events_reprocess(failed=True)
+    logger.info("operator %s re-processed all failed stripe events: %s", request.user.username, outcome)
+    if outcome:
+        _reprocessed_message(request, outcome)
+    else:
+        messages.info(request, "There are no failed events to re-process.")
+    return redirect(_back_to_events(request))
+
+
+def _back_to_events(request) -> str:
+    """The events list with the filters the operator was looking at (only our own filter keys)."""
+    kept = {key: request.POST[key][:100] for key in ("status", "type", "page") if request.POST.get(key)}
+    return reverse("console:billing-events") + (f"?{urlencode(kept)}" if kept else "")

@@ -27,6 +27,11 @@ def _urls(tenant_uuid):
         ("get", "/console/plans/starter/edit/"),
         ("post", "/console/plans/starter/edit/"),
         ("post", "/console/plans/starter/delete/"),
+        ("get", "/console/billing/"),
+        ("get", "/console/billing/subscriptions/"),
+        ("get", "/console/billing/events/"),
+        ("post", "/console/billing/events/1/reprocess/"),
+        ("post", "/console/billing/events/reprocess-failed/"),
     ]
 
 
@@ -76,7 +81,9 @@ def test_support_can_read_plans(support_console):
     assert b"/console/plans/new/" not in response.content
 
 
-@pytest.mark.parametrize("path", ["/console/", "/console/login/", "/console/plans/"])
+@pytest.mark.parametrize("path", ["/console/", "/console/login/", "/console/plans/", "/console/billing/",
+                                  "/console/billing/subscriptions/", "/console/billing/events/",
+                                  "/console/billing/events/1/reprocess/", "/console/billing/events/reprocess-failed/"])
 def test_tenant_hosts_do_not_serve_the_console(site_a, operator, path):
     client = site_a.client()
     assert client.get(path).status_code == 404

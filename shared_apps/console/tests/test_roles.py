@@ -24,7 +24,9 @@ def _requests(tenant) -> dict[str, list[tuple[str, str, dict]]]:
     base = f"/console/tenants/{tenant.uuid}/"
     return {
         access.VIEW: [("get", "/console/", {}), ("get", base, {}), ("get", "/console/plans/", {}),
-                      ("get", "/console/audit/", {})],
+                      ("get", "/console/audit/", {}), ("get", "/console/billing/", {}),
+                      ("get", "/console/billing/subscriptions/", {}), ("get", "/console/billing/events/", {})],
+        access.WEBHOOK_REPROCESS: [("post", "/console/billing/events/reprocess-failed/", {})],
         access.TENANT_SUSPEND: [("post", base + "suspend/", {"reason": "unpaid"}), ("post", base + "reactivate/", {})],
         access.TENANT_CREATE: [("get", "/console/tenants/new/", {}), ("post", "/console/tenants/new/", {
             "name": "Role Test", "slug": "role-test", "admin_email": "a@role-test.test", "admin_password": PASSWORD,
