@@ -137,7 +137,32 @@ def subscription_sync(subscription_id: str) -> Subscription | None:
     after = {"plan": plan.code if plan else None, "status": status}
     if after != before:
         audit_log(action="subscription.sync", target=subscription.tenant, before=before, after=after)
+    if status == Subscription.Status.PAST_DUE and before["status"] != Subscription.Status.PAST_DUE:
+        grace_until = subscription.past_due_since + dj_timezone.timedelta(days=grace_days())
+        admins_tell(subscription.tenant, template="billing/payment_failed", context={
+            "plan_name": plan.name if plan else "", "grace_until": grace_until})
     return subscription
+
+
+def grace_days() -> int:
+    from django.conf import settings
+
+    return int(getattr(settings, "BILLING_GRACE_DAYS", 7))
+
+
+def admins_tell(tenant, *, template: str, context: dict) -> None:
+    """Email the institution's administrators (its own users, in its schema) on commit."""
+    from django.contrib.auth.models import User
+    from django_tenants.utils import tenant_context
+
+    from tenants.api import mail_send, site_url_for_tenant
+
+    with tenant_context(tenant):
+        # The administrators' group is named by the accounts app's Role.TENANT_ADMIN.
+        admins = list(User.objects.filter(is_active=True, groups__name="tenant_admin").values_list("email", flat=True))
+        if admins:
+            mail_send(template=template, to=admins, context={
+                **context, "site_name": tenant.name, "billing_url": site_url_for_tenant(tenant, "/manage/billing/")})
 
 
 @webhook_handler("checkout.session.completed")
@@ -177,6 +202,19 @@ def subscription_effective_plan(*, tenant) -> Plan | None:
     subscription = Subscription.objects.select_related("plan").filter(tenant=tenant).first()
     if subscription is None:
         return None
-    if subscription.status == Subscription.Status.CANCELED:
+    lapsed = subscription.status == Subscription.Status.CANCELED or (
+        subscription.status == Subscription.Status.PAST_DUE and subscription.past_due_since is not None
+        and subscription.past_due_since < dj_timezone.now() - dj_timezone.timedelta(days=grace_days()))
+    if lapsed:  # canceled, or unpaid past the grace period: the free plan's limits
         return Plan.objects.filter(price_amount=0, is_active=True).order_by("sort_order").first()
     return subscription.plan
+
+
+@webhook_handler("customer.subscription.trial_will_end")
+def _trial_will_end(event, remote: dict):
+    subscription = Subscription.objects.select_related("tenant", "plan").filter(stripe_subscription_id=remote["id"]).first()
+    if subscription is None:
+        return None
+    admins_tell(subscription.tenant, template="billing/trial_ending", context={
+        "plan_name": subscription.plan.name if subscription.plan else "", "trial_end": _when(remote.get("trial_end"))})
+    return subscription.tenant.schema_name

@@ -23,10 +23,9 @@ from . import gateway, money
 from .connect import connect_onboarding_link, connect_onboarding_start, connect_status
 from .models import Plan, Subscription
 from .selectors import connect_account_for
-from .subscriptions import plan_change, plan_checkout_start, subscription_effective_plan
+from .subscriptions import grace_days, plan_change, plan_checkout_start, subscription_effective_plan
 
 logger = logging.getLogger(__name__)
-GRACE_DAYS = 7
 
 
 def _admin_required(view):
@@ -89,7 +88,7 @@ def _subscription() -> Subscription:
 def billing_page(request):
     subscription = _subscription()
     effective = subscription_effective_plan(tenant=connection.tenant)
-    grace_until = (subscription.past_due_since + timezone.timedelta(days=GRACE_DAYS)
+    grace_until = (subscription.past_due_since + timezone.timedelta(days=grace_days())
                    if subscription.past_due_since else None)
     plans = [
         {"plan": p, "monthly": money.format_minor(p.price_amount, p.currency),

@@ -298,6 +298,8 @@ STRIPE_SIMULATOR_URL = os.environ.get("STRIPE_SIMULATOR_URL", "http://127.0.0.1:
 # Stored webhook events still pending after this many seconds are picked up by beat.
 STRIPE_EVENT_SWEEP_AFTER_SECONDS = int(os.environ.get("STRIPE_EVENT_SWEEP_AFTER_SECONDS", "60"))
 STRIPE_EVENT_MAX_ATTEMPTS = int(os.environ.get("STRIPE_EVENT_MAX_ATTEMPTS", "8"))
+# Days a past-due institution keeps its plan before the free plan's limits apply (banner + email meanwhile).
+BILLING_GRACE_DAYS = int(os.environ.get("BILLING_GRACE_DAYS", "7"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "EduCrowd <no-reply@educrowd.local>")
 
 # --- API ---------------------------------------------------------------------------------
@@ -342,6 +344,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"OrderStatusEnum": "billing.commerce.models.Order.Status"},
 }
 
 # --- Celery ------------------------------------------------------------------------------

@@ -45,7 +45,7 @@ from .services import (
 )
 from .storage import tenant_storage_check_register, tenant_storage_used
 from .tasks import send_to_every_tenant
-from .urlhelpers import site_url_for_host
+from .urlhelpers import site_url_for_host, site_url_for_tenant
 from .validators import NUL_IN_TEXT, model_checked, validate_subdomain
 
 __all__ = [
@@ -84,6 +84,7 @@ __all__ = [
     "refresh_rotate",
     "send_to_every_tenant",
     "site_url_for_host",
+    "site_url_for_tenant",
     "tenant_activate",
     "tenant_create",
     "tenant_delete",

@@ -11,13 +11,12 @@ from __future__ import annotations
 import logging
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from tenants.api import audit_log, mail_send, tenant_domain_for
+from tenants.api import audit_log, mail_send, site_url_for_tenant
 
 from .. import gateway, money
 from ..models import ConnectedAccount
@@ -34,11 +33,8 @@ REUSE_PENDING_SECONDS = 3600
 # --- helpers -----------------------------------------------------------------------------------
 
 def site_url(path: str) -> str:
-    """Absolute URL on the active tenant's site (for emails and Stripe return URLs built in tasks)."""
-    port = settings.SITE_PORT
-    default = {"http": "80", "https": "443"}.get(settings.SITE_SCHEME)
-    netloc = tenant_domain_for(connection.tenant.slug) + (f":{port}" if port and port != default else "")
-    return f"{settings.SITE_SCHEME}://{netloc}{path}"
+    """Absolute URL on the active tenant's site (for emails built while processing webhooks)."""
+    return site_url_for_tenant(connection.tenant, path)
 
 
 def _charge_rounding(amount: int, currency: str) -> int:

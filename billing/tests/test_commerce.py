@@ -370,3 +370,42 @@ def test_api_buy_poll_receipt_refund_and_coupons(shop, public_client, admin_a):
     assert admin.delete("/api/v1/manage/billing/coupons/API10").status_code == 204
     assert learner.get(f"/billing/buy/course/{shop.ref}/?coupon=api10").content.decode().count("no longer valid") == 1
     assert learner.get("/api/v1/billing/orders/not-a-uuid").status_code == 404
+
+
+# --- tracks ---------------------------------------------------------------------------------------
+
+def test_buying_a_track_joins_it_and_opens_its_priced_courses(shop, public_client, admin_a):
+    from lms.tracks import services as track_services
+    from lms.tracks.models import TrackEnrollment, TrackItem
+
+    with shop.site:
+        track = track_services.track_create(author=admin_a, title="Ceramics programme", free_order=True)
+        item = track_services.track_add_course(track=track, course=shop.course, actor=admin_a)
+        track_services.track_update(track=track, actor=admin_a, is_published=True, price_amount=9900, price_currency="USD")
+    client = shop.site.client(shop.learner)
+    assert "Buy this track for 99.00 USD" in client.get(f"/tracks/{track.slug}/").content.decode()
+    join = client.post(f"/tracks/{track.slug}/join/")
+    assert join.status_code == 302 and join["Location"] == f"/billing/buy/track/{track.uuid}/"
+    api_join = client.post(f"/api/v1/tracks/{track.slug}/join")
+    assert api_join.status_code == 402 and api_join.json()["checkout_url"] == f"/billing/buy/track/{track.uuid}/"
+    response = client.post(join["Location"], {})
+    assert response.status_code == 302
+    shop.fake.checkout_pay(session_id_of(response["Location"]), CARD_SUCCEEDS)
+    deliver(public_client, shop.fake)
+    with shop.site:
+        membership = TrackEnrollment.objects.get(track=track, learner=shop.learner)
+        assert membership.source == "payment"
+        order = Order.objects.get(product_kind="track", product_ref=str(track.uuid))
+        assert order.status == "paid" and order.total_amount == 9900
+        item = TrackItem.objects.get(pk=item.pk)
+    started = client.post(f"/tracks/{track.slug}/items/{item.uuid}/start/")
+    assert started.status_code == 302
+    enrollment = _enrollment(shop)
+    assert enrollment.source == "payment" and "Ceramics programme" in enrollment.note  # the course was not bought again
+    with shop.site:
+        assert Order.objects.filter(product_kind="course").count() == 0
+    admin = shop.site.client(admin_a)
+    assert admin.post(f"/manage/payments/orders/{order.public_id}/refund",
+                      {"amount": "99.00", "revoke_access": "revoke"}).status_code == 302
+    with shop.site:
+        assert not TrackEnrollment.objects.filter(track=track, learner=shop.learner).exists()

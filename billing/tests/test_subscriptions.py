@@ -145,3 +145,40 @@ def test_cancellation_records_when_and_a_new_subscription_clears_it(site_a, publ
     _deliver(public_client, stripe_fake, n)
     row.refresh_from_db()
     assert row.status == "active" and row.canceled_at is None
+
+
+def test_failed_renewal_emails_the_admins_and_past_the_grace_period_the_free_plan_applies(
+        site_a, public_client, stripe_fake, pro, django_capture_on_commit_callbacks, settings):
+    from datetime import timedelta
+
+    from django.core import mail
+    from django.utils import timezone
+
+    Plan.objects.create(code="free-test", name="Free", price_amount=0, max_learners=5, sort_order=0)
+    sub_id = _subscribe(site_a, stripe_fake, pro)
+    n = _deliver(public_client, stripe_fake)
+    stripe_fake.subscription_renew(sub_id, succeed=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        n = _deliver(public_client, stripe_fake, n)
+    failed = [m for m in mail.outbox if "payment failed" in m.subject]
+    assert len(failed) == 1 and failed[0].to == ["admin@acme.test"] and "billing portal before" in failed[0].body
+    row = Subscription.objects.get(tenant=site_a.tenant)
+    assert subscriptions.subscription_effective_plan(tenant=site_a.tenant) == pro  # within the grace period
+    Subscription.objects.filter(pk=row.pk).update(past_due_since=timezone.now() - timedelta(days=settings.BILLING_GRACE_DAYS + 1))
+    assert subscriptions.subscription_effective_plan(tenant=site_a.tenant).price_amount == 0
+    stripe_fake.subscription_renew(sub_id, succeed=False)  # still failing: no second email for the same episode
+    with django_capture_on_commit_callbacks(execute=True):
+        _deliver(public_client, stripe_fake, n)
+    assert len([m for m in mail.outbox if "payment failed" in m.subject]) == 1
+
+
+def test_trial_will_end_emails_the_admins(site_a, public_client, stripe_fake, pro, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    sub_id = _subscribe(site_a, stripe_fake, pro)
+    n = _deliver(public_client, stripe_fake)
+    stripe_fake.trial_will_end(sub_id)
+    with django_capture_on_commit_callbacks(execute=True):
+        _deliver(public_client, stripe_fake, n)
+    ending = [m for m in mail.outbox if "trial ends" in m.subject]
+    assert len(ending) == 1 and ending[0].to == ["admin@acme.test"] and "/manage/billing/" in ending[0].body

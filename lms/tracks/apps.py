@@ -5,3 +5,10 @@ class TracksConfig(AppConfig):
     name = "lms.tracks"
     label = "tracks"
     verbose_name = "Tracks (programs) and projects"
+
+    def ready(self):
+        from billing.api import product_provider_register
+
+        from .products import TrackProducts
+
+        product_provider_register("track", TrackProducts())

@@ -19,6 +19,9 @@ class Track(models.Model):
     description = models.TextField(blank=True, help_text="Markdown")
     free_order = models.BooleanField(default=False, help_text="Learners may take the items in any order.")
     is_published = models.BooleanField(default=False)
+    # Learner payments (billing): minor units + ISO currency; 0 = free. Buying a track gives its courses.
+    price_amount = models.PositiveIntegerField(default=0)
+    price_currency = models.CharField(max_length=3, default="USD")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -31,6 +34,10 @@ class Track(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_free(self) -> bool:
+        return self.price_amount == 0
 
 
 class Project(models.Model):
@@ -93,7 +100,12 @@ class TrackItem(models.Model):
 
 
 class TrackEnrollment(models.Model):
+    class Source(models.TextChoices):
+        SELF = "self", "Joined"
+        PAYMENT = "payment", "Paid"
+
     track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="enrollments")
+    source = models.CharField(max_length=16, choices=Source.choices, default=Source.SELF)
     learner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="track_enrollments")
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -52,7 +52,13 @@ def track_update(*, track: Track, actor: User, **fields) -> Track:
     publishing = bool(fields.get("is_published")) and not track.is_published
     if "is_published" in fields and bool(fields["is_published"]) != track.is_published:
         _require(actor, permissions.PUBLISH, track)
-    allowed = {"title", "description", "free_order", "is_published"}
+    allowed = {"title", "description", "free_order", "is_published", "price_amount", "price_currency"}
+    if "price_currency" in fields:
+        try:
+            fields["price_currency"] = billing_api.money.currency_clean(fields["price_currency"])
+        except ValidationError as exc:
+            raise ValidationError({"price_currency": exc.messages}) from exc
+    pricing = "price_amount" in fields and int(fields["price_amount"] or 0) > 0 and track.is_published and track.price_amount == 0
     for name, value in fields.items():
         if name not in allowed:
             raise ValueError(f"unknown field {name}")
@@ -60,7 +66,7 @@ def track_update(*, track: Track, actor: User, **fields) -> Track:
     if track.is_published and not track.items.exists():
         raise ValidationError("Add at least one course or project before publishing the track.")
     # Tracks are priced with learner payments (billing issue); a priced one goes on sale like a course.
-    if publishing and getattr(track, "price_amount", 0) > 0:
+    if (publishing or pricing) and track.price_amount > 0:
         billing_api.sale_ready_check(connection.tenant)
     model_checked(track)
     track.save()
@@ -120,12 +126,27 @@ def project_step_add(*, project: Project, title: str, instructions: str, deliver
     return step
 
 
+class TrackPaymentRequired(Exception):
+    """Joining a priced track: the learner buys it (billing checkout) and the payment joins them."""
+
+    def __init__(self, track: Track):
+        super().__init__(f"“{track.title}” is a paid track.")
+        self.track = track
+
+
 @transaction.atomic
-def track_enroll(*, track: Track, learner: User) -> TrackEnrollment:
+def track_enroll(*, track: Track, learner: User, source: str = TrackEnrollment.Source.SELF) -> TrackEnrollment:
     if not track.is_published:
         raise ValidationError("This track is not open.")
-    enrollment, _ = TrackEnrollment.objects.get_or_create(track=track, learner=learner)
-    return enrollment
+    existing = TrackEnrollment.objects.filter(track=track, learner=learner).first()
+    if existing is not None:
+        if source == TrackEnrollment.Source.PAYMENT and existing.source != source:
+            existing.source = source
+            existing.save(update_fields=["source"])
+        return existing
+    if source == TrackEnrollment.Source.SELF and not track.is_free:
+        raise TrackPaymentRequired(track)
+    return TrackEnrollment.objects.create(track=track, learner=learner, source=source)
 
 
 @transaction.atomic
@@ -140,6 +161,10 @@ def track_start_course(*, item: TrackItem, learner: User):
     state = track_states(track=item.track, learner=learner)[item.pk]
     if state == "locked":
         raise ValidationError("Finish the previous item of the track first.")
+    paid = TrackEnrollment.objects.filter(track=item.track, learner=learner, source=TrackEnrollment.Source.PAYMENT).exists()
+    if paid:  # a bought track includes its courses, priced or not
+        return course_services.enrollment_create(course=item.course, learner=learner, source="payment",
+                                                 note=f"Track “{item.track.title}”")
     return course_services.enrollment_create(course=item.course, learner=learner)
 
 

@@ -9,7 +9,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from billing.api import PlanLimitExceeded, limit_refusal_html
+from billing.api import PlanLimitExceeded, buy_url, limit_refusal_html, money
 from lms.courses.api import render_markdown
 from lms.courses.api import Course
 
@@ -51,6 +51,7 @@ def track_detail(request, slug):
     joined = request.user.is_authenticated and TrackEnrollment.objects.filter(track=track, learner=request.user).exists()
     return render(request, "lms/tracks/detail.html", {
         "track": track, "description": render_markdown(track.description), "joined": joined,
+        "price_label": money.price_label(track.price_amount, track.price_currency),
         "rows": [(item, states[item.pk]) for item in items],
     })
 
@@ -59,7 +60,10 @@ def track_detail(request, slug):
 @require_POST
 def track_join(request, slug):
     track = get_object_or_404(Track, slug=slug, is_published=True)
-    services.track_enroll(track=track, learner=request.user)
+    try:
+        services.track_enroll(track=track, learner=request.user)
+    except services.TrackPaymentRequired:
+        return redirect(buy_url("track", str(track.uuid)))
     messages.success(request, f"You joined “{track.title}”.")
     return redirect("tracks:detail", slug=slug)
 
@@ -156,6 +160,21 @@ def studio_list(request):
         "tracks": permissions.tracks_user_can(request.user), "can_create": services.can_author_tracks(request.user)})
 
 
+def _price_fields(data, track) -> dict:
+    """The price as typed (49.00) in the currency chosen -> minor units; absent fields keep the price."""
+    from decimal import Decimal, InvalidOperation
+
+    if "price" not in data:
+        return {}
+    currency = (data.get("price_currency") or track.price_currency).strip()[:3]
+    text = (data.get("price") or "0").strip() or "0"
+    try:
+        amount = money.to_minor(Decimal(text), currency)
+    except (InvalidOperation, ValueError):
+        raise ValidationError("Enter the price as a number such as 49.00 (0 for free).") from None
+    return {"price_amount": amount, "price_currency": currency}
+
+
 def studio_edit(request, slug):
     _staff(request)
     track = _track_for(request, slug, permissions.EDIT)
@@ -166,7 +185,8 @@ def studio_edit(request, slug):
                 services.track_update(track=track, actor=request.user, title=request.POST.get("title", track.title),
                                       description=request.POST.get("description", ""),
                                       free_order=bool(request.POST.get("free_order")),
-                                      is_published=bool(request.POST.get("is_published")))
+                                      is_published=bool(request.POST.get("is_published")),
+                                      **_price_fields(request.POST, track))
             elif action == "add_course":
                 course = Course.objects.filter(slug=request.POST.get("course", "")).first()
                 if course is None:
@@ -191,6 +211,7 @@ def studio_edit(request, slug):
         return redirect("tracks:studio-edit", slug=slug)
     return render(request, "lms/tracks/studio_edit.html", {
         "track": track, "items": selectors.track_items(track),
+        "price": money.from_minor(track.price_amount, track.price_currency),
         "courses": Course.objects.filter(published_version__isnull=False).order_by("title"),
         "can_manage_staff": permissions.has(request.user, permissions.PUBLISH, track),
     })

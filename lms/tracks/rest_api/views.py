@@ -86,7 +86,13 @@ class TrackJoinApi(TenantGenericApi):
     @extend_schema(tags=TAGS, summary="Join a track", request=None, responses={201: TrackDetailOutput})
     def post(self, request, slug):
         track = self.get_object()
-        services.track_enroll(track=track, learner=request.user)
+        try:
+            services.track_enroll(track=track, learner=request.user)
+        except services.TrackPaymentRequired:
+            from billing.api import buy_url
+
+            return Response({"message": f"“{track.title}” is a paid track: buy it to join.", "code": "payment_required",
+                             "checkout_url": buy_url("track", str(track.uuid))}, status=status.HTTP_402_PAYMENT_REQUIRED)
         return Response(TrackDetailOutput(track, context={"request": request}).data, status=status.HTTP_201_CREATED)
 
 
