@@ -7,7 +7,7 @@ from django.urls import reverse
 from tenants.api import PlanLimitExceeded
 
 from . import money
-from .commerce.products import Product, ProductProvider, product_provider_register
+from .commerce.products import Product, ProductProvider, price_currency_check, product_provider_register, tenant_currency
 from .connect import SaleNotReady, billing_page_path, sale_ready_check
 from .limits import (
     LEARNER_REFUSAL,
@@ -64,6 +64,7 @@ __all__ = [
     "plan_delete",
     "plan_list_available",
     "plan_update",
+    "price_currency_check",
     "product_provider_register",
     "sale_ready_check",
     "stripe_event_counts",
@@ -71,6 +72,7 @@ __all__ = [
     "stripe_event_list_for_console",
     "subscription_list_for_console",
     "subscription_price_label",
+    "tenant_currency",
     "tenant_plan",
     "tenant_plan_change",
 ]

@@ -19,6 +19,10 @@ class Tenant(TenantMixin):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
     suspended_at = models.DateTimeField(null=True, blank=True)
     suspension_reason = models.CharField(max_length=500, blank=True)
+    # Chosen at sign-up: every price on the institution's site (courses, tracks, coupons) is in
+    # this ISO 4217 currency, and its Stripe Connect account is opened in this country.
+    currency = models.CharField(max_length=3, default="USD")
+    country = models.CharField(max_length=2, default="US")
     # The template schema new tenants are cloned from is a real tenant row, so that
     # migrate_schemas keeps it current; it has no domain and never serves requests.
     is_template = models.BooleanField(default=False)

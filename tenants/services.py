@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 import time
 from datetime import timedelta
@@ -98,6 +99,8 @@ def tenant_create(
     demo: bool = False,
     options: dict | None = None,
     pending: bool = False,
+    currency: str = "USD",
+    country: str = "US",
 ) -> Tenant:
     """Provision an institution: schema (cloned), primary domain, then the bootstrap steps apps
     register (site settings and first admin, subscription, demo content: tenants/bootstrap.py).
@@ -114,6 +117,11 @@ def tenant_create(
         raise ValidationError({"slug": exc.messages}) from exc
     if not name:
         raise ValidationError({"name": "Enter the institution's name."})
+    currency, country = (currency or "USD").strip().upper(), (country or "US").strip().upper()
+    if not re.fullmatch(r"[A-Z]{3}", currency):
+        raise ValidationError({"currency": "Use a three-letter ISO 4217 currency code such as USD."})
+    if not re.fullmatch(r"[A-Z]{2}", country):
+        raise ValidationError({"country": "Use a two-letter ISO 3166 country code such as US."})
     started = time.perf_counter()
     try:
         with transaction.atomic():
@@ -121,7 +129,7 @@ def tenant_create(
                 raise ValidationError({"slug": f"“{slug}” is already taken; please choose another subdomain."})
             tenant = Tenant.objects.create(
                 schema_name=schema_name_for(slug), name=name, slug=slug,
-                status=Tenant.Status.PENDING if pending else Tenant.Status.ACTIVE,
+                status=Tenant.Status.PENDING if pending else Tenant.Status.ACTIVE, currency=currency, country=country,
             )
             method = schema_provision(tenant.schema_name)
             Domain.objects.create(domain=tenant_domain_for(slug), tenant=tenant, is_primary=True)

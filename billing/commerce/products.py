@@ -62,5 +62,27 @@ def product_get(kind: str, ref: str) -> Product:
     return product
 
 
+def tenant_currency() -> str:
+    """The currency every price of the active institution is in (chosen at sign-up)."""
+    from django.db import connection
+
+    return getattr(connection.tenant, "currency", "") or "USD"
+
+
+def price_currency_check(currency: str) -> str:
+    """`currency` cleaned, if it is the institution's own; a ValidationError on `price_currency` else."""
+    from .. import money
+
+    try:
+        code = money.currency_clean(currency)
+    except ValidationError as exc:
+        raise ValidationError({"price_currency": exc.messages}) from exc
+    expected = tenant_currency()
+    if code != expected:
+        raise ValidationError({"price_currency": f"Prices on this site are in {expected}, the currency chosen when "
+                                                 f"the institution signed up; {code} cannot be used."})
+    return code
+
+
 def product_kinds() -> list[str]:
     return sorted(_providers)

@@ -22,7 +22,7 @@ from .. import gateway, money
 from ..models import ConnectedAccount
 from . import ledger
 from .models import Coupon, Order, Refund
-from .products import product_get, provider_for
+from .products import price_currency_check, product_get, provider_for, tenant_currency
 
 logger = logging.getLogger(__name__)
 
@@ -81,9 +81,9 @@ def coupon_create(*, code: str, kind: str, percent_off: int | None = None, amoun
         if not amount_off or amount_off <= 0:
             raise ValidationError({"amount_off": "Enter the amount taken off."})
         try:
-            currency = money.currency_clean(currency)
+            currency = price_currency_check(currency or tenant_currency())
         except ValidationError as exc:
-            raise ValidationError({"currency": exc.messages}) from exc
+            raise ValidationError({"currency": exc.message_dict["price_currency"]}) from exc
         percent_off = None
     else:
         raise ValidationError({"kind": "Choose a percentage or a fixed amount."})

@@ -26,6 +26,13 @@ class Shop:
 
 def shop_open(site, fake, author, *, price=4900, currency="USD", title="Paid Pottery", slug="paid-pottery") -> Shop:
     from lms.courses.tests.factories import build_published_course
+    from tenants.middleware import routing_cache_clear
+    from tenants.models import Tenant
+
+    if site.tenant.currency != currency:  # the institution prices in one currency, chosen at sign-up
+        Tenant.objects.filter(pk=site.tenant.pk).update(currency=currency)
+        site.tenant.currency = currency
+        routing_cache_clear()
 
     account = gateway.account_create(email=f"finance@{site.tenant.slug}.test", country="US", currency=currency,
                                      metadata={"tenant_id": str(site.tenant.pk)}, idempotency=f"acct-{site.tenant.pk}")

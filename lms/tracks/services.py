@@ -39,7 +39,8 @@ def track_create(*, author: User, title: str, description: str = "", free_order:
     slug, n = base, 2
     while Track.objects.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1
-    track = Track(slug=slug, title=title.strip(), description=description, free_order=free_order, created_by=author)
+    track = Track(slug=slug, title=title.strip(), description=description, free_order=free_order, created_by=author,
+                  price_currency=billing_api.tenant_currency())
     model_checked(track)
     track.save()
     permissions.track_role_assign(track=track, user=author, track_role="instructor")
@@ -53,11 +54,8 @@ def track_update(*, track: Track, actor: User, **fields) -> Track:
     if "is_published" in fields and bool(fields["is_published"]) != track.is_published:
         _require(actor, permissions.PUBLISH, track)
     allowed = {"title", "description", "free_order", "is_published", "price_amount", "price_currency"}
-    if "price_currency" in fields:
-        try:
-            fields["price_currency"] = billing_api.money.currency_clean(fields["price_currency"])
-        except ValidationError as exc:
-            raise ValidationError({"price_currency": exc.messages}) from exc
+    if "price_currency" in fields and fields["price_currency"] != track.price_currency:
+        fields["price_currency"] = billing_api.price_currency_check(fields["price_currency"])
     pricing = "price_amount" in fields and int(fields["price_amount"] or 0) > 0 and track.is_published and track.price_amount == 0
     for name, value in fields.items():
         if name not in allowed:

@@ -153,6 +153,7 @@ def tenant_new(request):
                 name=data["name"], slug=data["slug"], plan=data["plan"],
                 admin_email=data["admin_email"], admin_password=data["admin_password"],
                 admin_first_name=data["admin_first_name"], admin_last_name=data["admin_last_name"],
+                currency=data["currency"], country=data["country"],
             )
         except ValidationError as exc:
             _add_service_errors(form, exc, {"email": "admin_email"})

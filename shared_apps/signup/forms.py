@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 
-from billing.api import plan_list_available
+from billing.api import money, plan_list_available
 
 from tenants.api import Domain, Tenant
 from tenants.api import tenant_domain_for
@@ -20,6 +20,14 @@ class InstitutionSignupForm(forms.Form):
     admin_email = forms.EmailField(label="Your email", max_length=150)  # it becomes auth_user.username
     admin_password = forms.CharField(label="Password", widget=forms.PasswordInput, strip=False)
     plan = forms.ModelChoiceField(queryset=plan_list_available(), empty_label=None, widget=forms.RadioSelect)
+    currency = forms.ChoiceField(
+        label="Currency of your prices", initial="USD", required=False,
+        choices=[(code, code) for code in sorted(money.CURRENCY_EXPONENTS)],
+        help_text="Every course and track on your site is priced in it; it cannot be changed later.")
+    country = forms.RegexField(label="Country (for payouts)", regex=r"^[A-Za-z]{2}$", max_length=2, initial="US",
+                               required=False,
+                               help_text="Two letters, e.g. US, GB, DE: where your Stripe account is opened.",
+                               error_messages={"invalid": "Use a two-letter country code such as US."})
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -28,6 +36,12 @@ class InstitutionSignupForm(forms.Form):
         self.fields["slug"].help_text = (
             f"Lowercase letters, digits and hyphens. Your site will live at your-subdomain.{settings.PLATFORM_DOMAIN}."
         )
+
+    def clean_currency(self):
+        return self.cleaned_data.get("currency") or "USD"
+
+    def clean_country(self):
+        return (self.cleaned_data.get("country") or "US").upper()
 
     def clean_slug(self):
         slug = self.cleaned_data["slug"].strip().lower()

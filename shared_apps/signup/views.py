@@ -43,7 +43,7 @@ def institution_signup(request):
                 name=data["name"], slug=data["slug"], plan=data["plan"],
                 admin_email=data["admin_email"], admin_password=data["admin_password"],
                 admin_first_name=data["admin_first_name"], admin_last_name=data["admin_last_name"],
-                pending=True,
+                pending=True, currency=data["currency"], country=data["country"].upper(),
             )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():

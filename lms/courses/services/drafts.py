@@ -37,6 +37,8 @@ def course_create(*, author: User, title: str, slug: str = "", **fields) -> Cour
     if slug and Course.objects.filter(slug=slug).exists():
         raise ValidationError({"slug": f"A course with the address “{slug}” already exists."})
     limit_check("courses")
+    fields["price_currency"] = (billing_api.price_currency_check(fields["price_currency"]) if "price_currency" in fields
+                                else billing_api.tenant_currency())
     course = Course(title=title.strip(), slug=slug or _unique_slug(title), created_by=author, **fields)
     course.full_clean(exclude=["published_version"])
     course.save()
@@ -51,6 +53,8 @@ def course_update(*, course: Course, **fields) -> Course:
         raise ValueError(f"unknown course fields: {sorted(unknown)}")
     if "slug" in fields and fields["slug"] != course.slug and Course.objects.filter(slug=fields["slug"]).exists():
         raise ValidationError({"slug": f"A course with the address “{fields['slug']}” already exists."})
+    if "price_currency" in fields and fields["price_currency"] != course.price_currency:
+        fields["price_currency"] = billing_api.price_currency_check(fields["price_currency"])
     new_price = fields.get("price_amount", course.price_amount)
     if course.published_version_id and new_price > 0 and new_price != course.price_amount:
         # A published course's price applies at once: pricing it puts it on sale, like publishing it priced.

@@ -22,6 +22,16 @@ CASES = [
 ]
 
 
+def _tenant_prices_in(site, currency: str) -> None:
+    """The institution's currency (chosen at sign-up) for this test; rolled back with the test."""
+    from tenants.middleware import routing_cache_clear
+    from tenants.models import Tenant
+
+    Tenant.objects.filter(pk=site.tenant.pk).update(currency=currency)
+    site.tenant.currency = currency
+    routing_cache_clear()
+
+
 def _details(course, **overrides) -> dict:
     data = {
         "title": course.title, "slug": course.slug, "summary": "", "description": "", "level": "beginner",
@@ -36,6 +46,7 @@ def test_price_stored_by_the_studio_form_is_shown_the_same_everywhere(site_a, wr
     instructor = site_a.make_user("instructor")
     learner = site_a.make_user("learner")
     ta = site_a.make_user("teaching_assistant")
+    _tenant_prices_in(site_a, currency)
     with site_a:
         course = build_published_course(author=instructor, title=f"Priced {currency}", slug=f"priced-{currency.lower()}")
     studio = client_as(site_a, instructor)
@@ -73,11 +84,29 @@ def test_price_stored_by_the_studio_form_is_shown_the_same_everywhere(site_a, wr
 ])
 def test_the_studio_form_refuses_prices_the_currency_cannot_hold(site_a, written, currency, message):
     instructor = site_a.make_user("instructor")
+    if currency != "XYZ":
+        _tenant_prices_in(site_a, currency)
     with site_a:
         course = build_published_course(author=instructor, title="Refused price", slug="refused-price")
     response = client_as(site_a, instructor).post(f"/studio/courses/{course.slug}/",
                                                   _details(course, price=written, price_currency=currency))
     assert response.status_code == 400
     assert message in text(response)
+    with site_a:
+        assert Course.objects.get(pk=course.pk).price_amount == 0
+
+
+def test_prices_are_in_the_institutions_own_currency_only(site_a):
+    instructor = site_a.make_user("instructor")
+    assert site_a.tenant.currency == "USD"
+    with site_a:
+        course = build_published_course(author=instructor, title="One currency", slug="one-currency")
+    assert course.price_currency == "USD"  # new courses take the institution's currency
+    studio = client_as(site_a, instructor)
+    page = studio.post(f"/studio/courses/{course.slug}/", _details(course, price="10", price_currency="EUR"))
+    assert page.status_code == 400 and "Prices on this site are in USD" in text(page)
+    api = studio.patch(f"/api/v1/studio/courses/{course.slug}", {"price": "10", "price_currency": "EUR"},
+                       content_type="application/json")
+    assert api.status_code == 400 and "Prices on this site are in USD" in str(api.json())
     with site_a:
         assert Course.objects.get(pk=course.pk).price_amount == 0

@@ -187,13 +187,13 @@ def test_course_create_list_retrieve_patch(world):
     o = world.a
     client = _token_client(o.site, o.other_instructor)
     response = client.post(API, {"title": "Data Science 101", "summary": "Numbers", "tags": ["python", " ml ", "Python"],
-                                 "price": "19.99", "price_currency": "eur", "level": "intermediate"},
+                                 "price": "19.99", "price_currency": "usd", "level": "intermediate"},
                            content_type="application/json")
     assert response.status_code == 201, response.content
     created = response.json()
     assert response["Location"] == f"{API}/data-science-101"
     assert (created["slug"], created["tags"], created["price"], created["price_amount"], created["price_currency"]) == (
-        "data-science-101", ["python", "ml"], "19.99", 1999, "EUR")
+        "data-science-101", ["python", "ml"], "19.99", 1999, "USD")
     assert (created["is_published"], created["published_version"], created["modules"]) == (False, None, [])
     assert created["can_edit"] and created["can_publish"]
 
@@ -214,7 +214,7 @@ def test_course_create_list_retrieve_patch(world):
 
     for body, field in [
         ({"enrollment_closes_at": "2029-12-31T09:00:00Z"}, "enrollment_closes_at"),  # before the saved opening
-        ({"price": "1000", "price_currency": "JPY"}, None),
+        ({"price": "1000", "price_currency": "JPY"}, "price_currency"),  # not the institution's currency
         ({"price": "10.5", "price_currency": "JPY"}, "price"),
         ({"price": "-1"}, "price"),
         ({"price_currency": "EURO"}, "price_currency"),
@@ -233,7 +233,7 @@ def test_course_create_list_retrieve_patch(world):
         assert field in _error(response)["errors"], (body, response.json())
     with o.site:
         course = Course.objects.get(slug="data-science-101")
-        assert (course.price_amount, course.price_currency) == (1000, "JPY")
+        assert (course.price_amount, course.price_currency) == (0, "USD")
     renamed = client.patch(url, {"slug": "ds-101"}, content_type="application/json")
     assert renamed.status_code == 200 and client.get(f"{API}/ds-101").status_code == 200
     assert client.get(url).status_code == 404

@@ -266,7 +266,7 @@ def test_editing_every_course_detail(world, site_a, payouts_ready):
         title="Course A, revised", slug="course-a-revised", summary="Short", level="advanced",
         description="# Welcome\n\n<script>alert(1)</script>**bold**", estimated_minutes="90",
         tags=" python, Data ,python,, ml ", capacity="30", enrollment_opens_at="2030-01-01T09:00",
-        enrollment_closes_at="2030-02-01T09:00", visibility="unlisted", price="19.99", price_currency="eur",
+        enrollment_closes_at="2030-02-01T09:00", visibility="unlisted", price="19.99", price_currency="usd",
     ))
     assert response.status_code == 302 and response["Location"] == "/studio/courses/course-a-revised/"
     with site_a:
@@ -274,7 +274,7 @@ def test_editing_every_course_detail(world, site_a, payouts_ready):
     assert (course.title, course.level, course.estimated_minutes, course.capacity, course.visibility) == (
         "Course A, revised", "advanced", 90, 30, "unlisted")
     assert course.tags == ["python", "Data", "ml"]
-    assert (course.price_amount, course.price_currency) == (1999, "EUR")
+    assert (course.price_amount, course.price_currency) == (1999, "USD")
     assert course.enrollment_opens_at.isoformat() == "2030-01-01T09:00:00+00:00"
     page = client.get("/studio/courses/course-a-revised/").content.decode()  # raw: escaped text stays escaped
     assert "<h1>Welcome</h1>" in page and "<strong>bold</strong>" in page and "<script>alert" not in page

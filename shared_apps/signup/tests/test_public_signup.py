@@ -352,3 +352,20 @@ def test_invalid_signup_forms_do_not_use_up_the_allowance(public_client, setting
     for _ in range(3):
         assert public_client.post("/start/", _form(slug="-bad-")).status_code == 400
     assert public_client.post("/start/", _form()).status_code == 200
+
+
+def test_signup_chooses_the_currency_and_country_new_prices_use(public_client, django_capture_on_commit_callbacks):
+    bad = public_client.post("/start/", _form(currency="XYZ", country="Narnia"))
+    assert bad.status_code == 400 and not Tenant.objects.filter(slug="initech").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert public_client.post("/start/", _form(currency="JPY", country="jp")).status_code == 200
+    tenant = Tenant.objects.get(slug="initech")
+    assert (tenant.currency, tenant.country) == ("JPY", "JP")
+    from django_tenants.utils import tenant_context as in_tenant
+
+    from lms.courses import services as course_services
+
+    with in_tenant(tenant):
+        admin = User.objects.get(username="peter@initech.test")
+        assert course_services.course_create(author=admin, title="Tea ceremony").price_currency == "JPY"
+    connection.set_schema_to_public()
