@@ -16,11 +16,13 @@ class Command(BaseCommand):
         parser.add_argument("--admin-first-name", default="")
         parser.add_argument("--admin-last-name", default="")
         parser.add_argument("--plan", help="plan code (default: the first active plan)")
+        parser.add_argument("--currency", default="USD", help="ISO 4217 code every price of the site is in")
+        parser.add_argument("--country", default="US", help="ISO 3166 country of its payout account")
 
     def handle(self, *args, **o):
         try:
             tenant = tenant_create(
-                name=o["name"], slug=o["subdomain"], plan=o["plan"], options={"plan_default": not o["plan"]}, admin_email=o["admin_email"],
+                name=o["name"], slug=o["subdomain"], plan=o["plan"], options={"plan_default": not o["plan"]}, admin_email=o["admin_email"], currency=o["currency"], country=o["country"],
                 admin_password=o["admin_password"], admin_first_name=o["admin_first_name"],
                 admin_last_name=o["admin_last_name"],
             )
