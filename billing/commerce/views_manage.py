@@ -2,19 +2,16 @@
 from __future__ import annotations
 
 import csv
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tenants.api import tenant_admin_check
-
 from .. import money
+from ..views import _admin_required
 from . import selectors, services
 from .forms import CouponForm, OrderFilterForm, RefundForm, SellerProfileForm
 from .models import Coupon, SellerProfile
@@ -23,15 +20,7 @@ from .products import product_kinds, provider_for
 ORDERS_PER_PAGE = 50
 
 
-def admin_required(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not tenant_admin_check(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-    return wrapper
+admin_required = _admin_required  # the Billing page's guard: tenant administrators only
 
 
 def _fmt(amount: int, currency: str) -> str:
@@ -59,10 +48,8 @@ def order_list(request):
         order.refunded_label = _fmt(order.refunded_amount, order.currency) if order.refunded_amount else ""
     totals = [{"currency": cur, **{k: _fmt(v, cur) for k, v in figures.items()}}
               for cur, figures in sorted(selectors.ledger_totals(orders=orders).items())]
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(request, "billing/commerce/manage_orders.html", {
-        "form": form, "page": page, "totals": totals, "section": "payments", "query": query.urlencode()})
+        "form": form, "page": page, "totals": totals, "section": "payments"})
 
 
 class _Echo:
