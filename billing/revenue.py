@@ -176,6 +176,7 @@ class BillingOverview:
     trials_ending: list[Subscription]
     failed_payments: list[FailedPayment]
     status_counts: dict[str, int]
+    learner_payments: list[dict]  # this month, per currency, from the institutions' ledgers
 
 
 def billing_overview(*, now: datetime | None = None) -> BillingOverview:
@@ -184,7 +185,18 @@ def billing_overview(*, now: datetime | None = None) -> BillingOverview:
         revenue=revenue_by_currency(), churn=churn_this_month(now=now),
         trials_ending=list(trials_ending(now=now)), failed_payments=failed_payments(),
         status_counts={status: counts.get(status, 0) for status in Subscription.Status.values},
+        learner_payments=_learner_payments_this_month(now=now),
     )
+
+
+def _learner_payments_this_month(*, now: datetime | None = None) -> list[dict]:
+    from .commerce.selectors import learner_payments_by_currency
+
+    now = now or timezone.now()
+    since = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    return [{**row, "paid_label": money.format_minor(row["paid"], row["currency"]),
+             "fees_label": money.format_minor(row["platform_fees"], row["currency"])}
+            for row in learner_payments_by_currency(since=since)]
 
 
 # --- webhook events ------------------------------------------------------------------------------

@@ -63,3 +63,35 @@ def ledger_totals(*, orders: QuerySet[Order]) -> dict[str, dict[str, int]]:
 
 def coupon_list() -> QuerySet[Coupon]:
     return Coupon.objects.all()
+
+
+def learner_payments_by_currency(*, since) -> list[dict]:
+    """Across every institution, from each schema's ledger since `since`: per currency, what
+    learners paid (net of refunds) and the platform's fee income (net of Stripe's fees).
+    One query: a UNION ALL over the tenant schemas (the ledger lives in each)."""
+    from django.db import connection
+    from psycopg import sql
+
+    from tenants.api import Tenant
+
+    schemas = list(Tenant.objects.exclude(schema_name="public").filter(is_template=False)
+                   .values_list("schema_name", flat=True))
+    if not schemas:
+        return []
+    part = sql.SQL(
+        "SELECT e.currency, e.account, SUM(e.amount) AS total FROM {}.commerce_ledgerentry e "
+        "JOIN {}.commerce_ledgertransaction t ON t.id = e.transaction_id "
+        "WHERE t.occurred_at >= %s AND e.account IN ('customer', 'platform') GROUP BY e.currency, e.account")
+    query = sql.SQL(" UNION ALL ").join(part.format(sql.Identifier(s), sql.Identifier(s)) for s in schemas)
+    query = sql.SQL("SELECT currency, account, SUM(total) FROM ({}) AS per_tenant GROUP BY currency, account").format(query)
+    with connection.cursor() as cursor:
+        cursor.execute(query.as_string(cursor.connection), [since] * len(schemas))
+        rows = cursor.fetchall()
+    out: dict[str, dict] = {}
+    for currency, account, total in rows:
+        figures = out.setdefault(currency, {"currency": currency, "paid": 0, "platform_fees": 0})
+        if account == "customer":
+            figures["paid"] = -int(total)
+        else:
+            figures["platform_fees"] = int(total)
+    return [out[c] for c in sorted(out)]

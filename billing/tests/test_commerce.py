@@ -411,3 +411,23 @@ def test_buying_a_track_joins_it_and_opens_its_priced_courses(shop, public_clien
                       {"amount": "99.00", "revoke_access": "revoke"}).status_code == 302
     with shop.site:
         assert not TrackEnrollment.objects.filter(track=track, learner=shop.learner).exists()
+
+
+def test_payouts_are_ledgered_and_the_console_reads_platform_fees_from_the_ledgers(shop, public_client):
+    from billing.testing import webhook_post
+
+    _paid_order(shop, public_client)
+    n = len(shop.fake.events)
+    shop.fake.payout(shop.account_id, 4000, "usd")
+    event = shop.fake.events[n]
+    assert event["type"] == "payout.paid" and event["account"] == shop.account_id
+    assert webhook_post(public_client, event).status_code == 200
+    deliver(public_client, shop.fake, n)
+    with shop.site:
+        payout = LedgerTransaction.objects.get(kind="payout")
+        assert {e.account: e.amount for e in payout.entries.all()} == {"institution": -4000, "institution_bank": 4000}
+        assert ledger.balances(currency="USD")[("institution", "USD")] == 4655 - 4000
+    from billing.revenue import billing_overview
+
+    payments = billing_overview().learner_payments
+    assert [(r["currency"], r["paid"], r["platform_fees"]) for r in payments] == [("USD", 4900, 73)]

@@ -226,3 +226,18 @@ def test_support_sees_events_but_may_not_reprocess(support_console, public_clien
     assert support_console.post("/console/billing/events/reprocess-failed/").status_code == 403
     row.refresh_from_db()
     assert (row.status, row.attempts) == ("failed", 1)
+
+
+def test_overview_shows_learner_payments_read_from_the_institutions_ledgers(console, site_a):
+    from billing.commerce import ledger
+    from billing.commerce.models import Order
+
+    learner = site_a.make_user("learner")
+    with site_a:
+        order = Order.objects.create(number="R-777777", buyer=learner, buyer_email=learner.email, status="paid",
+                                     product_kind="course", product_ref="x", description="Ledgered", currency="USD",
+                                     subtotal_amount=10000, total_amount=10000, application_fee_amount=500)
+        ledger.charge_record(order=order, reference="pi_console_test", total=10000, application_fee=500, processor_fee=320)
+    body = console.get("/console/billing/").content.decode()
+    assert "Learner payments this month" in body
+    assert "1.80 USD" in body and "100.00 USD" in body  # platform fee 5.00 less Stripe's 3.20, on 100.00 paid
