@@ -16,6 +16,7 @@ from .limits import (
     limit_refusal_html,
     limit_refusal_notify,
     limit_refusal_plain,
+    plan_feature_enabled,
 )
 from .models import ConnectedAccount, Plan, StripeEvent, Subscription
 from .money import Money
@@ -62,6 +63,7 @@ __all__ = [
     "money",
     "plan_create",
     "plan_delete",
+    "plan_feature_enabled",
     "plan_list_available",
     "plan_update",
     "price_currency_check",

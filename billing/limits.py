@@ -138,6 +138,24 @@ def feature_check(feature: str, *, tenant=None) -> None:
     )
 
 
+PLAN_FEATURES_CACHE_SECONDS = 60
+
+
+def plan_feature_enabled(feature: str) -> bool:
+    """Does the active institution's plan include `feature`? For what pages show (e.g. the
+    "Powered by EduCrowd" footer); cached a minute per institution (the cache key is tenant-prefixed)."""
+    if feature not in Plan.FEATURES:
+        raise ValueError(f"unknown plan feature {feature!r}")
+    if connection.schema_name == settings.PUBLIC_SCHEMA_NAME:
+        return False
+    features = cache.get("plan-features:v1")
+    if features is None:
+        plan = plan_for_limits()
+        features = sorted(key for key in Plan.FEATURES if plan is not None and plan.has_feature(key))
+        cache.set("plan-features:v1", features, PLAN_FEATURES_CACHE_SECONDS)
+    return feature in features
+
+
 def storage_check(adding: int) -> None:
     """The tenancy core's storage check (registered in BillingConfig.ready): every stored file."""
     if connection.schema_name == settings.PUBLIC_SCHEMA_NAME:

@@ -325,3 +325,16 @@ def test_learner_submission_past_storage_is_refused_plainly_on_the_page_and_402_
     with site_a:
         assert not Submission.objects.filter(learner=w.learner).exists()
         assert not default_storage.exists("assignments")
+
+
+def test_branding_removal_hides_powered_by_on_plans_that_include_it(site_a):
+    from django.core.cache import cache
+
+    from billing.models import Plan, Subscription
+
+    assert "Powered by EduCrowd" in site_a.client().get("/accounts/login/").content.decode()
+    plan = Plan.objects.create(code="white-label", name="White label", price_amount=9900,
+                               features={"branding_removal": True, "api_access": True})
+    Subscription.objects.filter(tenant=site_a.tenant).update(plan=plan)
+    cache.clear()
+    assert "Powered by EduCrowd" not in site_a.client().get("/accounts/login/").content.decode()

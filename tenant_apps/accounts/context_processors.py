@@ -1,6 +1,8 @@
 """Template context: which site is this (platform or institution) and its branding."""
 from django.conf import settings
 
+from billing.api import plan_feature_enabled
+
 from .roles import Role, role_of
 from .selectors import site_settings_get
 
@@ -19,6 +21,7 @@ def site(request):
             "is_public": False,
             "has_logo": bool(settings_row.logo),
             "allow_self_registration": settings_row.allow_self_registration,
+            "hide_powered_by": plan_feature_enabled("branding_removal"),
         },
         "is_tenant_admin": role == Role.TENANT_ADMIN,
         "is_course_staff": role in (Role.TENANT_ADMIN, Role.INSTRUCTOR, Role.TEACHING_ASSISTANT),
