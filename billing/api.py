@@ -7,6 +7,7 @@ from django.urls import reverse
 from tenants.api import PlanLimitExceeded
 
 from . import money
+from .commerce.offsession import SavedCardCharge, saved_card_charge, saved_card_refund
 from .commerce.products import Product, ProductProvider, price_currency_check, product_provider_register, tenant_currency
 from .connect import SaleNotReady, billing_page_path, sale_ready_check
 from .limits import (
@@ -52,6 +53,7 @@ __all__ = [
     "Product",
     "ProductProvider",
     "SaleNotReady",
+    "SavedCardCharge",
     "StripeEvent",
     "Subscription",
     "billing_overview",
@@ -69,6 +71,8 @@ __all__ = [
     "price_currency_check",
     "product_provider_register",
     "sale_ready_check",
+    "saved_card_charge",
+    "saved_card_refund",
     "stripe_event_counts",
     "stripe_event_get",
     "stripe_event_list_for_console",

@@ -96,6 +96,17 @@ def payment_intent_retrieve(intent_id: str):
     return client().v1.payment_intents.retrieve(intent_id, params={"expand": ["latest_charge.balance_transaction"]})
 
 
+def payment_intent_create(*, params: dict, idempotency: str):
+    """Off-session charges of saved cards (pledges): `confirm` and `off_session` set by the caller.
+    A decline or a card that needs its holder raises CardError (code card_declined /
+    authentication_required) with the PaymentIntent on `exc.error.payment_intent`."""
+    return client().v1.payment_intents.create(params=params, options=_options(idempotency))
+
+
+def setup_intent_retrieve(intent_id: str):
+    return client().v1.setup_intents.retrieve(intent_id)
+
+
 # --- subscriptions, invoices, portal -----------------------------------------------------------
 
 def subscription_retrieve(subscription_id: str):

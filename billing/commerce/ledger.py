@@ -60,9 +60,11 @@ def _record(*, kind: str, reference: str, order: Order | None, currency: str, me
     return txn
 
 
-def charge_record(*, order: Order, reference: str, total: int, application_fee: int, processor_fee: int):
-    return _record(kind=LedgerTransaction.Kind.CHARGE, reference=reference, order=order, currency=order.currency,
-                   memo=f"Payment for order {order.number}", entries=[
+def charge_record(*, order: Order | None, reference: str, total: int, application_fee: int, processor_fee: int,
+                  currency: str | None = None, memo: str = ""):
+    """A card payment (an order's, or a collected pledge's when `order` is None)."""
+    return _record(kind=LedgerTransaction.Kind.CHARGE, reference=reference, order=order,
+                   currency=currency or order.currency, memo=memo or f"Payment for order {order.number}", entries=[
                        (Account.CUSTOMER, -total),
                        (Account.INSTITUTION, total - application_fee),
                        (Account.PLATFORM, application_fee - processor_fee),
@@ -70,9 +72,10 @@ def charge_record(*, order: Order, reference: str, total: int, application_fee: 
                    ])
 
 
-def refund_record(*, order: Order, reference: str, amount: int, application_fee_refunded: int):
-    return _record(kind=LedgerTransaction.Kind.REFUND, reference=reference, order=order, currency=order.currency,
-                   memo=f"Refund on order {order.number}", entries=[
+def refund_record(*, order: Order | None, reference: str, amount: int, application_fee_refunded: int,
+                  currency: str | None = None, memo: str = ""):
+    return _record(kind=LedgerTransaction.Kind.REFUND, reference=reference, order=order,
+                   currency=currency or order.currency, memo=memo or f"Refund on order {order.number}", entries=[
                        (Account.CUSTOMER, amount),
                        (Account.INSTITUTION, -(amount - application_fee_refunded)),
                        (Account.PLATFORM, -application_fee_refunded),

@@ -61,6 +61,10 @@ class StripeError(Exception):
             "type": type_, "message": message, "code": code, "param": param, "decline_code": decline_code,
         }.items() if v is not None}}
 
+    def with_payment_intent(self, intent: dict) -> "StripeError":
+        self.body["error"]["payment_intent"] = copy.deepcopy(intent)
+        return self
+
 
 def decode_params(encoded: str | bytes | None) -> dict:
     """`a[b][0][c]=x&expand[0]=y` (Stripe's form encoding) -> {"a": {"b": [{"c": "x"}]}, "expand": ["y"]}."""
@@ -188,7 +192,9 @@ class FakeStripe:
         ("POST", r"/v1/checkout/sessions", "checkout_session_create"),
         ("GET", r"/v1/checkout/sessions/(?P<id>[\w]+)", "retrieve"),
         ("POST", r"/v1/checkout/sessions/(?P<id>[\w]+)/expire", "checkout_session_expire"),
+        ("POST", r"/v1/payment_intents", "payment_intent_create"),
         ("GET", r"/v1/payment_intents/(?P<id>[\w]+)", "retrieve"),
+        ("GET", r"/v1/payment_methods/(?P<id>[\w]+)", "retrieve"),
         ("POST", r"/v1/setup_intents", "setup_intent_create"),
         ("GET", r"/v1/setup_intents/(?P<id>[\w]+)", "retrieve"),
         ("GET", r"/v1/charges/(?P<id>[\w]+)", "retrieve"),
@@ -329,7 +335,7 @@ class FakeStripe:
             if behaviour is None:
                 return {"outcome": "declined", "message": "Use one of Stripe's test card numbers."}
             if session["mode"] == "setup":
-                return self._setup_complete(session)
+                return self._setup_complete(session, behaviour, number)
             intent = self._intent_for(session)
             if behaviour in ("declined", "insufficient_funds"):
                 code = "card_declined"
@@ -455,13 +461,59 @@ class FakeStripe:
             self._event("payment_intent.succeeded", intent)
         return {"outcome": "succeeded", "message": "Payment succeeded.", "redirect": session["success_url"]}
 
-    def _setup_complete(self, session: dict) -> dict:
+    def _setup_complete(self, session: dict, behaviour: str = "succeeds", number: str = CARD_SUCCEEDS) -> dict:
+        if not session["customer"]:
+            session["customer"] = self._api_customer_create({"email": session["customer_email"]}, account=None)["id"]
+        method = self._store({"id": self._id("pm"), "object": "payment_method", "type": "card",
+                              "customer": session["customer"], "card": {"brand": "visa", "last4": number[-4:]},
+                              "_behaviour": behaviour})
         intent = self._store({"id": self._id("seti"), "object": "setup_intent", "status": "succeeded",
-                              "customer": session["customer"], "payment_method": self._id("pm"),
+                              "customer": session["customer"], "payment_method": method["id"],
                               "metadata": session["metadata"]})
         session.update(status="complete", setup_intent=intent["id"])
         self._event("checkout.session.completed", session)
         return {"outcome": "succeeded", "message": "Card saved.", "redirect": session["success_url"]}
+
+    def _api_payment_intent_create(self, params, *, account):
+        """A PaymentIntent confirmed now with a saved card (off-session charges of pledges):
+        the card saved at setup decides — succeeds, declines (402 card_error) or needs the
+        customer (402 authentication_required), as Stripe answers off-session."""
+        for name in ("amount", "currency"):
+            if not params.get(name):
+                raise StripeError(400, f"Missing required param: {name}.", param=name)
+        method = self.get(params.get("payment_method") or "", "payment_method")
+        if params.get("customer") and method["customer"] != params["customer"]:
+            raise StripeError(400, "The payment method does not belong to this customer.", param="payment_method")
+        data = {k: params.get(k) for k in ("application_fee_amount", "transfer_data", "on_behalf_of")}
+        intent = self._store({
+            "id": self._id("pi"), "object": "payment_intent", "amount": _int(params["amount"], "amount"),
+            "currency": params["currency"].lower(), "status": "requires_confirmation", "customer": params.get("customer"),
+            "payment_method": method["id"], "latest_charge": None, "metadata": params.get("metadata") or {},
+            "application_fee_amount": int(data["application_fee_amount"]) if data["application_fee_amount"] else None,
+            "transfer_data": data["transfer_data"], "on_behalf_of": data["on_behalf_of"],
+            "description": params.get("description"), "last_payment_error": None, "created": self.now(),
+        })
+        if params.get("confirm") not in ("true", True):
+            return intent
+        behaviour = method.get("_behaviour", "succeeds")
+        off_session = params.get("off_session") in ("true", True)
+        if behaviour in ("declined", "insufficient_funds"):
+            message = "Your card has insufficient funds." if behaviour == "insufficient_funds" else "Your card was declined."
+            intent.update(status="requires_payment_method", last_payment_error={
+                "code": "card_declined", "decline_code": "generic_decline" if behaviour == "declined" else behaviour,
+                "message": message})
+            self._event("payment_intent.payment_failed", intent)
+            raise StripeError(402, message, type_="card_error", code="card_declined",
+                              decline_code=intent["last_payment_error"]["decline_code"]).with_payment_intent(intent)
+        if behaviour == "requires_authentication" and off_session:
+            message = "Your card requires authentication for this payment."
+            intent.update(status="requires_payment_method", last_payment_error={
+                "code": "authentication_required", "message": message})
+            self._event("payment_intent.payment_failed", intent)
+            raise StripeError(402, message, type_="card_error", code="authentication_required").with_payment_intent(intent)
+        self._charge(intent)
+        self._event("payment_intent.succeeded", intent)
+        return intent
 
     def _api_setup_intent_create(self, params, *, account):
         return self._store({"id": self._id("seti"), "object": "setup_intent", "status": "requires_payment_method",
