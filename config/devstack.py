@@ -56,7 +56,8 @@ def main() -> int:
         processes = {
             "web": [sys.executable, "-m", "gunicorn", "config.wsgi", "-b", f"{bind}:{port}", "-w", "2",
                     "--threads", "4", "--access-logfile", "-", "--graceful-timeout", "5"],
-            "worker": [sys.executable, "-m", "celery", "-A", "config", "worker", "-l", "INFO", "-c", "2"],
+            "worker": [sys.executable, "-m", "celery", "-A", "config", "worker", "-l", "INFO", "-c", "2",
+                       "-Q", "celery,settlement"],
             "beat": [sys.executable, "-m", "celery", "-A", "config", "beat", "-l", "INFO",
                      "-s", str(DEFAULT_DATA_DIR / "celerybeat-schedule")],
         }

@@ -136,3 +136,47 @@ def payment_simulator(live_server_port, celery_worker) -> str:
             time.sleep(0.1)
     yield f"http://127.0.0.1:{SIMULATOR_PORT}"
     _stop(proc)
+
+
+class WorkerProcess:
+    """A Celery worker the test owns (not the session's): started on chosen queues, killed with
+    SIGKILL mid-task and started again, as a crashed machine would be."""
+
+    def __init__(self, queues: str, name: str):
+        self.queues, self.name, self.proc = queues, name, None
+        self.log_path = _log_dir() / f"worker-{name}.log"
+
+    def start(self) -> "WorkerProcess":
+        log = open(self.log_path, "a")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "-P", "solo", "-c", "1", "-Q", self.queues,
+             "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat",
+             "-n", f"{self.name}-{os.getpid()}-{time.monotonic_ns()}@%h"],
+            cwd=ROOT, env=_child_env(), stdout=log, stderr=subprocess.STDOUT,
+        )
+        return self
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown, no ack of the task in hand (acks_late: the broker redelivers it)."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(10)
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            _stop(self.proc)
+
+
+@pytest.fixture
+def worker_process(django_db_setup):
+    """`start(queues)` -> a WorkerProcess of this test; every one is stopped afterwards."""
+    started: list[WorkerProcess] = []
+
+    def start(queues: str, name: str = "owned") -> WorkerProcess:
+        worker = WorkerProcess(queues, name).start()
+        started.append(worker)
+        return worker
+
+    yield start
+    for worker in started:
+        worker.stop()

@@ -197,6 +197,7 @@ class FakeStripe:
         ("GET", r"/v1/payment_methods/(?P<id>[\w]+)", "retrieve"),
         ("POST", r"/v1/setup_intents", "setup_intent_create"),
         ("GET", r"/v1/setup_intents/(?P<id>[\w]+)", "retrieve"),
+        ("GET", r"/v1/charges", "charge_list"),
         ("GET", r"/v1/charges/(?P<id>[\w]+)", "retrieve"),
         ("GET", r"/v1/subscriptions/(?P<id>[\w]+)", "retrieve"),
         ("POST", r"/v1/subscriptions/(?P<id>[\w]+)", "subscription_update"),
@@ -514,6 +515,13 @@ class FakeStripe:
         self._charge(intent)
         self._event("payment_intent.succeeded", intent)
         return intent
+
+    def _api_charge_list(self, params, *, account):
+        """Every charge (newest first), optionally of one PaymentIntent: tests count what was charged."""
+        charges = [o for o in self.objects.values() if o.get("object") == "charge"
+                   and (not params.get("payment_intent") or o["payment_intent"] == params["payment_intent"])]
+        charges.sort(key=lambda c: c["created"], reverse=True)
+        return {"object": "list", "data": charges, "has_more": False, "url": "/v1/charges"}
 
     def _api_setup_intent_create(self, params, *, account):
         return self._store({"id": self._id("seti"), "object": "setup_intent", "status": "requires_payment_method",
