@@ -92,6 +92,11 @@ def checkout_session_expire(session_id: str):
     return client().v1.checkout.sessions.expire(session_id)
 
 
+def setup_intent_retrieve(intent_id: str):
+    """A SetupIntent (card saved for later off-session charges, e.g. crowdfunding pledges)."""
+    return client().v1.setup_intents.retrieve(intent_id)
+
+
 def payment_intent_retrieve(intent_id: str):
     return client().v1.payment_intents.retrieve(intent_id, params={"expand": ["latest_charge.balance_transaction"]})
 
