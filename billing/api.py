@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from tenants.api import PlanLimitExceeded
 
-from . import money
+from . import gateway, money
 from .commerce.offsession import SavedCardCharge, saved_card_charge, saved_card_refund
 from .commerce.products import Product, ProductProvider, price_currency_check, product_provider_register, tenant_currency
 from .connect import SaleNotReady, billing_page_path, sale_ready_check
@@ -31,7 +31,7 @@ from .revenue import (
 )
 from .selectors import connect_account_for, connect_account_ready, plan_list_available, tenant_plan
 from .services import plan_create, plan_delete, plan_update, tenant_plan_change
-from .webhooks import events_reprocess
+from .webhooks import events_reprocess, webhook_handler
 
 
 def buy_url(kind: str, ref: str) -> str:
@@ -62,6 +62,7 @@ __all__ = [
     "connect_account_for",
     "connect_account_ready",
     "events_reprocess",
+    "gateway",
     "money",
     "plan_create",
     "plan_delete",
@@ -81,4 +82,5 @@ __all__ = [
     "tenant_currency",
     "tenant_plan",
     "tenant_plan_change",
+    "webhook_handler",
 ]

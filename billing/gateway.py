@@ -92,6 +92,11 @@ def checkout_session_expire(session_id: str):
     return client().v1.checkout.sessions.expire(session_id)
 
 
+def setup_intent_retrieve(intent_id: str):
+    """A SetupIntent (card saved for later off-session charges, e.g. crowdfunding pledges)."""
+    return client().v1.setup_intents.retrieve(intent_id)
+
+
 def payment_intent_retrieve(intent_id: str):
     return client().v1.payment_intents.retrieve(intent_id, params={"expand": ["latest_charge.balance_transaction"]})
 
@@ -101,10 +106,6 @@ def payment_intent_create(*, params: dict, idempotency: str):
     A decline or a card that needs its holder raises CardError (code card_declined /
     authentication_required) with the PaymentIntent on `exc.error.payment_intent`."""
     return client().v1.payment_intents.create(params=params, options=_options(idempotency))
-
-
-def setup_intent_retrieve(intent_id: str):
-    return client().v1.setup_intents.retrieve(intent_id)
 
 
 # --- subscriptions, invoices, portal -----------------------------------------------------------

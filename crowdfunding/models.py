@@ -1,0 +1,180 @@
+"""Campaigns, their reward tiers, stretch goals and FAQ, and backers' pledges (tenant schema).
+
+Amounts are integer minor units in the institution's currency (billing.api.money). A pledge
+saves a card now (Stripe SetupIntent) and is charged only if the campaign succeeds; the
+settlement states are defined here and used by settlement.
+"""
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+
+class CrowdfundingSettings(models.Model):
+    """One row per institution (pk=1): how campaigns are run here."""
+
+    require_review = models.BooleanField(
+        default=False, help_text="Campaigns are submitted for review and an administrator publishes them.")
+    instructors_may_manage = models.BooleanField(
+        default=False, help_text="Instructors may create and run their own campaigns.")
+    # None: one unit of the currency (1.00 USD, 1 JPY, 1.000 KWD).
+    minimum_pledge = models.PositiveIntegerField(null=True, blank=True, help_text="In minor units.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "crowdfunding settings"
+
+
+class Campaign(models.Model):
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
+        LIVE = "live", "Live"
+        SUCCESSFUL = "successful", "Successful"
+        FAILED = "failed", "Failed"
+        SETTLED = "settled", "Settled"
+        CANCELLED = "cancelled", "Cancelled"
+
+    class Category(models.TextChoices):
+        SCHOLARSHIPS = "scholarships", "Scholarships"
+        FACILITIES = "facilities", "Facilities"
+        EQUIPMENT = "equipment", "Equipment"
+        RESEARCH = "research", "Research"
+        EVENTS = "events", "Events"
+        COMMUNITY = "community", "Community"
+        OTHER = "other", "Other"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=200)
+    pitch = models.CharField(max_length=300, help_text="One or two sentences shown in lists and link previews.")
+    story = models.TextField(blank=True, help_text="Markdown")
+    cover = models.FileField(upload_to="campaign-covers/", blank=True)
+    category = models.CharField(max_length=20, choices=Category.choices, default=Category.OTHER)
+    video_url = models.URLField(max_length=500, blank=True)
+    goal_amount = models.PositiveIntegerField(validators=[MinValueValidator(1)], help_text="In minor units.")
+    currency = models.CharField(max_length=3)
+    starts_at = models.DateTimeField(null=True, blank=True, help_text="Empty: when it goes live.")
+    deadline = models.DateTimeField()
+    # The deadline may be extended once while live; the first deadline is kept.
+    original_deadline = models.DateTimeField(null=True, blank=True)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.DRAFT, db_index=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    published_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def deadline_extended(self) -> bool:
+        return self.original_deadline is not None
+
+    @property
+    def is_live(self) -> bool:
+        return self.state == self.State.LIVE
+
+
+class StretchGoal(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="stretch_goals")
+    amount = models.PositiveIntegerField(validators=[MinValueValidator(1)], help_text="Total pledged, in minor units.")
+    text = models.CharField(max_length=500)
+
+    class Meta:
+        ordering = ["amount", "pk"]
+
+
+class FaqEntry(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="faq")
+    question = models.CharField(max_length=300)
+    answer = models.TextField(max_length=5000)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name_plural = "FAQ entries"
+
+
+class RewardTier(models.Model):
+    """A reward backers choose. A tier with pledges is closed, never deleted."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="tiers")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True, max_length=5000)
+    minimum_amount = models.PositiveIntegerField(validators=[MinValueValidator(1)], help_text="In minor units.")
+    quantity_limit = models.PositiveIntegerField(null=True, blank=True, validators=[MinValueValidator(1)])
+    # Places held by open pledges (pending card or active); moved only by conditional UPDATEs.
+    quantity_claimed = models.PositiveIntegerField(default=0)
+    estimated_delivery = models.DateField(null=True, blank=True, help_text="The month counts (day 1 is stored).")
+    shipping_note = models.CharField(max_length=300, blank=True)
+    closed = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["minimum_amount", "pk"]
+        constraints = [
+            models.CheckConstraint(name="tier_never_oversold",
+                                   condition=Q(quantity_limit__isnull=True) | Q(quantity_claimed__lte=models.F("quantity_limit"))),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def remaining(self) -> int | None:
+        if self.quantity_limit is None:
+            return None
+        return max(0, self.quantity_limit - self.quantity_claimed)
+
+
+class Pledge(models.Model):
+    class Status(models.TextChoices):
+        PENDING_CARD = "pending_card", "Waiting for the card"
+        ACTIVE = "active", "Active"
+        # settlement (at the deadline)
+        COLLECTED = "collected", "Collected"
+        ERRORED = "errored", "Card declined"
+        AUTHENTICATION_REQUIRED = "authentication_required", "Needs authentication"
+        DROPPED = "dropped", "Dropped"
+        REFUNDED = "refunded", "Refunded"
+        CANCELLED = "cancelled", "Cancelled"
+
+    OPEN = (Status.PENDING_CARD, Status.ACTIVE)
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="pledges")
+    backer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="pledges")
+    tier = models.ForeignKey(RewardTier, null=True, blank=True, on_delete=models.PROTECT, related_name="pledges")
+    amount = models.PositiveIntegerField(validators=[MinValueValidator(1)], help_text="In minor units.")
+    currency = models.CharField(max_length=3)
+    anonymous = models.BooleanField(default=False)
+    status = models.CharField(max_length=32, choices=Status.choices, default=Status.PENDING_CARD, db_index=True)
+    stripe_customer_id = models.CharField(max_length=255, blank=True)
+    stripe_checkout_session_id = models.CharField(max_length=255, blank=True)
+    stripe_setup_intent_id = models.CharField(max_length=255, blank=True)
+    stripe_payment_method_id = models.CharField(max_length=255, blank=True)
+    status_note = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            # one open pledge per backer and campaign: a second is a change of the first
+            models.UniqueConstraint(fields=["campaign", "backer"], condition=Q(status__in=["pending_card", "active"]),
+                                    name="one_open_pledge_per_backer"),
+        ]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("campaigns", views.CampaignListApi.as_view(), name="api-campaigns"),
+    path("campaigns/<slug:slug>", views.CampaignDetailApi.as_view(), name="api-campaign"),
+    path("campaigns/<slug:slug>/state", views.CampaignStateApi.as_view(), name="api-campaign-state"),
+    path("campaigns/<slug:slug>/tiers", views.TierListApi.as_view(), name="api-campaign-tiers"),
+    path("campaigns/<slug:slug>/tiers/<uuid:id>/close", views.TierCloseApi.as_view(), name="api-campaign-tier-close"),
+    path("campaigns/<slug:slug>/pledges", views.PledgeCreateApi.as_view(), name="api-campaign-pledges"),
+    path("me/pledges", views.MyPledgeListApi.as_view(), name="api-my-pledges"),
+    path("me/pledges/<uuid:id>", views.MyPledgeDetailApi.as_view(), name="api-my-pledge"),
+    path("me/pledges/<uuid:id>/cancel", views.MyPledgeCancelApi.as_view(), name="api-my-pledge-cancel"),
+]

@@ -1,0 +1,301 @@
+"""Crowdfunding API: campaigns (staff write, everyone signed in reads public ones), tiers, pledges.
+
+Amounts are integer minor units of the institution's currency; times are ISO 8601 (UTC).
+Every endpoint needs the plan feature "crowdfunding" (403 plan_feature_required otherwise).
+"""
+from __future__ import annotations
+
+from django.db.models import Q
+from django.http import Http404
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.response import Response
+
+from billing.api import feature_check, money
+from tenants.api import TenantApi
+
+from .. import selectors, services
+from ..forms import STORY_MAX
+from ..models import Campaign, Pledge, RewardTier
+
+TAGS = ["crowdfunding"]
+
+
+# --- output -------------------------------------------------------------------------------------
+
+class TierOutput(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id")
+    remaining = serializers.IntegerField(allow_null=True)
+
+    class Meta:
+        model = RewardTier
+        fields = ["id", "title", "description", "minimum_amount", "quantity_limit", "remaining",
+                  "estimated_delivery", "shipping_note", "closed"]
+
+
+class CampaignOutput(serializers.ModelSerializer):
+    pledged_amount = serializers.SerializerMethodField()
+    backers = serializers.SerializerMethodField()
+    page_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Campaign
+        fields = ["slug", "title", "pitch", "category", "state", "goal_amount", "currency", "pledged_amount",
+                  "backers", "starts_at", "deadline", "deadline_extended", "video_url", "page_url"]
+
+    def _totals(self, campaign) -> dict:
+        if hasattr(campaign, "pledged_total"):
+            return {"pledged": campaign.pledged_total, "backers": campaign.backers_total}
+        if not hasattr(campaign, "_totals_cache"):
+            campaign._totals_cache = selectors.campaign_totals(campaign)
+        return campaign._totals_cache
+
+    def get_pledged_amount(self, campaign) -> int:
+        return self._totals(campaign)["pledged"]
+
+    def get_backers(self, campaign) -> int:
+        return self._totals(campaign)["backers"]
+
+    def get_page_url(self, campaign) -> str:
+        return f"/campaigns/{campaign.slug}/"
+
+
+class CampaignDetailOutput(CampaignOutput):
+    tiers = TierOutput(many=True, read_only=True)
+    story = serializers.CharField()
+    stretch_goals = serializers.SerializerMethodField()
+    faq = serializers.SerializerMethodField()
+
+    class Meta(CampaignOutput.Meta):
+        fields = CampaignOutput.Meta.fields + ["story", "tiers", "stretch_goals", "faq"]
+
+    def get_stretch_goals(self, campaign) -> list[dict]:
+        return [{"amount": g.amount, "text": g.text} for g in campaign.stretch_goals.all()]
+
+    def get_faq(self, campaign) -> list[dict]:
+        return [{"question": f.question, "answer": f.answer} for f in campaign.faq.all()]
+
+
+class PledgeOutput(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id")
+    campaign = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    tier = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Pledge
+        fields = ["id", "campaign", "tier", "amount", "currency", "anonymous", "status", "status_note",
+                  "created_at", "updated_at"]
+
+    def get_tier(self, pledge) -> str | None:
+        return str(pledge.tier.public_id) if pledge.tier else None
+
+
+# --- base -----------------------------------------------------------------------------------------
+
+class CrowdfundingApi(TenantApi):
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        feature_check("crowdfunding")
+
+
+def _visible(request):
+    """Public campaigns, and those the caller runs."""
+    staff = selectors.campaigns_for_staff(user=request.user).values("pk")
+    return Campaign.objects.filter(Q(state__in=selectors.PUBLIC_STATES) | Q(pk__in=staff))
+
+
+def _campaign(request, slug: str) -> Campaign:
+    campaign = _visible(request).filter(slug=slug[:80]).first()
+    if campaign is None:
+        raise Http404
+    return campaign
+
+
+def _managed(request, slug: str) -> Campaign:
+    campaign = selectors.campaign_for_staff(user=request.user, slug=slug[:80])
+    if campaign is None:
+        raise Http404
+    return campaign
+
+
+# --- campaigns ------------------------------------------------------------------------------------
+
+class CampaignInput(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    slug = serializers.SlugField(max_length=70, required=False, allow_blank=True)
+    pitch = serializers.CharField(max_length=300)
+    story = serializers.CharField(max_length=STORY_MAX, required=False, allow_blank=True)
+    category = serializers.ChoiceField(choices=Campaign.Category.choices, required=False)
+    goal_amount = serializers.IntegerField(min_value=1, max_value=money.MAX_MINOR_UNITS)
+    starts_at = serializers.DateTimeField(required=False, allow_null=True)
+    deadline = serializers.DateTimeField()
+    video_url = serializers.URLField(max_length=500, required=False, allow_blank=True)
+
+
+class CampaignListApi(CrowdfundingApi):
+    InputSerializer = CampaignInput
+
+    @extend_schema(tags=TAGS, responses=CampaignOutput(many=True))
+    def get(self, request):
+        rows = selectors.with_totals(_visible(request)).order_by("-created_at")[:200]
+        return Response(CampaignOutput(rows, many=True).data)
+
+    @extend_schema(tags=TAGS, request=CampaignInput, responses={201: CampaignDetailOutput})
+    def post(self, request):
+        data = self.validated(request)
+        campaign = services.campaign_create(actor=request.user, **data)
+        return Response(CampaignDetailOutput(campaign).data, status=status.HTTP_201_CREATED)
+
+
+class CampaignPatchInput(CampaignInput):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False
+
+
+class CampaignDetailApi(CrowdfundingApi):
+    InputSerializer = CampaignPatchInput
+
+    @extend_schema(tags=TAGS, responses=CampaignDetailOutput)
+    def get(self, request, slug: str):
+        return Response(CampaignDetailOutput(_campaign(request, slug)).data)
+
+    @extend_schema(tags=TAGS, request=CampaignPatchInput, responses=CampaignDetailOutput)
+    def patch(self, request, slug: str):
+        campaign = _managed(request, slug)
+        data = self.validated(request, partial=True)
+        campaign = services.campaign_update(campaign=campaign, actor=request.user, **data)
+        return Response(CampaignDetailOutput(campaign).data)
+
+
+class StateInput(serializers.Serializer):
+    action = serializers.ChoiceField(choices=["submit", "publish", "return", "cancel"])
+
+
+class CampaignStateApi(CrowdfundingApi):
+    InputSerializer = StateInput
+    ACTIONS = {"submit": services.campaign_submit, "publish": services.campaign_publish,
+               "return": services.campaign_return_to_draft, "cancel": services.campaign_cancel}
+
+    @extend_schema(tags=TAGS, request=StateInput, responses=CampaignDetailOutput)
+    def post(self, request, slug: str):
+        campaign = _managed(request, slug)
+        action = self.validated(request)["action"]
+        campaign = self.ACTIONS[action](campaign=campaign, actor=request.user)
+        return Response(CampaignDetailOutput(campaign).data)
+
+
+# --- tiers ----------------------------------------------------------------------------------------
+
+class TierInput(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    minimum_amount = serializers.IntegerField(min_value=1, max_value=money.MAX_MINOR_UNITS)
+    quantity_limit = serializers.IntegerField(min_value=1, max_value=1_000_000, required=False, allow_null=True)
+    estimated_delivery = serializers.DateField(required=False, allow_null=True)
+    shipping_note = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+class TierListApi(CrowdfundingApi):
+    InputSerializer = TierInput
+
+    @extend_schema(tags=TAGS, responses=TierOutput(many=True))
+    def get(self, request, slug: str):
+        return Response(TierOutput(_campaign(request, slug).tiers.all(), many=True).data)
+
+    @extend_schema(tags=TAGS, request=TierInput, responses={201: TierOutput})
+    def post(self, request, slug: str):
+        campaign = _managed(request, slug)
+        tier = services.tier_create(campaign=campaign, actor=request.user, **self.validated(request))
+        return Response(TierOutput(tier).data, status=status.HTTP_201_CREATED)
+
+
+class TierCloseApi(CrowdfundingApi):
+    @extend_schema(tags=TAGS, request=None, responses=TierOutput)
+    def post(self, request, slug: str, id):
+        campaign = _managed(request, slug)
+        tier = RewardTier.objects.filter(campaign=campaign, public_id=id).first()
+        if tier is None:
+            raise Http404
+        return Response(TierOutput(services.tier_close(tier=tier, actor=request.user)).data)
+
+
+# --- pledges --------------------------------------------------------------------------------------
+
+class PledgeInput(serializers.Serializer):
+    tier = serializers.UUIDField(required=False, allow_null=True)
+    amount = serializers.IntegerField(min_value=1, max_value=money.MAX_MINOR_UNITS)
+    anonymous = serializers.BooleanField(required=False, default=False)
+    success_url = serializers.URLField(max_length=500, required=False)
+    cancel_url = serializers.URLField(max_length=500, required=False)
+
+
+class PledgeCreatedOutput(serializers.Serializer):
+    pledge = PledgeOutput()
+    checkout_url = serializers.URLField()
+
+
+class PledgeCreateApi(CrowdfundingApi):
+    InputSerializer = PledgeInput
+
+    @extend_schema(tags=TAGS, request=PledgeInput, responses={201: PledgeCreatedOutput})
+    def post(self, request, slug: str):
+        campaign = selectors.campaign_get_public(slug=slug[:80])
+        if campaign is None:
+            raise Http404
+        data = self.validated(request)
+        pledge = services.pledge_create(backer=request.user, campaign=campaign, amount=data["amount"],
+                                        tier_id=data.get("tier"), anonymous=data["anonymous"])
+        site = request.build_absolute_uri("/")[:-1]
+        url = services.pledge_checkout_start(
+            pledge=pledge, success_url=_same_site(data.get("success_url"), site) or f"{site}/campaigns/my-pledges/{pledge.public_id}/?saved=1",
+            cancel_url=_same_site(data.get("cancel_url"), site) or f"{site}/campaigns/{campaign.slug}/")
+        return Response({"pledge": PledgeOutput(pledge).data, "checkout_url": url}, status=status.HTTP_201_CREATED)
+
+
+def _same_site(url: str | None, site: str) -> str | None:
+    """Return pages on the institution's own site only (no open redirect through Stripe)."""
+    return url if url and (url == site or url.startswith(site + "/")) else None
+
+
+class MyPledgeListApi(CrowdfundingApi):
+    @extend_schema(tags=TAGS, responses=PledgeOutput(many=True))
+    def get(self, request):
+        return Response(PledgeOutput(selectors.pledges_of_backer(user=request.user)[:500], many=True).data)
+
+
+class PledgeChangeInput(serializers.Serializer):
+    tier = serializers.UUIDField(required=False, allow_null=True)
+    amount = serializers.IntegerField(min_value=1, max_value=money.MAX_MINOR_UNITS)
+    anonymous = serializers.BooleanField(required=False)
+
+
+def _my_pledge(request, id) -> Pledge:
+    pledge = selectors.pledge_of_backer(user=request.user, public_id=id)
+    if pledge is None:
+        raise Http404
+    return pledge
+
+
+class MyPledgeDetailApi(CrowdfundingApi):
+    InputSerializer = PledgeChangeInput
+
+    @extend_schema(tags=TAGS, responses=PledgeOutput)
+    def get(self, request, id):
+        return Response(PledgeOutput(_my_pledge(request, id)).data)
+
+    @extend_schema(tags=TAGS, request=PledgeChangeInput, responses=PledgeOutput)
+    def patch(self, request, id):
+        pledge = _my_pledge(request, id)
+        data = self.validated(request)
+        pledge = services.pledge_change(pledge=pledge, backer=request.user, amount=data["amount"],
+                                        tier_id=data.get("tier"), anonymous=data.get("anonymous"))
+        return Response(PledgeOutput(pledge).data)
+
+
+class MyPledgeCancelApi(CrowdfundingApi):
+    @extend_schema(tags=TAGS, request=None, responses=PledgeOutput)
+    def post(self, request, id):
+        pledge = services.pledge_cancel(pledge=_my_pledge(request, id), backer=request.user)
+        return Response(PledgeOutput(pledge).data)

@@ -1,0 +1,15 @@
+"""Backers' pages on an institution's site: /campaigns/..."""
+from django.urls import path
+
+from . import views
+
+app_name = "crowdfunding"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("my-pledges/", views.my_pledges, name="my-pledges"),
+    path("my-pledges/<uuid:public_id>/", views.pledge_page, name="pledge"),
+    path("my-pledges/<uuid:public_id>/cancel", views.pledge_cancel, name="pledge-cancel"),
+    path("<slug:slug>/", views.campaign_page, name="campaign"),
+    path("<slug:slug>/pledge/", views.pledge_new, name="pledge-new"),
+]

@@ -1,0 +1,18 @@
+"""Staff campaign pages: /manage/campaigns/..."""
+from django.urls import path
+
+from . import views_manage as views
+
+app_name = "crowdfunding_manage"
+
+urlpatterns = [
+    path("", views.campaign_list, name="list"),
+    path("new/", views.campaign_new, name="new"),
+    path("settings/", views.settings_page, name="settings"),
+    path("<slug:slug>/", views.campaign_detail, name="campaign"),
+    path("<slug:slug>/tiers/", views.tier_add, name="tier-add"),
+    path("<slug:slug>/tiers/<uuid:public_id>/close", views.tier_close, name="tier-close"),
+    path("<slug:slug>/stretch-goals/", views.stretch_goal_add, name="stretch-goal-add"),
+    path("<slug:slug>/faq/", views.faq_add, name="faq-add"),
+    path("<slug:slug>/state", views.campaign_state, name="state"),
+]

@@ -1,0 +1,188 @@
+"""Backers' pages: the campaigns index and page (no login), pledging (card saved with Stripe
+Checkout in setup mode, nothing charged), My pledges with change and cancel."""
+from __future__ import annotations
+
+from functools import wraps
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from billing.api import PlanLimitExceeded, feature_check, gateway, limit_refusal_html, limit_refusal_plain, money
+from tenants.api import tenant_admin_check
+
+from . import selectors, services
+from .forms import PledgeForm
+from .markdown import render_markdown
+from .models import Pledge
+
+
+def feature_required(view):
+    """Every crowdfunding page needs the plan feature: otherwise a page that says so (403)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            feature_check("crowdfunding")
+        except PlanLimitExceeded as exc:
+            user = request.user if request.user.is_authenticated else None
+            message = limit_refusal_html(exc, user=user) if user and tenant_admin_check(user) else limit_refusal_plain(exc)
+            return render(request, "crowdfunding/unavailable.html", {"message": message}, status=403)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def messages_of(exc: ValidationError) -> list[str]:
+    if hasattr(exc, "error_dict"):
+        return [m for errors in exc.message_dict.values() for m in errors]
+    return exc.messages
+
+
+def errors_to_form(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@require_safe
+@feature_required
+def index(request):
+    rows = [{"campaign": c, "progress": selectors.progress_of(c, pledged=c.pledged_total, backers=c.backers_total)}
+            for c in selectors.campaign_list_public()[:100]]
+    return render(request, "crowdfunding/index.html", {"rows": rows})
+
+
+def _page_context(request, campaign) -> dict:
+    totals = selectors.campaign_totals(campaign)
+    tiers = list(campaign.tiers.all())
+    for tier in tiers:
+        tier.minimum_label = money.format_minor(tier.minimum_amount, campaign.currency)
+    goals = [{"goal": g, "amount": money.format_minor(g.amount, campaign.currency),
+              "reached": totals["pledged"] >= g.amount} for g in campaign.stretch_goals.all()]
+    url = request.build_absolute_uri(reverse("crowdfunding:campaign", args=[campaign.slug]))
+    text = quote(f"{campaign.title}: {campaign.pitch}"[:200])
+    return {
+        "campaign": campaign, "progress": selectors.progress_of(campaign, **totals), "tiers": tiers,
+        "stretch_goals": goals, "faq": list(campaign.faq.all()), "story": render_markdown(campaign.story),
+        "page_url": url, "cover_url": request.build_absolute_uri(campaign.cover.url) if campaign.cover else "",
+        "share": {"email": f"mailto:?subject={quote(campaign.title)}&body={quote(url)}",
+                  "x": f"https://twitter.com/intent/tweet?url={quote(url)}&text={text}",
+                  "facebook": f"https://www.facebook.com/sharer/sharer.php?u={quote(url)}",
+                  "linkedin": f"https://www.linkedin.com/sharing/share-offsite/?url={quote(url)}"},
+        "my_pledge": selectors.open_pledge_of(user=request.user, campaign=campaign),
+    }
+
+
+@require_safe
+@feature_required
+def campaign_page(request, slug: str):
+    campaign = selectors.campaign_get_public(slug=slug)
+    if campaign is None:
+        raise Http404("No such campaign")
+    return render(request, "crowdfunding/campaign.html", _page_context(request, campaign))
+
+
+@require_http_methods(["GET", "POST"])
+@feature_required
+@login_required
+def pledge_new(request, slug: str):
+    campaign = selectors.campaign_get_public(slug=slug)
+    if campaign is None:
+        raise Http404("No such campaign")
+    existing = selectors.open_pledge_of(user=request.user, campaign=campaign)
+    if existing is not None and existing.status == Pledge.Status.ACTIVE:
+        messages.info(request, "You already back this campaign; change your pledge here.")
+        return redirect("crowdfunding:pledge", existing.public_id)
+    tiers = list(campaign.tiers.all())
+    initial = {"tier": request.GET.get("tier", "")[:40]}
+    form = PledgeForm(request.POST or None, tiers=tiers, initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                pledge = services.pledge_create(backer=request.user, campaign=campaign, amount=data["amount"],
+                                                tier_id=data["tier"] or None, anonymous=data["anonymous"])
+                pledge_url = request.build_absolute_uri(reverse("crowdfunding:pledge", args=[pledge.public_id]))
+                url = services.pledge_checkout_start(
+                    pledge=pledge, success_url=pledge_url + "?saved=1",
+                    cancel_url=request.build_absolute_uri(reverse("crowdfunding:campaign", args=[campaign.slug])))
+            except PlanLimitExceeded as exc:
+                form.add_error(None, limit_refusal_html(exc, user=request.user))
+            except ValidationError as exc:
+                errors_to_form(form, exc)
+            else:
+                return redirect(url)
+    return render(request, "crowdfunding/pledge_new.html",
+                  {"campaign": campaign, "form": form, "tiers": tiers, "simulator": gateway.simulator_active()},
+                  status=status)
+
+
+@require_safe
+@feature_required
+@login_required
+def my_pledges(request):
+    rows = [{"pledge": p, "amount": money.format_minor(p.amount, p.currency)}
+            for p in selectors.pledges_of_backer(user=request.user)[:200]]
+    return render(request, "crowdfunding/my_pledges.html", {"rows": rows})
+
+
+@require_http_methods(["GET", "POST"])
+@feature_required
+@login_required
+def pledge_page(request, public_id):
+    pledge = selectors.pledge_of_backer(user=request.user, public_id=public_id)
+    if pledge is None:
+        raise Http404("No such pledge")
+    campaign = pledge.campaign
+    tiers = list(campaign.tiers.all())
+    initial = {"tier": str(pledge.tier.public_id) if pledge.tier else "", "anonymous": pledge.anonymous,
+               "amount": money.from_minor(pledge.amount, pledge.currency)}
+    form = PledgeForm(request.POST or None, tiers=tiers, current_tier=pledge.tier, initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.pledge_change(pledge=pledge, backer=request.user, amount=data["amount"],
+                                       tier_id=data["tier"] or None, anonymous=data["anonymous"])
+            except PermissionDenied:
+                raise Http404("No such pledge") from None
+            except ValidationError as exc:
+                errors_to_form(form, exc)
+            else:
+                messages.success(request, "Your pledge was changed. Nothing is charged until the campaign succeeds.")
+                return redirect("crowdfunding:pledge", pledge.public_id)
+    context = {"pledge": pledge, "campaign": campaign, "form": form, "saved": "saved" in request.GET,
+               "amount": money.format_minor(pledge.amount, pledge.currency),
+               "editable": pledge.is_open and campaign.is_live}
+    template = "crowdfunding/_pledge_status.html" if request.htmx else "crowdfunding/pledge.html"
+    return render(request, template, context, status=status)
+
+
+@require_POST
+@feature_required
+@login_required
+def pledge_cancel(request, public_id):
+    pledge = selectors.pledge_of_backer(user=request.user, public_id=public_id)
+    if pledge is None:
+        raise Http404("No such pledge")
+    try:
+        services.pledge_cancel(pledge=pledge, backer=request.user)
+    except PermissionDenied:
+        raise Http404("No such pledge") from None
+    except ValidationError as exc:
+        messages.error(request, " ".join(messages_of(exc)))
+        return redirect("crowdfunding:pledge", pledge.public_id)
+    messages.success(request, "Your pledge was cancelled; nothing was charged.")
+    return redirect("crowdfunding:my-pledges")
