@@ -359,7 +359,7 @@ CELERY_RESULT_EXPIRES = 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Long, resumable money runs (crowdfunding settlement) have their own queue: workers take
 # `-Q celery,settlement` (devstack, Procfile, compose); tests own a worker on it to kill it mid-run.
-CELERY_TASK_ROUTES = {"crowdfunding.tasks.settlement_*": {"queue": "settlement"}}
+CELERY_TASK_ROUTES = {"crowdfunding.settlement.settlement_run": {"queue": "settlement"}}
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "stripe-events-sweep": {
@@ -378,6 +378,10 @@ CELERY_BEAT_SCHEDULE = {
     "expire-pending-tenants": {
         "task": "tenants.tasks.tenant_pending_expire",
         "schedule": 3600.0,
+    },
+    "crowdfunding-settlement-sweep": {
+        "task": "crowdfunding.settlement.settlement_sweep_everywhere",
+        "schedule": 60.0,
     },
     "refresh-tenant-usage": {
         "task": "tenants.tasks.tenant_usage_refresh_all",

@@ -8,4 +8,9 @@ class CrowdfundingConfig(AppConfig):
     verbose_name = "Crowdfunding"
 
     def ready(self) -> None:
-        from . import handlers  # noqa: F401 - registers its webhook handlers
+        from billing.api import product_provider_register
+
+        from . import handlers, settlement  # noqa: F401 - register webhook handlers and settlement tasks
+        from .products import PledgePayments
+
+        product_provider_register("pledge", PledgePayments())

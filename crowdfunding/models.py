@@ -66,6 +66,8 @@ class Campaign(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     published_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    settlement_pledges = models.PositiveIntegerField(default=0, help_text="Active pledges to charge when it succeeded.")
+    settled_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -164,6 +166,14 @@ class Pledge(models.Model):
     stripe_setup_intent_id = models.CharField(max_length=255, blank=True)
     stripe_payment_method_id = models.CharField(max_length=255, blank=True)
     status_note = models.CharField(max_length=500, blank=True)
+    # settlement (crowdfunding/settlement.py)
+    stripe_payment_intent_id = models.CharField(max_length=255, blank=True, db_index=True)
+    collected_at = models.DateTimeField(null=True, blank=True)
+    application_fee_amount = models.PositiveIntegerField(default=0)
+    processor_fee_amount = models.PositiveIntegerField(default=0)
+    auth_requested_at = models.DateTimeField(null=True, blank=True, help_text="When the backer was first asked to pay on-session.")
+    last_reminder_at = models.DateTimeField(null=True, blank=True)
+    reminders_sent = models.PositiveSmallIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

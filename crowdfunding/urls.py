@@ -10,6 +10,7 @@ urlpatterns = [
     path("my-pledges/", views.my_pledges, name="my-pledges"),
     path("my-pledges/<uuid:public_id>/", views.pledge_page, name="pledge"),
     path("my-pledges/<uuid:public_id>/cancel", views.pledge_cancel, name="pledge-cancel"),
+    path("my-pledges/<uuid:public_id>/pay/", views.pledge_pay, name="pledge-pay"),
     path("<slug:slug>/", views.campaign_page, name="campaign"),
     path("<slug:slug>/pledge/", views.pledge_new, name="pledge-new"),
 ]

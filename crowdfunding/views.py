@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from billing.api import PlanLimitExceeded, feature_check, gateway, limit_refusal_html, limit_refusal_plain, money
+from billing.api import PlanLimitExceeded, buy_url, feature_check, gateway, limit_refusal_html, limit_refusal_plain, money
 from tenants.api import tenant_admin_check
 
 from . import selectors, services
@@ -186,3 +186,14 @@ def pledge_cancel(request, public_id):
         return redirect("crowdfunding:pledge", pledge.public_id)
     messages.success(request, "Your pledge was cancelled; nothing was charged.")
     return redirect("crowdfunding:my-pledges")
+
+
+@login_required
+@require_safe
+def pledge_pay(request, public_id):
+    """The link in the "confirm your pledge" email: the pledge's card needed its holder at
+    settlement, so it is paid on-session through billing's checkout (a pledge is a product)."""
+    pledge = selectors.pledge_of_backer(user=request.user, public_id=public_id)
+    if pledge is None:
+        raise Http404("No such pledge")
+    return redirect(buy_url("pledge", str(pledge.public_id)))

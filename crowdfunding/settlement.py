@@ -1,0 +1,232 @@
+"""Settlement at the deadline: all or nothing, every pledge charged exactly once.
+
+`campaigns_close_due` (beat, every minute) closes live campaigns whose deadline has passed:
+goal not met → failed, every open pledge cancelled, nobody charged, backers emailed; goal met
+→ successful, and `settlement_run` (Celery, queue "settlement") charges the active pledges in
+chunks. Each pledge is charged under its own row lock with the idempotency key
+`pledge-<uuid>-collect`, and its new state commits with the ledger entries: a worker killed
+between Stripe's answer and the commit leaves the pledge active, and the re-run sends the same
+key, so Stripe replays its first answer instead of charging again. Runs are resumable and may
+overlap (rows are taken with SKIP LOCKED); the beat sweep restarts any that stopped.
+
+Outcomes: collected | errored (declined) | authentication_required (the backer is emailed a
+link to pay on-session; reminders every 48 h for 7 days, then one last off-session try, then
+dropped).
+"""
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from celery import shared_task
+from django.db import transaction
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from billing.api import money, saved_card_charge
+from tenants.api import audit_log, mail_send
+
+from .models import Campaign, Pledge
+
+logger = logging.getLogger(__name__)
+
+CHUNK = 100
+REMINDER_EVERY = timedelta(hours=48)
+REMINDERS_FOR = timedelta(days=7)
+
+
+def _site_url(path: str) -> str:
+    from django.db import connection
+
+    from tenants.api import site_url_for_tenant
+
+    return site_url_for_tenant(connection.tenant, path)
+
+
+def _backers_tell(pledges, *, template: str, campaign: Campaign) -> None:
+    for pledge in pledges:
+        mail_send(template=template, to=[pledge.backer.email], context={
+            "campaign": campaign, "pledge": pledge, "amount": money.format_minor(pledge.amount, pledge.currency),
+            "campaign_url": _site_url(f"/campaigns/{campaign.slug}/"),
+            "pay_url": _site_url(f"/campaigns/my-pledges/{pledge.public_id}/pay/"),
+        })
+
+
+# --- closing at the deadline -------------------------------------------------------------------
+
+def campaigns_close_due(*, now=None) -> list[int]:
+    """Close every live campaign of the active institution whose deadline has passed."""
+    now = now or timezone.now()
+    closed = []
+    for campaign_id in Campaign.objects.filter(state=Campaign.State.LIVE, deadline__lte=now).values_list("pk", flat=True):
+        if campaign_close(campaign_id=campaign_id, now=now):
+            closed.append(campaign_id)
+    return closed
+
+
+def campaign_close(*, campaign_id: int, now=None) -> str | None:
+    """live → successful (settlement enqueued on commit) or failed (pledges cancelled); -> new state."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().filter(pk=campaign_id).first()
+        if campaign is None or campaign.state != Campaign.State.LIVE or campaign.deadline > now:
+            return None
+        active = campaign.pledges.filter(status=Pledge.Status.ACTIVE)
+        pledged = active.aggregate(total=Sum("amount"))["total"] or 0
+        campaign.finished_at = now
+        if pledged >= campaign.goal_amount:
+            campaign.state = Campaign.State.SUCCESSFUL
+            campaign.settlement_pledges = active.count()
+            campaign.save(update_fields=["state", "finished_at", "settlement_pledges", "updated_at"])
+            audit_log(action="campaign.successful", target=campaign, actor=None,
+                      after={"pledged": pledged, "goal": campaign.goal_amount, "pledges": campaign.settlement_pledges})
+            transaction.on_commit(lambda: _enqueue(campaign.pk))
+        else:
+            campaign.state = Campaign.State.FAILED
+            campaign.save(update_fields=["state", "finished_at", "updated_at"])
+            open_pledges = list(campaign.pledges.filter(status__in=Pledge.OPEN).select_related("backer"))
+            Pledge.objects.filter(pk__in=[p.pk for p in open_pledges]).update(
+                status=Pledge.Status.CANCELLED, status_note="The campaign did not reach its goal; nothing was charged.",
+                updated_at=now)
+            audit_log(action="campaign.failed", target=campaign, actor=None,
+                      after={"pledged": pledged, "goal": campaign.goal_amount, "cancelled": len(open_pledges)})
+            _backers_tell([p for p in open_pledges if p.status == Pledge.Status.ACTIVE],
+                          template="crowdfunding/campaign_failed", campaign=campaign)
+        return campaign.state
+
+
+def _enqueue(campaign_id: int) -> None:
+    try:
+        settlement_run.delay(campaign_id)
+    except Exception:  # noqa: BLE001 - the beat sweep starts it when the broker is back
+        logger.exception("could not enqueue the settlement of campaign %s", campaign_id)
+
+
+# --- charging -----------------------------------------------------------------------------------
+
+def pledge_collect(*, pledge_id: int, last_try: bool = False) -> str | None:
+    """Charge one pledge off-session, exactly once; -> its new status (None: taken elsewhere)."""
+    with transaction.atomic():
+        wanted = [Pledge.Status.ACTIVE] + ([Pledge.Status.AUTHENTICATION_REQUIRED] if last_try else [])
+        pledge = (Pledge.objects.select_for_update(skip_locked=True, of=("self",)).select_related("campaign", "backer")
+                  .filter(pk=pledge_id, status__in=wanted).first())
+        if pledge is None:
+            return None
+        campaign = pledge.campaign
+        result = saved_card_charge(
+            amount=pledge.amount, currency=pledge.currency, customer=pledge.stripe_customer_id,
+            payment_method=pledge.stripe_payment_method_id,
+            idempotency=f"pledge-{pledge.public_id}-collect" + ("-last" if last_try else ""),
+            metadata={"kind": "pledge", "pledge_id": str(pledge.public_id), "campaign": campaign.slug},
+            description=f"Pledge to “{campaign.title}”")
+        now = timezone.now()
+        pledge.stripe_payment_intent_id = result.payment_intent_id or pledge.stripe_payment_intent_id
+        if result.status == "succeeded":
+            pledge.status, pledge.collected_at, pledge.status_note = Pledge.Status.COLLECTED, now, ""
+            pledge.application_fee_amount, pledge.processor_fee_amount = result.application_fee, result.processor_fee
+        elif result.status == "declined":
+            pledge.status, pledge.status_note = Pledge.Status.ERRORED, result.message[:500]
+        elif result.status == "authentication_required":
+            if last_try:
+                pledge.status = Pledge.Status.DROPPED
+                pledge.status_note = "The card still needed its holder after a week of reminders; nothing was charged."
+            else:
+                pledge.status, pledge.status_note = Pledge.Status.AUTHENTICATION_REQUIRED, result.message[:500]
+                pledge.auth_requested_at, pledge.reminders_sent = now, 0
+        else:  # the payment service is unavailable: stays as it was, retried by the next run
+            logger.warning("pledge %s not charged now: %s", pledge.public_id, result.message)
+            return pledge.status
+        pledge.save()
+        if pledge.status == Pledge.Status.AUTHENTICATION_REQUIRED:
+            _backers_tell([pledge], template="crowdfunding/pledge_authenticate", campaign=campaign)
+        elif pledge.status == Pledge.Status.COLLECTED:
+            _backers_tell([pledge], template="crowdfunding/pledge_collected", campaign=campaign)
+        elif pledge.status in (Pledge.Status.ERRORED, Pledge.Status.DROPPED):
+            _backers_tell([pledge], template="crowdfunding/pledge_failed", campaign=campaign)
+        return pledge.status
+
+
+def settlement_step(*, campaign_id: int, limit: int = CHUNK) -> int:
+    """Charge up to `limit` active pledges of a successful campaign; settle it when none are
+    left; -> how many pledges this step handled (0: nothing left here)."""
+    campaign = Campaign.objects.filter(pk=campaign_id).first()
+    if campaign is None or campaign.state != Campaign.State.SUCCESSFUL:
+        return 0
+    ids = list(campaign.pledges.filter(status=Pledge.Status.ACTIVE).order_by("pk").values_list("pk", flat=True)[:limit])
+    handled = sum(1 for pledge_id in ids if pledge_collect(pledge_id=pledge_id) not in (None, Pledge.Status.ACTIVE))
+    if not ids:
+        _settle_if_done(campaign_id)
+    return handled
+
+
+def _settle_if_done(campaign_id: int) -> None:
+    with transaction.atomic():
+        campaign = Campaign.objects.select_for_update().get(pk=campaign_id)
+        if campaign.state != Campaign.State.SUCCESSFUL or campaign.pledges.filter(status=Pledge.Status.ACTIVE).exists():
+            return
+        campaign.state, campaign.settled_at = Campaign.State.SETTLED, timezone.now()
+        campaign.save(update_fields=["state", "settled_at", "updated_at"])
+        audit_log(action="campaign.settled", target=campaign, actor=None, after=settlement_progress(campaign))
+
+
+def settlement_progress(campaign: Campaign) -> dict:
+    """For the staff progress bar: how many of the pledges to charge are done, and how."""
+    counts = campaign.pledges.aggregate(
+        active=Count("pk", filter=Q(status=Pledge.Status.ACTIVE)),
+        collected=Count("pk", filter=Q(status=Pledge.Status.COLLECTED)),
+        errored=Count("pk", filter=Q(status=Pledge.Status.ERRORED)),
+        authentication_required=Count("pk", filter=Q(status=Pledge.Status.AUTHENTICATION_REQUIRED)),
+        dropped=Count("pk", filter=Q(status=Pledge.Status.DROPPED)),
+        collected_amount=Sum("amount", filter=Q(status=Pledge.Status.COLLECTED)),
+    )
+    total = campaign.settlement_pledges or 0
+    done = max(0, total - counts["active"])
+    return {**{k: v or 0 for k, v in counts.items()}, "total": total, "done": done,
+            "percent": 100 if not total else int(done * 100 / total)}
+
+
+@shared_task(bind=True, acks_late=True, max_retries=None)
+def settlement_run(self, campaign_id: int) -> int:
+    """Charge a successful campaign's pledges chunk by chunk until none is left (resumable)."""
+    handled = 0
+    while True:
+        step = settlement_step(campaign_id=campaign_id)
+        handled += step
+        if not step:
+            return handled
+
+
+# --- authentication-required pledges: reminders, the last try -------------------------------------
+
+def authentication_reminders(*, now=None) -> dict[str, int]:
+    """Every 48 h for 7 days a reminder; after that one last off-session try, else dropped."""
+    now = now or timezone.now()
+    waiting = Pledge.objects.filter(status=Pledge.Status.AUTHENTICATION_REQUIRED).select_related("campaign", "backer")
+    out = {"reminded": 0, "last_try": 0}
+    for pledge in waiting:
+        if pledge.auth_requested_at and now - pledge.auth_requested_at >= REMINDERS_FOR:
+            pledge_collect(pledge_id=pledge.pk, last_try=True)
+            out["last_try"] += 1
+        elif now - (pledge.last_reminder_at or pledge.auth_requested_at or now) >= REMINDER_EVERY:
+            Pledge.objects.filter(pk=pledge.pk).update(last_reminder_at=now, reminders_sent=pledge.reminders_sent + 1)
+            _backers_tell([pledge], template="crowdfunding/pledge_authenticate", campaign=pledge.campaign)
+            out["reminded"] += 1
+    return out
+
+
+@shared_task(acks_late=True)
+def settlement_sweep_for_tenant() -> dict:
+    """Beat (per institution): close due campaigns, restart unfinished settlements, remind."""
+    closed = campaigns_close_due()
+    for campaign_id in Campaign.objects.filter(state=Campaign.State.SUCCESSFUL).values_list("pk", flat=True):
+        if campaign_id not in closed:
+            _enqueue(campaign_id)
+    return {"closed": len(closed), **authentication_reminders()}
+
+
+@shared_task
+def settlement_sweep_everywhere() -> int:
+    """Beat entry point (public schema): one sweep per institution."""
+    from tenants.api import send_to_every_tenant
+
+    return send_to_every_tenant(settlement_sweep_for_tenant)
