@@ -8,6 +8,7 @@ from tenants.api import PlanLimitExceeded
 
 from . import gateway, money
 from .commerce.offsession import SavedCardCharge, saved_card_charge, saved_card_refund
+from .commerce.selectors import receipt_url_for
 from .commerce.products import Product, ProductProvider, price_currency_check, product_provider_register, tenant_currency
 from .connect import SaleNotReady, billing_page_path, sale_ready_check
 from .limits import (
@@ -71,6 +72,7 @@ __all__ = [
     "plan_update",
     "price_currency_check",
     "product_provider_register",
+    "receipt_url_for",
     "sale_ready_check",
     "saved_card_charge",
     "saved_card_refund",

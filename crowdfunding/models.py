@@ -168,6 +168,7 @@ class Pledge(models.Model):
     status_note = models.CharField(max_length=500, blank=True)
     # settlement (crowdfunding/settlement.py)
     stripe_payment_intent_id = models.CharField(max_length=255, blank=True, db_index=True)
+    order_number = models.CharField(max_length=20, blank=True, help_text="billing's paid order of the collection (receipt).")
     collected_at = models.DateTimeField(null=True, blank=True)
     application_fee_amount = models.PositiveIntegerField(default=0)
     processor_fee_amount = models.PositiveIntegerField(default=0)

@@ -53,9 +53,10 @@ class PledgePayments:
         if pledge.status == Pledge.Status.COLLECTED:
             return
         pledge.status, pledge.collected_at = Pledge.Status.COLLECTED, timezone.now()
-        pledge.status_note = f"Paid by the backer ({order_number})."
-        pledge.save(update_fields=["status", "collected_at", "status_note", "updated_at"])
+        pledge.status_note, pledge.order_number = "Paid by the backer on the payment page.", order_number
+        pledge.save(update_fields=["status", "collected_at", "status_note", "order_number", "updated_at"])
 
     def revoke(self, ref: str, user, *, reason: str) -> None:
+        """A refund of the pledge's order (by staff, on the orders page) that "revokes": refunded."""
         Pledge.objects.filter(public_id=ref, status=Pledge.Status.COLLECTED).update(
             status=Pledge.Status.REFUNDED, status_note=reason[:500], updated_at=timezone.now())

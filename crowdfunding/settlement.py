@@ -118,12 +118,14 @@ def pledge_collect(*, pledge_id: int, last_try: bool = False) -> str | None:
             payment_method=pledge.stripe_payment_method_id,
             idempotency=f"pledge-{pledge.public_id}-collect" + ("-last" if last_try else ""),
             metadata={"kind": "pledge", "pledge_id": str(pledge.public_id), "campaign": campaign.slug},
-            description=f"Pledge to “{campaign.title}”")
+            description=f"Pledge to “{campaign.title}”", buyer=pledge.backer, product_kind="pledge",
+            product_ref=str(pledge.public_id))
         now = timezone.now()
         pledge.stripe_payment_intent_id = result.payment_intent_id or pledge.stripe_payment_intent_id
         if result.status == "succeeded":
             pledge.status, pledge.collected_at, pledge.status_note = Pledge.Status.COLLECTED, now, ""
             pledge.application_fee_amount, pledge.processor_fee_amount = result.application_fee, result.processor_fee
+            pledge.order_number = result.order_number
         elif result.status == "declined":
             pledge.status, pledge.status_note = Pledge.Status.ERRORED, result.message[:500]
         elif result.status == "authentication_required":

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from billing.api import PlanLimitExceeded, buy_url, feature_check, gateway, limit_refusal_html, limit_refusal_plain, money
+from billing.api import PlanLimitExceeded, buy_url, receipt_url_for, feature_check, gateway, limit_refusal_html, limit_refusal_plain, money
 from tenants.api import tenant_admin_check
 
 from . import selectors, services
@@ -131,7 +131,8 @@ def pledge_new(request, slug: str):
 @feature_required
 @login_required
 def my_pledges(request):
-    rows = [{"pledge": p, "amount": money.format_minor(p.amount, p.currency)}
+    rows = [{"pledge": p, "amount": money.format_minor(p.amount, p.currency),
+             "receipt_url": receipt_url_for(p.order_number) if p.order_number else None}
             for p in selectors.pledges_of_backer(user=request.user)[:200]]
     return render(request, "crowdfunding/my_pledges.html", {"rows": rows})
 

@@ -91,7 +91,13 @@ def _detail(request, campaign: Campaign, *, form=None, tier_form=None, goal_form
     if campaign.state in (S.DRAFT, S.IN_REVIEW, S.LIVE):
         actions.append(("cancel", "Cancel the campaign"))
     editable = campaign.state in services.EDITABLE_STATES
+    from .settlement import settlement_progress
+
+    settling = campaign.state in (S.SUCCESSFUL, S.SETTLED)
     return render(request, "crowdfunding/manage/detail.html", {
+        "settlement": settlement_progress(campaign) if settling else None,
+        "collected_label": money.format_minor(settlement_progress(campaign)["collected_amount"], campaign.currency)
+        if settling else "",
         "campaign": campaign, "progress": selectors.progress_of(campaign, **totals), "tiers": tiers,
         "stretch_goals": [{"goal": g, "amount": money.format_minor(g.amount, campaign.currency)}
                           for g in campaign.stretch_goals.all()],

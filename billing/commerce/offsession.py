@@ -13,9 +13,11 @@ import logging
 from dataclasses import dataclass
 
 from django.db import connection
+from django.utils import timezone
 
 from .. import gateway
 from . import ledger
+from .models import Order
 from .services import _fee_bps, payout_account
 
 logger = logging.getLogger(__name__)
@@ -28,6 +30,7 @@ class SavedCardCharge:
     message: str = ""
     application_fee: int = 0
     processor_fee: int = 0
+    order_number: str = ""  # the paid order recording it (receipt, orders list, refunds)
 
 
 def _fees_of(intent_id: str) -> int:
@@ -38,8 +41,11 @@ def _fees_of(intent_id: str) -> int:
 
 
 def saved_card_charge(*, amount: int, currency: str, customer: str, payment_method: str, idempotency: str,
-                      metadata: dict, description: str) -> SavedCardCharge:
-    """Charge `amount` (minor units of `currency`) off-session; never raises for card outcomes."""
+                      metadata: dict, description: str, buyer, product_kind: str, product_ref: str) -> SavedCardCharge:
+    """Charge `amount` (minor units of `currency`) off-session; never raises for card outcomes.
+    A success is recorded as a paid order of `buyer` for product `product_kind`/`product_ref`
+    (so it has a receipt, shows in the orders list and is refunded like any order) and in the
+    ledger, inside the caller's transaction."""
     account = payout_account()
     if account is None:
         return SavedCardCharge("unavailable", message="The institution cannot take payments (no Connect account).")
@@ -66,9 +72,20 @@ def saved_card_charge(*, amount: int, currency: str, customer: str, payment_meth
         return SavedCardCharge("authentication_required", payment_intent_id=intent["id"],
                                message="The card needs its holder to confirm this payment.")
     processor_fee = _fees_of(intent["id"])
-    ledger.charge_record(order=None, reference=intent["id"], total=amount, application_fee=fee,
+    order = Order.objects.filter(stripe_payment_intent_id=intent["id"]).first()
+    if order is None:
+        order = Order.objects.create(
+            number=f"tmp-{intent['id']}"[:20], buyer=buyer, buyer_email=buyer.email, buyer_name=buyer.get_full_name()[:300],
+            status=Order.Status.PAID, product_kind=product_kind, product_ref=product_ref, description=description[:300],
+            currency=currency, subtotal_amount=amount, total_amount=amount, application_fee_amount=fee,
+            processor_fee_amount=processor_fee, destination_account=account.stripe_account_id,
+            stripe_payment_intent_id=intent["id"], paid_at=timezone.now(), fulfilled_at=timezone.now())
+        order.number = f"R-{order.pk:06d}"
+        order.save(update_fields=["number"])
+    ledger.charge_record(order=order, reference=intent["id"], total=amount, application_fee=fee,
                          processor_fee=processor_fee, currency=currency, memo=description[:300])
-    return SavedCardCharge("succeeded", payment_intent_id=intent["id"], application_fee=fee, processor_fee=processor_fee)
+    return SavedCardCharge("succeeded", payment_intent_id=intent["id"], application_fee=fee, processor_fee=processor_fee,
+                           order_number=order.number)
 
 
 def saved_card_refund(*, payment_intent_id: str, amount: int, currency: str, application_fee: int, total: int,

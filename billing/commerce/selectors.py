@@ -95,3 +95,9 @@ def learner_payments_by_currency(*, since) -> list[dict]:
         else:
             figures["platform_fees"] = int(total)
     return [out[c] for c in sorted(out)]
+
+
+def receipt_url_for(order_number: str) -> str | None:
+    """The receipt PDF of a paid order, by its number (for apps that keep only the number)."""
+    order = Order.objects.filter(number=order_number, status__in=Order.PAID_STATES).only("public_id").first()
+    return f"/billing/orders/{order.public_id}/receipt.pdf" if order else None

@@ -27,21 +27,30 @@ def _charge(site, fake, card, key="pledge-1-collect", amount=10000):
     customer, method = _saved_card(fake, card)
     with site:
         return saved_card_charge(amount=amount, currency="USD", customer=customer, payment_method=method,
-                                 idempotency=key, metadata={"pledge_id": "1"}, description="Pledge to a campaign")
+                                 idempotency=key, metadata={"pledge_id": "1"}, description="Pledge to a campaign",
+                                 buyer=site.make_user("learner"), product_kind="pledge", product_ref="p1")
 
 
 def test_a_saved_card_is_charged_once_per_key_and_ledgered(site_a, stripe_fake):
     connected_account_make(site_a.tenant)
     customer, method = _saved_card(stripe_fake, CARD_SUCCEEDS)
+    backer = site_a.make_user("learner")
     with site_a:
         first = saved_card_charge(amount=10000, currency="USD", customer=customer, payment_method=method,
-                                  idempotency="pledge-7-collect", metadata={"pledge_id": "7"}, description="Pledge")
+                                  idempotency="pledge-7-collect", metadata={"pledge_id": "7"}, description="Pledge",
+                                  buyer=backer, product_kind="pledge", product_ref="p7")
         again = saved_card_charge(amount=10000, currency="USD", customer=customer, payment_method=method,
-                                  idempotency="pledge-7-collect", metadata={"pledge_id": "7"}, description="Pledge")
+                                  idempotency="pledge-7-collect", metadata={"pledge_id": "7"}, description="Pledge",
+                                  buyer=backer, product_kind="pledge", product_ref="p7")
         assert first.status == again.status == "succeeded" and first.payment_intent_id == again.payment_intent_id
         assert len([r for r in stripe_fake.requests if r["path"] == "/v1/payment_intents" and r["method"] == "POST"]) == 2
         assert len([o for o in stripe_fake.objects.values() if o.get("object") == "charge"]) == 1  # Stripe replayed the key
         assert LedgerTransaction.objects.filter(reference=first.payment_intent_id).count() == 1
+        from billing.commerce.models import Order
+
+        order = Order.objects.get(stripe_payment_intent_id=first.payment_intent_id)
+        assert (order.number, order.status, order.total_amount, order.buyer_id) == (first.order_number, "paid", 10000, backer.pk)
+        assert first.order_number == again.order_number
         entries = {e.account: e.amount for e in LedgerEntry.objects.filter(transaction__reference=first.payment_intent_id)}
         assert entries == {"customer": -10000, "institution": 9500, "platform": 500 - 320, "processor_fees": 320}
         intent = stripe_fake.objects[first.payment_intent_id]

@@ -3,6 +3,7 @@ each pledge charged once, declined and authentication-required cards, reminders,
 payment of a pledge that needed its holder."""
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -74,6 +75,20 @@ def test_goal_met_charges_each_pledge_once_by_its_card_and_settles(site_a, strip
         settlement.settlement_run.run(made.pk)  # again: nothing more is charged
     charges = [o for o in stripe_fake.objects.values() if o.get("object") == "charge"]
     assert len(charges) == 2
+    # each collected pledge is a paid order with a receipt the backer finds on "My pledges"
+    with site_a:
+        pledge = Pledge.objects.select_related("backer").get(campaign=made, amount=2000)
+    backer = site_a.client(pledge.backer)
+    listing = backer.get("/campaigns/my-pledges/").content.decode()
+    receipt = re.search(r'href="(/billing/orders/[0-9a-f-]+/receipt.pdf)"', listing).group(1)
+    pdf = backer.get(receipt)
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    import io
+
+    from pypdf import PdfReader
+
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Pledge to “Clean wells”" in text and "20.00 USD" in text and pledge.order_number in text
     subjects = sorted(m.subject for m in mail.outbox)
     assert sum("was collected" in s for s in subjects) == 2 and sum("could not be collected" in s for s in subjects) == 1
     assert sum("Confirm your pledge" in s for s in subjects) == 1
@@ -138,3 +153,36 @@ def test_a_pledge_that_needs_its_holder_is_paid_on_session_and_collected(site_a,
         assert waiting.status == "collected"
     other = site_a.client(site_a.make_user("learner"))
     assert other.get(f"/campaigns/my-pledges/{waiting.public_id}/pay/").status_code == 404
+
+
+def test_staff_refund_a_collected_pledge_through_its_order(site_a, stripe_fake, campaign, admin_a,
+                                                           django_capture_on_commit_callbacks):
+    made = campaign([(CARD_SUCCEEDS, 3000)])
+    _settle(site_a, made, django_capture_on_commit_callbacks)
+    from billing.commerce.models import Order
+
+    with site_a:
+        pledge = Pledge.objects.get(campaign=made)
+        order = Order.objects.get(number=pledge.order_number)
+    response = site_a.client(admin_a).post(f"/manage/payments/orders/{order.public_id}/refund",
+                                           {"amount": "30.00", "revoke_access": "revoke", "reason": "Backer asked"})
+    assert response.status_code == 302
+    with site_a:
+        pledge.refresh_from_db()
+        assert pledge.status == "refunded" and Order.objects.get(pk=order.pk).status == "refunded"
+        assert ledger.unbalanced_transactions() == []
+        from tenant_apps.audit.models import AuditEntry
+
+        assert AuditEntry.objects.filter(action="order.refund").exists()
+
+
+def test_staff_see_the_settlement_progress(site_a, stripe_fake, campaign, admin_a, django_capture_on_commit_callbacks):
+    made = campaign([(CARD_SUCCEEDS, 2000), (CARD_DECLINED, 1500)])
+    with site_a, django_capture_on_commit_callbacks(execute=False):
+        settlement.campaigns_close_due()
+    page = site_a.client(admin_a).get(f"/manage/campaigns/{made.slug}/").content.decode()
+    assert "charging the pledges" in page and "0 of 2 pledges handled (0%)" in page and 'hx-trigger="every 3s"' in page
+    with site_a:
+        settlement.settlement_run.run(made.pk)
+    page = site_a.client(admin_a).get(f"/manage/campaigns/{made.slug}/").content.decode()
+    assert "Settlement: done" in page and "2 of 2 pledges handled (100%): 1 collected (20.00 USD), 1 declined" in page
