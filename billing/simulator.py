@@ -215,7 +215,8 @@ def main() -> int:
         sender = WebhookSender(
             platform_url=f"{public}/billing/webhooks/stripe/", connect_url=f"{public}/billing/webhooks/stripe-connect/",
             platform_secret=settings.STRIPE_WEBHOOK_SECRET, connect_secret=settings.STRIPE_CONNECT_WEBHOOK_SECRET,
-            duplicate_rate=float(os.environ.get("STRIPE_SIMULATOR_DUPLICATE_RATE", "0.2")))
+            duplicate_rate=float(os.environ.get("STRIPE_SIMULATOR_DUPLICATE_RATE", "0.2")),
+            delay=float(os.environ.get("STRIPE_SIMULATOR_DELAY", "0.3")))
         server, _ = serve(host=url.hostname or "127.0.0.1", port=url.port or 8765, sender=sender)
     except SimulatorRefused as exc:
         print(exc, flush=True)

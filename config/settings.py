@@ -359,7 +359,7 @@ CELERY_RESULT_EXPIRES = 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Long, resumable money runs (crowdfunding settlement) have their own queue: workers take
 # `-Q celery,settlement` (devstack, Procfile, compose); tests own a worker on it to kill it mid-run.
-CELERY_TASK_ROUTES = {"crowdfunding.settlement.settlement_run": {"queue": "settlement"}}
+CELERY_TASK_ROUTES = {"crowdfunding.settlement.settlement_*": {"queue": "settlement"}}
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "stripe-events-sweep": {

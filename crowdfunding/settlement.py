@@ -148,19 +148,6 @@ def pledge_collect(*, pledge_id: int, last_try: bool = False) -> str | None:
         return pledge.status
 
 
-def settlement_step(*, campaign_id: int, limit: int = CHUNK) -> int:
-    """Charge up to `limit` active pledges of a successful campaign; settle it when none are
-    left; -> how many pledges this step handled (0: nothing left here)."""
-    campaign = Campaign.objects.filter(pk=campaign_id).first()
-    if campaign is None or campaign.state != Campaign.State.SUCCESSFUL:
-        return 0
-    ids = list(campaign.pledges.filter(status=Pledge.Status.ACTIVE).order_by("pk").values_list("pk", flat=True)[:limit])
-    handled = sum(1 for pledge_id in ids if pledge_collect(pledge_id=pledge_id) not in (None, Pledge.Status.ACTIVE))
-    if not ids:
-        _settle_if_done(campaign_id)
-    return handled
-
-
 def _settle_if_done(campaign_id: int) -> None:
     with transaction.atomic():
         campaign = Campaign.objects.select_for_update().get(pk=campaign_id)
@@ -187,15 +174,34 @@ def settlement_progress(campaign: Campaign) -> dict:
             "percent": 100 if not total else int(done * 100 / total)}
 
 
-@shared_task(bind=True, acks_late=True, max_retries=None)
-def settlement_run(self, campaign_id: int) -> int:
-    """Charge a successful campaign's pledges chunk by chunk until none is left (resumable)."""
-    handled = 0
-    while True:
-        step = settlement_step(campaign_id=campaign_id)
-        handled += step
-        if not step:
-            return handled
+@shared_task(acks_late=True)
+def settlement_run(campaign_id: int, *, inline: bool = False) -> int:
+    """Split what is left to charge into chunks, one task each, so that every worker process
+    takes part (resumable: run it again and it chunks what is still active). `inline` charges
+    them here, in this process (tests, the command line)."""
+    campaign = Campaign.objects.filter(pk=campaign_id).first()
+    if campaign is None or campaign.state != Campaign.State.SUCCESSFUL:
+        return 0
+    ids = list(campaign.pledges.filter(status=Pledge.Status.ACTIVE).order_by("pk").values_list("pk", flat=True))
+    if not ids:
+        _settle_if_done(campaign_id)
+        return 0
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start:start + CHUNK]
+        if inline:
+            settlement_chunk.run(campaign_id, chunk)
+        else:
+            settlement_chunk.delay(campaign_id, chunk)
+    return len(ids)
+
+
+@shared_task(acks_late=True)
+def settlement_chunk(campaign_id: int, pledge_ids: list[int]) -> int:
+    """Charge these pledges (those still active); settle the campaign when none is left."""
+    handled = sum(1 for pledge_id in pledge_ids if pledge_collect(pledge_id=pledge_id) not in (None, Pledge.Status.ACTIVE))
+    if not Pledge.objects.filter(campaign_id=campaign_id, status=Pledge.Status.ACTIVE).exists():
+        _settle_if_done(campaign_id)
+    return handled
 
 
 # --- authentication-required pledges: reminders, the last try -------------------------------------

@@ -122,7 +122,8 @@ def payment_simulator(live_server_port, celery_worker) -> str:
     """`python -m billing.simulator` on SIMULATOR_PORT, sending signed webhooks (each one twice)
     to the live server's public host, processed by the real worker; -> the simulator's URL."""
     log = open(_log_dir() / "payment-simulator.log", "w")
-    env = _child_env() | {"SITE_PORT": str(live_server_port), "STRIPE_SIMULATOR_DUPLICATE_RATE": "1"}
+    env = _child_env() | {"SITE_PORT": str(live_server_port), "STRIPE_SIMULATOR_DUPLICATE_RATE": "1",
+                          "STRIPE_SIMULATOR_DELAY": "0.02"}
     proc = subprocess.Popen([sys.executable, "-m", "billing.simulator"], cwd=ROOT, env=env, stdout=log,
                             stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 30

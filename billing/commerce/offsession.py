@@ -33,8 +33,8 @@ class SavedCardCharge:
     order_number: str = ""  # the paid order recording it (receipt, orders list, refunds)
 
 
-def _fees_of(intent_id: str) -> int:
-    intent = gateway.payment_intent_retrieve(intent_id).to_dict()
+def _fee_in(intent: dict) -> int:
+    """Stripe's fee, from the charge's balance transaction (expanded on the PaymentIntent)."""
     charge = intent.get("latest_charge") or {}
     balance = charge.get("balance_transaction") if isinstance(charge, dict) else None
     return int(balance.get("fee") or 0) if isinstance(balance, dict) else 0
@@ -51,7 +51,7 @@ def saved_card_charge(*, amount: int, currency: str, customer: str, payment_meth
         return SavedCardCharge("unavailable", message="The institution cannot take payments (no Connect account).")
     fee = ledger.fee_of(amount, _fee_bps())
     params = {"amount": amount, "currency": currency.lower(), "customer": customer, "payment_method": payment_method,
-              "off_session": True, "confirm": True, "description": description[:250],
+              "off_session": True, "confirm": True, "expand": ["latest_charge.balance_transaction"], "description": description[:250],
               "metadata": {**metadata, "tenant_schema": connection.schema_name},
               "transfer_data": {"destination": account.stripe_account_id}}
     if fee:
@@ -71,7 +71,7 @@ def saved_card_charge(*, amount: int, currency: str, customer: str, payment_meth
     if intent.get("status") != "succeeded":
         return SavedCardCharge("authentication_required", payment_intent_id=intent["id"],
                                message="The card needs its holder to confirm this payment.")
-    processor_fee = _fees_of(intent["id"])
+    processor_fee = _fee_in(intent)
     order = Order.objects.filter(stripe_payment_intent_id=intent["id"]).first()
     if order is None:
         order = Order.objects.create(

@@ -53,7 +53,7 @@ def campaign(site_a, stripe_fake):
 def _settle(site, campaign, django_capture_on_commit_callbacks):
     with site, django_capture_on_commit_callbacks(execute=False):
         closed = settlement.campaigns_close_due()
-        settlement.settlement_run.run(campaign.pk)  # what the worker runs (enqueued on commit)
+        settlement.settlement_run.run(campaign.pk, inline=True)  # what the workers run (enqueued on commit)
     return closed
 
 
@@ -72,7 +72,7 @@ def test_goal_met_charges_each_pledge_once_by_its_card_and_settles(site_a, strip
         assert ledger.unbalanced_transactions() == []
         progress = settlement.settlement_progress(made)
         assert (progress["percent"], progress["collected_amount"]) == (100, 3500)
-        settlement.settlement_run.run(made.pk)  # again: nothing more is charged
+        settlement.settlement_run.run(made.pk, inline=True)  # again: nothing more is charged
     charges = [o for o in stripe_fake.objects.values() if o.get("object") == "charge"]
     assert len(charges) == 2
     # each collected pledge is a paid order with a receipt the backer finds on "My pledges"
@@ -183,6 +183,6 @@ def test_staff_see_the_settlement_progress(site_a, stripe_fake, campaign, admin_
     page = site_a.client(admin_a).get(f"/manage/campaigns/{made.slug}/").content.decode()
     assert "charging the pledges" in page and "0 of 2 pledges handled (0%)" in page and 'hx-trigger="every 3s"' in page
     with site_a:
-        settlement.settlement_run.run(made.pk)
+        settlement.settlement_run.run(made.pk, inline=True)
     page = site_a.client(admin_a).get(f"/manage/campaigns/{made.slug}/").content.decode()
     assert "Settlement: done" in page and "2 of 2 pledges handled (100%): 1 collected (20.00 USD), 1 declined" in page

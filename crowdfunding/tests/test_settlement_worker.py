@@ -69,12 +69,13 @@ def campaign_with_pledges(committed_db, payment_simulator):
                                   stripe_customer_id=customer, stripe_payment_method_id=method)
     connection.set_schema_to_public()
     yield tenant, campaign
-    from billing.commerce.models import LedgerEntry, LedgerTransaction
+    from billing.commerce.models import LedgerEntry, LedgerTransaction, Order
 
     with tenant_context(tenant):
         refs = list(campaign.pledges.values_list("stripe_payment_intent_id", flat=True))
         LedgerEntry.objects.filter(transaction__reference__in=refs).delete()
         LedgerTransaction.objects.filter(reference__in=refs).delete()
+        Order.objects.filter(buyer__in=backers).delete()
         campaign.pledges.all().delete()
         Campaign.objects.filter(pk=campaign.pk).delete()
         User.objects.filter(pk__in=[b.pk for b in backers]).delete()

@@ -109,7 +109,7 @@ def test_backer_pledges_deadline_passes_settlement_collects_and_a_receipt_is_the
                         with tenant_context(c["tenant"]):
                             Campaign.objects.filter(pk=campaign.pk).update(deadline=timezone.now() - timedelta(seconds=1))
                             state = campaign_close(campaign_id=campaign.pk)
-                            settlement_run.run(campaign.pk)
+                            settlement_run.run(campaign.pk, inline=True)
                             return state, Pledge.objects.get(campaign=campaign).status
                     finally:
                         connection.close()
