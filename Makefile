@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: install run test bench bench-load bench-payments bench-webhooks clean-data
+.PHONY: install run test bench bench-load bench-payments bench-webhooks bench-settlement clean-data
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,9 @@ bench-load: install
 
 bench-payments: install
 	@$(PY) bench/payments.py
+
+bench-settlement: install
+	@$(PY) bench/settlement.py
 
 bench-webhooks: install
 	@$(PY) bench/webhooks.py $(BENCH_ARGS)
