@@ -102,7 +102,8 @@ def test_draft_goal_can_be_lowered(site_a, admin_a):
         assert services.campaign_update(campaign=campaign, actor=admin_a, goal_amount=10).goal_amount == 10
 
 
-def test_live_deadline_never_shortened_and_extended_once_with_backers_told(site_a, admin_a, mailoutbox):
+def test_live_deadline_never_shortened_and_extended_once_with_backers_told(site_a, admin_a, mailoutbox,
+                                                                          django_capture_on_commit_callbacks):
     with site_a:
         backer = site_a.make_user("learner")
     with site_a:
@@ -112,7 +113,9 @@ def test_live_deadline_never_shortened_and_extended_once_with_backers_told(site_
         with pytest.raises(ValidationError, match="cannot be brought forward"):
             services.campaign_update(campaign=campaign, actor=admin_a, deadline=first - timedelta(days=1))
         mail.outbox.clear()
-        campaign = services.campaign_update(campaign=campaign, actor=admin_a, deadline=first + timedelta(days=5))
+        with django_capture_on_commit_callbacks(execute=True):
+            campaign = services.campaign_update(campaign=campaign, actor=admin_a, deadline=first + timedelta(days=5))
+        assert [m.to for m in mail.outbox] == [[backer.email]] and "now runs until" in mail.outbox[0].subject
         assert campaign.original_deadline == first and campaign.deadline_extended
         with pytest.raises(ValidationError, match="already been extended once"):
             services.campaign_update(campaign=campaign, actor=admin_a, deadline=first + timedelta(days=9))
