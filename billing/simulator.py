@@ -168,12 +168,15 @@ class Simulator:
                         f" (minor units)</li>" for line in session["line_items_data"])
         error = f"<p role='alert' style='color:#b91c1c'>{html.escape(message)}</p>" if message else ""
         cancel = html.escape(session["cancel_url"])
+        setup = session["mode"] == "setup"  # a card saved for later (e.g. a pledge): nothing is charged now
+        heading = "<h1>Save a card</h1><p>Nothing is charged now.</p>" if setup else f"<h1>Pay</h1><ul>{lines}</ul>"
         return "200 OK", [], _page("Checkout", (
-            f"<h1>Pay</h1><ul>{lines}</ul>{error}<form method='post'>"
+            f"{heading}{error}<form method='post'>"
             f"<label>Card number <input name='card' inputmode='numeric' autocomplete='off' value='' required></label>"
             f"<p><small>Test cards: {CARD_SUCCEEDS} succeeds · {CARD_DECLINED} is declined · "
             f"{CARD_REQUIRES_AUTH} asks for authentication.</small></p>"
-            f"<button type='submit'>Pay</button></form><p><a href='{cancel}'>Cancel and go back</a></p>"))
+            f"<button type='submit'>{'Save card' if setup else 'Pay'}</button></form>"
+            f"<p><a href='{cancel}'>Cancel and go back</a></p>"))
 
 
 class _Quiet(WSGIRequestHandler):

@@ -345,7 +345,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"OrderStatusEnum": "billing.commerce.models.Order.Status"},
+    "ENUM_NAME_OVERRIDES": {"OrderStatusEnum": "billing.commerce.models.Order.Status",
+                            "CampaignStateEnum": "crowdfunding.models.Campaign.State",
+                            "PledgeStatusEnum": "crowdfunding.models.Pledge.Status"},
 }
 
 # --- Celery ------------------------------------------------------------------------------

@@ -107,6 +107,12 @@ def _detail(request, campaign: Campaign, *, form=None, tier_form=None, goal_form
     }, status=status)
 
 
+def _same_minute(a, b) -> bool:
+    if a is None or b is None:
+        return a is b
+    return a.replace(second=0, microsecond=0) == b.replace(second=0, microsecond=0)
+
+
 @require_http_methods(["GET", "POST"])
 @staff_required
 def campaign_detail(request, slug: str):
@@ -116,9 +122,14 @@ def campaign_detail(request, slug: str):
     form = CampaignForm(request.POST, request.FILES, campaign=campaign)
     if form.is_valid():
         data = form.cleaned_data
-        changes = {k: data[k] for k in ("title", "pitch", "story", "category", "goal_amount", "deadline", "video_url")}
+        changes = {k: data[k] for k in ("title", "pitch", "story", "category", "goal_amount", "video_url")}
         if not campaign.is_live:
-            changes |= {"slug": data["slug"] or campaign.slug, "starts_at": data["starts_at"]}
+            changes |= {"slug": data["slug"] or campaign.slug}
+            if not _same_minute(data["starts_at"], campaign.starts_at):
+                changes["starts_at"] = data["starts_at"]
+        # the form shows times to the minute: an untouched field is no change
+        if not _same_minute(data["deadline"], campaign.deadline):
+            changes["deadline"] = data["deadline"]
         try:
             campaign = services.campaign_update(campaign=campaign, actor=request.user, **changes)
             if data["cover"]:

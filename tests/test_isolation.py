@@ -259,7 +259,7 @@ def test_other_tenant_gets_nothing(route, world, db):
 
 
 LEARNER_PRIVATE = {"attempt", "submission", "step_submission", "enrollment", "member", "user_import", "invitation",
-                   "course_staff"}
+                   "course_staff", "pledge"}
 STAFF_PREFIXES = ("studio/", "api/v1/studio/")
 
 
@@ -332,6 +332,8 @@ UNPROVEN: dict[str, str] = {
     "api/v1/manage/billing/orders/<str:id>/refunds": "success calls Stripe's refund API (no fake in the walk)",
     "manage/billing/connect": "success creates a Stripe Connect account and an onboarding link (no fake in the walk); "
                               "billing/tests/test_connect.py covers it with the fake",
+    "api/v1/campaigns/<slug:slug>/pledges": "success opens a Stripe setup-mode Checkout session (no fake in the walk); "
+                                            "crowdfunding/tests/test_pages_api.py covers it with the fake",
     "tracks/<slug:slug>/items/<uuid:item_uuid>/start/": "both of B's learners are already enrolled in the track's "
                                                         "course by the seed; starting is that enrolment",
 }

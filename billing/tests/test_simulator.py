@@ -134,3 +134,19 @@ def test_connect_onboarding_through_the_simulator_page(running, site_a, admin_a,
     assert webhook_post(public_client, event, source="connect").status_code == 200  # as the sender would
     webhooks.event_process(StripeEvent.objects.get(stripe_id=event["id"]).pk)  # re-reads the account over HTTP
     assert billing_api.connect_account_ready(site_a.tenant)
+
+
+def test_setup_mode_page_saves_a_card_and_sends_the_webhook(running):
+    fake, base = running
+    customer = gateway.customer_create(email="backer@acme.test", name="Backer", metadata={}, idempotency="sim-cus")
+    session = gateway.checkout_session_create(params={
+        "mode": "setup", "customer": customer.id, "success_url": "http://acme.localhost/saved",
+        "cancel_url": "http://acme.localhost/no", "metadata": {"kind": "pledge"}}, idempotency="sim-setup")
+    page = _get(session.url)
+    assert "Save a card" in page and "Nothing is charged now." in page and "Payment simulator" in page
+    status, _, location = _post(session.url, {"card": CARD_SUCCEEDS})
+    assert status == 303 and location == "http://acme.localhost/saved"
+    assert _wait(lambda: any(e["type"] == "checkout.session.completed" for e in _Receiver.got))
+    done = gateway.checkout_session_retrieve(session.id)
+    intent = gateway.setup_intent_retrieve(done.setup_intent)
+    assert intent.status == "succeeded" and intent.payment_method.startswith("pm_")

@@ -154,7 +154,31 @@ def _essay(b) -> str:
     return b.values["question"][-1]  # the last question of the seeded quiz is the essay
 
 
+def _deadline(fmt: str = "%Y-%m-%dT%H:%M") -> str:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return (timezone.now() + timedelta(days=40)).strftime(fmt)
+
+
 BODIES: dict[str, Body] = {
+    # crowdfunding: a new draft, its parts, a state change B's live campaign allows, the learner's pledge
+    "manage/campaigns/new/": lambda b, r: {"title": "Hijacked", "pitch": "Hijacked", "category": "other",
+                                           "goal_amount": "100.00", "deadline": _deadline()},
+    "manage/campaigns/<slug:slug>/": derived_form("admin", title="Hijacked"),
+    "manage/campaigns/<slug:slug>/tiers/": lambda b, r: {"tier-title": "Hijacked", "tier-minimum_amount": "25.00"},
+    "manage/campaigns/<slug:slug>/stretch-goals/": lambda b, r: {"goal-amount": "3000.00", "goal-text": "Hijacked"},
+    "manage/campaigns/<slug:slug>/faq/": lambda b, r: {"faq-question": "Hijacked?", "faq-answer": "Hijacked"},
+    "manage/campaigns/<slug:slug>/state": lambda b, r: {"action": "cancel"},
+    "campaigns/my-pledges/<uuid:public_id>/": lambda b, r: {"tier": b.values["tier"][0], "amount": "35.00"},
+    "api/v1/campaigns": lambda b, r: {"title": "Hijacked", "pitch": "Hijacked", "goal_amount": 10_000,
+                                      "deadline": _deadline("%Y-%m-%dT%H:%M:%SZ")},
+    "api/v1/campaigns/<slug:slug>": lambda b, r: {"title": "Hijacked"},
+    "api/v1/campaigns/<slug:slug>/state": lambda b, r: {"action": "cancel"},
+    "api/v1/campaigns/<slug:slug>/tiers": lambda b, r: {"title": "Hijacked", "minimum_amount": 2_500},
+    "api/v1/campaigns/<slug:slug>/pledges": lambda b, r: {"amount": 2_500},
+    "api/v1/me/pledges/<uuid:id>": lambda b, r: {"tier": b.values["tier"][0], "amount": 3_500},
     # payments: B's priced course with B's 100 % coupon (no Stripe needed); a new coupon; a refund
     "billing/buy/<slug:kind>/<str:ref>/": lambda b, r: {"coupon": b.values["coupon"][0]},
     "api/v1/billing/orders": lambda b, r: {"product_kind": "course", "product_ref": b.values["product_ref"][0],

@@ -19,6 +19,7 @@ ALL_METHODS = ("GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE")
 REGISTRY: list[tuple[str, str, str]] = [
     # (parameter, regex searched in the route, kind of B's object)
     ("slug", r"^(api/v1/)?(studio/)?tracks/", "track_slug"),
+    ("slug", r"^(api/v1/)?(manage/)?campaigns/", "campaign_slug"),
     ("slug", r"", "course_slug"),
     ("module", r"", "module"),
     ("lesson", r"", "lesson"),
@@ -54,6 +55,10 @@ REGISTRY: list[tuple[str, str, str]] = [
     ("public_id", r"^(manage/payments|billing)/orders/", "order"),
     ("id", r"^api/v1/(manage/)?billing/orders/", "order"),
     ("code", r"^(api/v1/)?manage/(payments|billing)/coupons/", "coupon"),
+    ("public_id", r"^manage/campaigns/.*/tiers/", "tier"),
+    ("id", r"^api/v1/campaigns/.*/tiers/", "tier"),
+    ("public_id", r"^campaigns/my-pledges/", "pledge"),
+    ("id", r"^api/v1/me/pledges/", "pledge"),
     ("token", r"^accounts/verify/", "verify_token"),
     ("token", r"^accounts/invitation/", "invitation_token"),
     ("uidb64", r"^accounts/reset/", "reset_uid"),

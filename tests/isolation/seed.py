@@ -230,6 +230,24 @@ def _seed_objects(p) -> dict[str, list[str]]:
     coupon = Coupon.objects.create(code=f"GLOBEX{secrets.token_hex(3).upper()}", kind="percent", percent_off=100)
     SellerProfile.objects.create(legal_name=f"{MARKER} Ltd", tax_id=PRIVATE[:60])
 
+    # Crowdfunding: a live campaign with a limited reward; the learner's active pledge (card saved).
+    from datetime import timedelta
+
+    from crowdfunding import services as crowd_services
+    from crowdfunding.models import Pledge
+
+    campaign = crowd_services.campaign_create(
+        actor=p["admin"], title=f"{MARKER} campaign", slug=f"globex-drive-{secrets.token_hex(3)}", pitch=MARKER,
+        story=MARKER, goal_amount=100_000, deadline=timezone.now() + timedelta(days=30))
+    tier = crowd_services.tier_create(campaign=campaign, actor=p["admin"], title=f"{MARKER} reward", minimum_amount=2_000,
+                                      quantity_limit=50, description=MARKER)
+    crowd_services.stretch_goal_add(campaign=campaign, actor=p["admin"], amount=200_000, text=MARKER)
+    crowd_services.faq_add(campaign=campaign, actor=p["admin"], question=f"{MARKER}?", answer=MARKER)
+    campaign = crowd_services.campaign_publish(campaign=campaign, actor=p["admin"])
+    pledge = crowd_services.pledge_create(backer=learner, campaign=campaign, amount=3_000, tier_id=tier.public_id)
+    Pledge.objects.filter(pk=pledge.pk).update(status=Pledge.Status.ACTIVE, stripe_customer_id="cus_globex",
+                                               stripe_payment_method_id="pm_globex", status_note=PRIVATE)
+
     s = str
     return {
         "course_slug": [course.slug],
@@ -262,6 +280,9 @@ def _seed_objects(p) -> dict[str, list[str]]:
         "product_ref": [s(paid.uuid)],
         "order": [s(order.public_id)],
         "coupon": [coupon.code],
+        "campaign_slug": [campaign.slug],
+        "tier": [s(tier.public_id)],
+        "pledge": [s(pledge.public_id)],
     }
 
 
