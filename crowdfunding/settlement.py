@@ -27,6 +27,7 @@ from billing.api import money, saved_card_charge
 from tenants.api import audit_log, mail_send
 
 from .models import Campaign, Pledge
+from .services import campaign_conclude
 
 logger = logging.getLogger(__name__)
 
@@ -72,24 +73,17 @@ def campaign_close(*, campaign_id: int, now=None) -> str | None:
         if campaign is None or campaign.state != Campaign.State.LIVE or campaign.deadline > now:
             return None
         active = campaign.pledges.filter(status=Pledge.Status.ACTIVE)
-        pledged = active.aggregate(total=Sum("amount"))["total"] or 0
-        campaign.finished_at = now
-        if pledged >= campaign.goal_amount:
-            campaign.state = Campaign.State.SUCCESSFUL
+        pledged = active.aggregate(total=Sum("amount"))["total"] or 0  # only pledges whose card is saved count
+        campaign = campaign_conclude(campaign=campaign, pledged=pledged)  # the state move, audited
+        if campaign.state == Campaign.State.SUCCESSFUL:
             campaign.settlement_pledges = active.count()
-            campaign.save(update_fields=["state", "finished_at", "settlement_pledges", "updated_at"])
-            audit_log(action="campaign.successful", target=campaign, actor=None,
-                      after={"pledged": pledged, "goal": campaign.goal_amount, "pledges": campaign.settlement_pledges})
+            campaign.save(update_fields=["settlement_pledges", "updated_at"])
             transaction.on_commit(lambda: _enqueue(campaign.pk))
         else:
-            campaign.state = Campaign.State.FAILED
-            campaign.save(update_fields=["state", "finished_at", "updated_at"])
             open_pledges = list(campaign.pledges.filter(status__in=Pledge.OPEN).select_related("backer"))
             Pledge.objects.filter(pk__in=[p.pk for p in open_pledges]).update(
                 status=Pledge.Status.CANCELLED, status_note="The campaign did not reach its goal; nothing was charged.",
                 updated_at=now)
-            audit_log(action="campaign.failed", target=campaign, actor=None,
-                      after={"pledged": pledged, "goal": campaign.goal_amount, "cancelled": len(open_pledges)})
             _backers_tell([p for p in open_pledges if p.status == Pledge.Status.ACTIVE],
                           template="crowdfunding/campaign_failed", campaign=campaign)
         return campaign.state

@@ -90,8 +90,9 @@ def test_backer_pledges_deadline_passes_settlement_collects_and_a_receipt_is_the
             page.get_by_label("Amount").fill("25.00")
             page.get_by_role("button", name="Continue to save my card").click()
             expect(page.get_by_text("Payment simulator").first).to_be_visible()  # the card page (setup: no charge)
+            expect(page.get_by_text("Nothing is charged now.")).to_be_visible()
             page.get_by_label("Card number").fill("4242 4242 4242 4242")
-            page.get_by_role("button", name="Pay").click()
+            page.get_by_role("button", name="Save card").click()
             expect(page).to_have_url(re.compile(r"/campaigns/my-pledges/[0-9a-f-]{36}/\?saved=1$"))
             for _ in range(40):  # the webhook (processed by the worker) activates the pledge
                 if page.get_by_text("State: Active").count():
