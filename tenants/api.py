@@ -17,6 +17,7 @@ from .handoff import handoff_token_make, handoff_token_redeem
 from .limits import FEATURE_REQUIRED, LIMIT_REACHED, PlanLimitExceeded
 from .login import EmailLoginForm
 from .mail import mail_render, mail_send
+from .markdown import render_markdown
 from .models import Domain, Tenant
 from .rest_api.authentication import refresh_rotate, tokens_for
 from .rest_api.base import InTenantSchema, TenantApi, TenantGenericApi
@@ -82,6 +83,7 @@ __all__ = [
     "model_checked",
     "query_without_page",
     "refresh_rotate",
+    "render_markdown",
     "send_to_every_tenant",
     "site_url_for_host",
     "site_url_for_tenant",
