@@ -102,6 +102,12 @@ class FaqForm(forms.Form):
     answer = forms.CharField(max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class UpdateForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    body = forms.CharField(max_length=20000, label="Text (Markdown)", widget=forms.Textarea(attrs={"rows": 6}))
+    backers_only = forms.BooleanField(required=False, label="Backers only")
+
+
 class SettingsForm(forms.ModelForm):
     minimum_pledge = AmountField(required=False, label="Smallest pledge",
                                  help_text="Empty: one unit of the site's currency.")

@@ -14,5 +14,6 @@ urlpatterns = [
     path("<slug:slug>/tiers/<uuid:public_id>/close", views.tier_close, name="tier-close"),
     path("<slug:slug>/stretch-goals/", views.stretch_goal_add, name="stretch-goal-add"),
     path("<slug:slug>/faq/", views.faq_add, name="faq-add"),
+    path("<slug:slug>/updates/", views.update_add, name="update-add"),
     path("<slug:slug>/state", views.campaign_state, name="state"),
 ]

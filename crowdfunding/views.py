@@ -19,6 +19,7 @@ from tenants.api import tenant_admin_check
 from . import selectors, services
 from .forms import PledgeForm
 from .markdown import render_markdown
+from .updates import updates_visible
 from .models import Pledge
 
 
@@ -78,6 +79,8 @@ def _page_context(request, campaign) -> dict:
                   "facebook": f"https://www.facebook.com/sharer/sharer.php?u={quote(url)}",
                   "linkedin": f"https://www.linkedin.com/sharing/share-offsite/?url={quote(url)}"},
         "my_pledge": selectors.open_pledge_of(user=request.user, campaign=campaign),
+        "updates": [{"update": u, "body": render_markdown(u.body)}
+                    for u in updates_visible(campaign=campaign, user=request.user)],
     }
 
 

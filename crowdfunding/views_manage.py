@@ -15,7 +15,7 @@ from billing.api import PlanLimitExceeded, limit_refusal_html, money
 from tenant_apps.accounts.api import tenant_admin_required
 
 from . import selectors, services
-from .forms import CampaignForm, FaqForm, SettingsForm, StretchGoalForm, TierForm
+from .forms import CampaignForm, FaqForm, SettingsForm, StretchGoalForm, TierForm, UpdateForm
 from .models import Campaign, RewardTier
 from .views import errors_to_form, feature_required, messages_of
 
@@ -73,7 +73,8 @@ def campaign_new(request):
                   status=400 if request.method == "POST" else 200)
 
 
-def _detail(request, campaign: Campaign, *, form=None, tier_form=None, goal_form=None, faq_form=None, status=200):
+def _detail(request, campaign: Campaign, *, form=None, tier_form=None, goal_form=None, faq_form=None, update_form=None,
+            status=200):
     totals = selectors.campaign_totals(campaign)
     tiers = list(campaign.tiers.all())
     for tier in tiers:
@@ -96,6 +97,8 @@ def _detail(request, campaign: Campaign, *, form=None, tier_form=None, goal_form
     settling = campaign.state in (S.SUCCESSFUL, S.SETTLED)
     return render(request, "crowdfunding/manage/detail.html", {
         "settlement": settlement_progress(campaign) if settling else None,
+        "update_form": update_form or UpdateForm(prefix="update"), "updates": list(campaign.updates.all()[:20]),
+        "can_post_updates": campaign.state not in (S.DRAFT, S.IN_REVIEW, S.CANCELLED),
         "collected_label": money.format_minor(settlement_progress(campaign)["collected_amount"], campaign.currency)
         if settling else "",
         "campaign": campaign, "progress": selectors.progress_of(campaign, **totals), "tiers": tiers,
@@ -200,6 +203,24 @@ def faq_add(request, slug: str):
             messages.success(request, "Question added.")
             return redirect("crowdfunding_manage:campaign", campaign.slug)
     return _detail(request, campaign, faq_form=form, status=400)
+
+
+@require_POST
+@staff_required
+def update_add(request, slug: str):
+    from .updates import update_post
+
+    campaign = _campaign_or_404(request, slug)
+    form = UpdateForm(request.POST, prefix="update")
+    if form.is_valid():
+        try:
+            update_post(campaign=campaign, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            errors_to_form(form, exc)
+        else:
+            messages.success(request, "Update posted and emailed to the backers.")
+            return redirect("crowdfunding_manage:campaign", campaign.slug)
+    return _detail(request, campaign, update_form=form, status=400)
 
 
 STATE_ACTIONS = {

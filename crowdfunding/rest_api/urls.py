@@ -8,6 +8,7 @@ urlpatterns = [
     path("campaigns/<slug:slug>/state", views.CampaignStateApi.as_view(), name="api-campaign-state"),
     path("campaigns/<slug:slug>/tiers", views.TierListApi.as_view(), name="api-campaign-tiers"),
     path("campaigns/<slug:slug>/tiers/<uuid:id>/close", views.TierCloseApi.as_view(), name="api-campaign-tier-close"),
+    path("campaigns/<slug:slug>/updates", views.UpdateListApi.as_view(), name="api-campaign-updates"),
     path("campaigns/<slug:slug>/pledges", views.PledgeCreateApi.as_view(), name="api-campaign-pledges"),
     path("me/pledges", views.MyPledgeListApi.as_view(), name="api-my-pledges"),
     path("me/pledges/<uuid:id>", views.MyPledgeDetailApi.as_view(), name="api-my-pledge"),

@@ -299,3 +299,38 @@ class MyPledgeCancelApi(CrowdfundingApi):
     def post(self, request, id):
         pledge = services.pledge_cancel(pledge=_my_pledge(request, id), backer=request.user)
         return Response(PledgeOutput(pledge).data)
+
+
+# --- updates --------------------------------------------------------------------------------------
+
+class UpdateInput(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    body = serializers.CharField(max_length=20000)
+    backers_only = serializers.BooleanField(default=False)
+
+
+class UpdateOutput(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    title = serializers.CharField()
+    body = serializers.CharField()
+    backers_only = serializers.BooleanField()
+    published_at = serializers.DateTimeField()
+
+
+class UpdateListApi(CrowdfundingApi):
+    InputSerializer = UpdateInput
+
+    @extend_schema(tags=TAGS, responses=UpdateOutput(many=True),
+                   summary="Updates of a campaign (backers-only ones for its backers and staff)")
+    def get(self, request, slug: str):
+        from ..updates import updates_visible
+
+        return Response(UpdateOutput(updates_visible(campaign=_campaign(request, slug), user=request.user), many=True).data)
+
+    @extend_schema(tags=TAGS, request=UpdateInput, responses={201: UpdateOutput},
+                   summary="Post an update (emailed to every backer)")
+    def post(self, request, slug: str):
+        from ..updates import update_post
+
+        update = update_post(campaign=_managed(request, slug), actor=request.user, **self.validated(request))
+        return Response(UpdateOutput(update).data, status=status.HTTP_201_CREATED)
