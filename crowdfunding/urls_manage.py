@@ -15,5 +15,6 @@ urlpatterns = [
     path("<slug:slug>/stretch-goals/", views.stretch_goal_add, name="stretch-goal-add"),
     path("<slug:slug>/faq/", views.faq_add, name="faq-add"),
     path("<slug:slug>/updates/", views.update_add, name="update-add"),
+    path("<slug:slug>/backers.csv", views.backers_csv, name="backers-csv"),
     path("<slug:slug>/state", views.campaign_state, name="state"),
 ]

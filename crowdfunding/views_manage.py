@@ -7,7 +7,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -15,6 +15,7 @@ from billing.api import PlanLimitExceeded, limit_refusal_html, money
 from tenant_apps.accounts.api import tenant_admin_required
 
 from . import selectors, services
+from . import dashboard
 from .forms import CampaignForm, FaqForm, SettingsForm, StretchGoalForm, TierForm, UpdateForm
 from .models import Campaign, RewardTier
 from .views import errors_to_form, feature_required, messages_of
@@ -97,6 +98,7 @@ def _detail(request, campaign: Campaign, *, form=None, tier_form=None, goal_form
     settling = campaign.state in (S.SUCCESSFUL, S.SETTLED)
     return render(request, "crowdfunding/manage/detail.html", {
         "settlement": settlement_progress(campaign) if settling else None,
+        "chart": dashboard.pledges_over_time(campaign), "tier_counts": dashboard.tier_counts(campaign),
         "update_form": update_form or UpdateForm(prefix="update"), "updates": list(campaign.updates.all()[:20]),
         "can_post_updates": campaign.state not in (S.DRAFT, S.IN_REVIEW, S.CANCELLED),
         "collected_label": money.format_minor(settlement_progress(campaign)["collected_amount"], campaign.currency)
@@ -203,6 +205,15 @@ def faq_add(request, slug: str):
             messages.success(request, "Question added.")
             return redirect("crowdfunding_manage:campaign", campaign.slug)
     return _detail(request, campaign, faq_form=form, status=400)
+
+
+@require_safe
+@staff_required
+def backers_csv(request, slug: str):
+    campaign = _campaign_or_404(request, slug)
+    response = StreamingHttpResponse(dashboard.backers_csv_rows(campaign), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="backers-{campaign.slug}.csv"'
+    return response
 
 
 @require_POST

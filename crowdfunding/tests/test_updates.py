@@ -64,3 +64,21 @@ def test_only_staff_post_and_empty_posts_are_refused(site_a, admin_a, live):
     made = site_a.client(admin_a).post(f"/api/v1/campaigns/{campaign.slug}/updates", {"title": "API", "body": "Posted"},
                                        content_type="application/json")
     assert made.status_code == 201 and made.json()["title"] == "API"
+
+
+def test_dashboard_chart_tier_counts_and_backers_csv(site_a, admin_a, live):
+    from crowdfunding.models import RewardTier
+
+    campaign, backers = live
+    with site_a:
+        tier = RewardTier.objects.create(campaign=campaign, title="Seed packet", minimum_amount=500)
+        Pledge.objects.filter(backer=backers[0]).update(tier=tier, anonymous=True)
+        Pledge.objects.filter(backer=backers[1]).update(created_at=timezone.now() - timedelta(days=2))
+    page = site_a.client(admin_a).get(f"/manage/campaigns/{campaign.slug}/").content.decode()
+    assert "<polyline points=" in page and "20.00 USD pledged over 2 days" in page
+    assert "<td>Seed packet</td><td>1</td><td>10.00 USD</td>" in page and "<td>No reward</td><td>1</td>" in page
+    response = site_a.client(admin_a).get(f"/manage/campaigns/{campaign.slug}/backers.csv")
+    lines = b"".join(response.streaming_content).decode().strip().splitlines()
+    assert lines[0] == "name,email,reward,amount,currency,state" and len(lines) == 3
+    assert any(line.startswith(f"Anonymous,{backers[0].email},Seed packet,10.00,USD,active") for line in lines)
+    assert site_a.client(backers[0]).get(f"/manage/campaigns/{campaign.slug}/backers.csv").status_code == 403

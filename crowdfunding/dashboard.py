@@ -1,0 +1,73 @@
+"""The creator's dashboard: pledges over time as a server-rendered SVG, counts per reward, and
+the backers' CSV. Figures are aggregated in SQL (one query each, whatever the backers)."""
+from __future__ import annotations
+
+import csv
+from datetime import timedelta
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncDate
+
+from billing.api import money
+
+from .models import Campaign, Pledge
+
+COUNTED = (Pledge.Status.ACTIVE, Pledge.Status.COLLECTED, Pledge.Status.AUTHENTICATION_REQUIRED)
+WIDTH, HEIGHT, PAD = 640, 200, 28
+
+
+def pledges_over_time(campaign: Campaign) -> dict:
+    """Cumulative pledged amount per day -> {"points": "x,y ...", "days", "total_label", "max_label", ...}."""
+    rows = list(campaign.pledges.filter(status__in=COUNTED).annotate(day=TruncDate("created_at")).values("day")
+                .annotate(amount=Sum("amount"), n=Count("pk")).order_by("day"))
+    if not rows:
+        return {"points": "", "days": 0}
+    first, last = rows[0]["day"], rows[-1]["day"]
+    span = max((last - first).days, 1)
+    running, cumulative = 0, []
+    for row in rows:
+        running += row["amount"]
+        cumulative.append((row["day"], running))
+    top = max(running, campaign.goal_amount)
+    def xy(day, amount):
+        x = PAD + (WIDTH - 2 * PAD) * ((day - first).days / span)
+        y = HEIGHT - PAD - (HEIGHT - 2 * PAD) * (amount / top)
+        return f"{x:.1f},{y:.1f}"
+    points = " ".join(xy(day, amount) for day, amount in cumulative)
+    goal_y = HEIGHT - PAD - (HEIGHT - 2 * PAD) * (campaign.goal_amount / top)
+    return {"points": points, "days": len(rows), "first": first, "last": last or first + timedelta(days=1),
+            "goal_y": f"{goal_y:.1f}", "width": WIDTH, "height": HEIGHT, "pad": PAD,
+            "total_label": money.format_minor(running, campaign.currency),
+            "goal_label": money.format_minor(campaign.goal_amount, campaign.currency)}
+
+
+def tier_counts(campaign: Campaign) -> list[dict]:
+    rows = campaign.tiers.annotate(backers=Count("pledges", filter=Q(pledges__status__in=COUNTED)),
+                                   pledged=Sum("pledges__amount", filter=Q(pledges__status__in=COUNTED)))
+    out = [{"title": t.title, "backers": t.backers, "pledged": money.format_minor(t.pledged or 0, campaign.currency)}
+           for t in rows]
+    no_reward = campaign.pledges.filter(status__in=COUNTED, tier__isnull=True).aggregate(n=Count("pk"), s=Sum("amount"))
+    out.append({"title": "No reward", "backers": no_reward["n"],
+                "pledged": money.format_minor(no_reward["s"] or 0, campaign.currency)})
+    return out
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _cell(value) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def backers_csv_rows(campaign: Campaign):
+    """name (or "Anonymous"), email, reward, amount, state — streamed, 500 rows at a time."""
+    writer = csv.writer(_Echo())
+    yield writer.writerow(["name", "email", "reward", "amount", "currency", "state"])
+    rows = campaign.pledges.select_related("backer", "tier").order_by("pk")
+    for p in rows.iterator(chunk_size=500):
+        name = "Anonymous" if p.anonymous else (p.backer.get_full_name() or p.backer.email)
+        yield writer.writerow([_cell(v) for v in (name, p.backer.email, p.tier.title if p.tier else "",
+                                                   money.from_minor(p.amount, p.currency), p.currency, p.status)])
