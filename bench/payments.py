@@ -14,22 +14,14 @@ DATABASE_URL / REDIS_URL when set, else throwaway embedded servers.
 from __future__ import annotations
 
 import json
-import os
-import socket
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+sys.path.insert(0, str(ROOT / "bench"))
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -38,50 +30,28 @@ def percentile(values: list[float], pct: float) -> float:
 
 
 def main(n: int = 1000) -> None:
-    from config.embedded import ensure_services
+    from payments_common import setup, teardown, worker_start
 
-    services = ensure_services(data_dir=ROOT / ".data" / "bench", for_tests=True)
-    sim_port = _free_port()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("DEBUG", "1")
-    os.environ.pop("STRIPE_SECRET_KEY", None)
-    os.environ["STRIPE_SIMULATOR_URL"] = f"http://127.0.0.1:{sim_port}"
-    import django
-
-    django.setup()
+    services, server, fake, tenant = setup(slug_prefix="pay")
     from django.conf import settings
     from django.contrib.auth.hashers import make_password
     from django.contrib.auth.models import User
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
     from django_tenants.utils import tenant_context
 
-    from billing import simulator
     from billing.commerce import services as commerce
     from billing.commerce.models import Order
     from billing.commerce.receipts import receipt_pdf
-    from billing.models import ConnectedAccount
     from billing.stripe_fake import CARD_SUCCEEDS
     from billing.testing import signature_header
     from lms.courses.models import Enrollment
     from lms.courses.tests.factories import build_published_course
     from tenant_apps.accounts.services import user_create
-    from tenants.models import Tenant
-    from tenants.services import public_tenant_ensure, template_ensure, tenant_create
 
-    server, fake = simulator.serve(host="127.0.0.1", port=sim_port, sender=None, debug=True)
     worker = None
+    slug = tenant.slug
     try:
-        call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
-        public_tenant_ensure()
-        template_ensure()
-        slug = f"pay{int(time.time())}"
-        tenant_create(name="Bench Payments", slug=slug, admin_email=f"admin@{slug}.test", admin_password="bench-password-123",
-                      admin_first_name="B", admin_last_name="Ench")
-        tenant = Tenant.objects.get(slug=slug)
-        ConnectedAccount.objects.create(tenant=tenant, stripe_account_id=f"acct_bench{slug}", charges_enabled=True,
-                                        payouts_enabled=True, details_submitted=True)
         with tenant_context(tenant):
             author = user_create(email=f"author@{slug}.test", password="bench-password-123", role="instructor")
             course = build_published_course(author=author, title="Bench course", price_amount=4900)
@@ -99,16 +69,7 @@ def main(n: int = 1000) -> None:
         events = [json.dumps(e) for e in fake.events_of("checkout.session.completed")]
         print(f"placed and paid {len(buyers)} orders at the simulator in {placing:.1f} s")
 
-        env = dict(os.environ, PYTHONUNBUFFERED="1")
-        worker = subprocess.Popen([sys.executable, "-m", "celery", "-A", "config", "worker", "-P", "prefork", "-c", "2",
-                                   "--loglevel=WARNING", "--without-gossip", "--without-mingle", "--without-heartbeat",
-                                   "-n", f"bench-{os.getpid()}@%h"], cwd=ROOT, env=env)
-        from config.celery import app
-
-        deadline = time.monotonic() + 60
-        while not app.control.ping(timeout=0.5):
-            if time.monotonic() > deadline:
-                raise RuntimeError("worker did not start")
+        worker = worker_start(queues="celery")
         client = Client(HTTP_HOST=settings.PLATFORM_DOMAIN)
         started = time.perf_counter()
         for payload in events:
@@ -138,12 +99,7 @@ def main(n: int = 1000) -> None:
         print(f"receipt PDF: n=50 p50={p50:.0f} ms p95={percentile(timings, 95) * 1000:.0f} ms — target p50 ≤ 150 ms: "
               f"{'met' if p50 <= 150 else 'MISSED'}")
     finally:
-        if worker is not None:
-            worker.terminate()
-            worker.wait(30)
-        server.shutdown()
-        connection.close()
-        services.stop()
+        teardown(services, server, worker)
 
 
 if __name__ == "__main__":

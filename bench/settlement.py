@@ -11,62 +11,33 @@ Run on demand: `make bench-settlement` (or `.venv/bin/python bench/settlement.py
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+sys.path.insert(0, str(ROOT / "bench"))
 
 
 def main(n: int = 10_000) -> None:
-    from config.embedded import ensure_services
+    from payments_common import setup, teardown, worker_start
 
-    services = ensure_services(data_dir=ROOT / ".data" / "bench", for_tests=True)
-    sim_port = _free_port()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("DEBUG", "1")
-    os.environ.pop("STRIPE_SECRET_KEY", None)
-    os.environ["STRIPE_SIMULATOR_URL"] = f"http://127.0.0.1:{sim_port}"
     os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
-    import django
-
-    django.setup()
+    services, server, fake, tenant = setup(slug_prefix="settle")
     from django.contrib.auth.hashers import make_password
     from django.contrib.auth.models import User
-    from django.core.management import call_command
     from django.db import connection
     from django.utils import timezone
     from django_tenants.utils import tenant_context
 
-    from billing import simulator
-    from billing.models import ConnectedAccount
     from billing.stripe_fake import CARD_SUCCEEDS
     from crowdfunding.models import Campaign, Pledge
     from crowdfunding.settlement import campaign_close
-    from tenants.models import Tenant
-    from tenants.services import public_tenant_ensure, template_ensure, tenant_create
 
-    server, fake = simulator.serve(host="127.0.0.1", port=sim_port, sender=None, debug=True)
     worker = None
+    slug = tenant.slug
     try:
-        call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
-        public_tenant_ensure()
-        template_ensure()
-        slug = f"settle{int(time.time())}"
-        tenant_create(name="Bench Settlement", slug=slug, admin_email=f"admin@{slug}.test",
-                      admin_password="bench-password-123", admin_first_name="B", admin_last_name="Ench")
-        tenant = Tenant.objects.get(slug=slug)
-        ConnectedAccount.objects.create(tenant=tenant, stripe_account_id=f"acct_{slug}", charges_enabled=True,
-                                        payouts_enabled=True, details_submitted=True)
         started = time.perf_counter()
         cards = []
         for i in range(n):  # saved cards, made in the simulator's own fake (no HTTP: setup only)
@@ -74,8 +45,8 @@ def main(n: int = 10_000) -> None:
             _, session = fake.handle("POST", "/v1/checkout/sessions", {},
                                      f"mode=setup&customer={customer['id']}&success_url=https://x/ok&cancel_url=https://x/no")
             fake.checkout_pay(session["id"], CARD_SUCCEEDS)
-            setup = fake.objects[fake.objects[session["id"]]["setup_intent"]]
-            cards.append((customer["id"], setup["payment_method"]))
+            saved = fake.objects[fake.objects[session["id"]]["setup_intent"]]
+            cards.append((customer["id"], saved["payment_method"]))
         with tenant_context(tenant):
             unusable = make_password(None)
             User.objects.bulk_create([User(username=f"b{i}@{slug}.test", email=f"b{i}@{slug}.test", password=unusable)
@@ -91,17 +62,7 @@ def main(n: int = 10_000) -> None:
         connection.set_schema_to_public()
         print(f"{n} pledges with saved cards ready in {time.perf_counter() - started:.1f} s")
 
-        env = dict(os.environ, PYTHONUNBUFFERED="1")
-        worker = subprocess.Popen([sys.executable, "-m", "celery", "-A", "config", "worker", "-P", "prefork", "-c", "2",
-                                   "-Q", "settlement,celery", "--loglevel=WARNING", "--without-gossip",
-                                   "--without-mingle", "--without-heartbeat", "-n", f"bench-settle-{os.getpid()}@%h"],
-                                  cwd=ROOT, env=env)
-        from config.celery import app
-
-        deadline = time.monotonic() + 60
-        while not app.control.ping(timeout=0.5):
-            if time.monotonic() > deadline:
-                raise RuntimeError("worker did not start")
+        worker = worker_start(queues="settlement,celery")
         started = time.perf_counter()
         with tenant_context(tenant):
             assert campaign_close(campaign_id=campaign.pk) == Campaign.State.SUCCESSFUL
@@ -117,12 +78,7 @@ def main(n: int = 10_000) -> None:
               f"charges at Stripe: {len(charges)} (exactly once: {'yes' if len(charges) == collected == n else 'NO'}) "
               f"— target ≤ 60 s for 10,000: {'met' if elapsed <= 60 * n / 10_000 and collected == n else 'MISSED'}")
     finally:
-        if worker is not None:
-            worker.terminate()
-            worker.wait(30)
-        server.shutdown()
-        connection.close()
-        services.stop()
+        teardown(services, server, worker)
 
 
 if __name__ == "__main__":
