@@ -66,6 +66,7 @@ class Campaign(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     published_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    comments_locked = models.BooleanField(default=False, help_text="No new comments (staff decision).")
     settlement_pledges = models.PositiveIntegerField(default=0, help_text="Active pledges to charge when it succeeded.")
     settled_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -204,3 +205,17 @@ class CampaignUpdate(models.Model):
 
     class Meta:
         ordering = ["-published_at", "-pk"]
+
+
+class Comment(models.Model):
+    """A logged-in member's comment on a campaign; staff hide, delete, or lock the thread."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    body = models.TextField(max_length=2000)
+    hidden = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]

@@ -13,4 +13,6 @@ urlpatterns = [
     path("my-pledges/<uuid:public_id>/pay/", views.pledge_pay, name="pledge-pay"),
     path("<slug:slug>/", views.campaign_page, name="campaign"),
     path("<slug:slug>/pledge/", views.pledge_new, name="pledge-new"),
+    path("<slug:slug>/comments/", views.comment_add, name="comment-add"),
+    path("<slug:slug>/comments/<uuid:public_id>/moderate", views.comment_moderation, name="comment-moderate"),
 ]

@@ -19,6 +19,7 @@ from tenants.api import tenant_admin_check
 from . import selectors, services
 from .forms import PledgeForm
 from .markdown import render_markdown
+from .comments import comment_moderate, comment_post, comments_lock, comments_visible
 from .updates import updates_visible
 from .models import Pledge
 
@@ -81,6 +82,8 @@ def _page_context(request, campaign) -> dict:
         "my_pledge": selectors.open_pledge_of(user=request.user, campaign=campaign),
         "updates": [{"update": u, "body": render_markdown(u.body)}
                     for u in updates_visible(campaign=campaign, user=request.user)],
+        "comments": comments_visible(campaign=campaign, user=request.user),
+        "can_moderate": request.user.is_authenticated and services.can_manage(request.user, campaign),
     }
 
 
@@ -201,3 +204,38 @@ def pledge_pay(request, public_id):
     if pledge is None:
         raise Http404("No such pledge")
     return redirect(buy_url("pledge", str(pledge.public_id)))
+
+
+@require_POST
+@feature_required
+@login_required
+def comment_add(request, slug: str):
+    campaign = selectors.campaign_get_public(slug=slug)
+    if campaign is None:
+        raise Http404("No such campaign")
+    try:
+        comment_post(campaign=campaign, author=request.user, body=request.POST.get("body", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(m for ms in getattr(exc, "message_dict", {"": exc.messages}).values() for m in ms))
+        return redirect(reverse("crowdfunding:campaign", args=[slug]) + "#comments")
+    messages.success(request, "Comment posted.")
+    return redirect(reverse("crowdfunding:campaign", args=[slug]) + "#comments")
+
+
+@require_POST
+@feature_required
+@login_required
+def comment_moderation(request, slug: str, public_id):
+    from .models import Comment
+
+    comment = Comment.objects.select_related("campaign", "author").filter(public_id=public_id, campaign__slug=slug).first()
+    if comment is None:
+        raise Http404("No such comment")
+    try:
+        if request.POST.get("action") in ("lock", "unlock"):
+            comments_lock(campaign=comment.campaign, actor=request.user, locked=request.POST["action"] == "lock")
+        else:
+            comment_moderate(comment=comment, actor=request.user, action=request.POST.get("action", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(reverse("crowdfunding:campaign", args=[slug]) + "#comments")

@@ -170,6 +170,8 @@ BODIES: dict[str, Body] = {
     "manage/campaigns/<slug:slug>/tiers/": lambda b, r: {"tier-title": "Hijacked", "tier-minimum_amount": "25.00"},
     "manage/campaigns/<slug:slug>/stretch-goals/": lambda b, r: {"goal-amount": "3000.00", "goal-text": "Hijacked"},
     "manage/campaigns/<slug:slug>/faq/": lambda b, r: {"faq-question": "Hijacked?", "faq-answer": "Hijacked"},
+    "campaigns/<slug:slug>/comments/": lambda b, r: {"body": "Hijacked"},
+    "campaigns/<slug:slug>/comments/<uuid:public_id>/moderate": lambda b, r: {"action": "hide"},
     "manage/campaigns/<slug:slug>/updates/": lambda b, r: {"update-title": "Hijacked", "update-body": "Hijacked"},
     "api/v1/campaigns/<slug:slug>/updates": lambda b, r: {"title": "Hijacked", "body": "Hijacked"},
     "manage/campaigns/<slug:slug>/state": lambda b, r: {"action": "cancel"},

@@ -58,6 +58,7 @@ REGISTRY: list[tuple[str, str, str]] = [
     ("public_id", r"^manage/campaigns/.*/tiers/", "tier"),
     ("id", r"^api/v1/campaigns/.*/tiers/", "tier"),
     ("public_id", r"^campaigns/my-pledges/", "pledge"),
+    ("public_id", r"^campaigns/.*/comments/", "comment"),
     ("id", r"^api/v1/me/pledges/", "pledge"),
     ("token", r"^accounts/verify/", "verify_token"),
     ("token", r"^accounts/invitation/", "invitation_token"),

@@ -245,6 +245,9 @@ def _seed_objects(p) -> dict[str, list[str]]:
     crowd_services.faq_add(campaign=campaign, actor=p["admin"], question=f"{MARKER}?", answer=MARKER)
     campaign = crowd_services.campaign_publish(campaign=campaign, actor=p["admin"])
     pledge = crowd_services.pledge_create(backer=learner, campaign=campaign, amount=3_000, tier_id=tier.public_id)
+    from crowdfunding.comments import comment_post
+
+    comment = comment_post(campaign=campaign, author=learner2, body=f"{PRIVATE} comment")
     Pledge.objects.filter(pk=pledge.pk).update(status=Pledge.Status.ACTIVE, stripe_customer_id="cus_globex",
                                                stripe_payment_method_id="pm_globex", status_note=PRIVATE)
 
@@ -283,6 +286,7 @@ def _seed_objects(p) -> dict[str, list[str]]:
         "campaign_slug": [campaign.slug],
         "tier": [s(tier.public_id)],
         "pledge": [s(pledge.public_id)],
+        "comment": [s(comment.public_id)],
     }
 
 
