@@ -12,6 +12,31 @@ from billing.api import money
 
 from .models import Campaign, Pledge
 
+VIEWS_KEY = "campaign-views:v1:{pk}"  # tenant-prefixed by the cache key function
+VIEWS_SECONDS = 400 * 24 * 3600
+
+
+def view_count(campaign: Campaign) -> None:
+    """One public page view (a cache counter: no database write on the page people read most)."""
+    from django.core.cache import cache
+
+    key = VIEWS_KEY.format(pk=campaign.pk)
+    if not cache.add(key, 1, VIEWS_SECONDS):
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, VIEWS_SECONDS)
+
+
+def conversion(campaign: Campaign) -> dict:
+    """Page views (kept in the cache) -> pledges (with a saved card or collected)."""
+    from django.core.cache import cache
+
+    views = int(cache.get(VIEWS_KEY.format(pk=campaign.pk)) or 0)
+    pledges = campaign.pledges.filter(status__in=COUNTED).count()
+    return {"views": views, "pledges": pledges, "percent": f"{pledges * 100 / views:.1f}" if views else "—"}
+
+
 COUNTED = (Pledge.Status.ACTIVE, Pledge.Status.COLLECTED, Pledge.Status.AUTHENTICATION_REQUIRED)
 WIDTH, HEIGHT, PAD = 640, 200, 28
 

@@ -17,11 +17,12 @@ from billing.api import PlanLimitExceeded, buy_url, receipt_url_for, feature_che
 from tenants.api import tenant_admin_check
 
 from . import selectors, services
+from .comments import comment_moderate, comment_post, comments_lock, comments_visible
+from .dashboard import view_count
 from .forms import PledgeForm
 from .markdown import render_markdown
-from .comments import comment_moderate, comment_post, comments_lock, comments_visible
-from .updates import updates_visible
 from .models import Pledge
+from .updates import updates_visible
 
 
 def feature_required(view):
@@ -93,6 +94,7 @@ def campaign_page(request, slug: str):
     campaign = selectors.campaign_get_public(slug=slug)
     if campaign is None:
         raise Http404("No such campaign")
+    view_count(campaign)
     return render(request, "crowdfunding/campaign.html", _page_context(request, campaign))
 
 

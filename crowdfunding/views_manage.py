@@ -99,6 +99,7 @@ def _detail(request, campaign: Campaign, *, form=None, tier_form=None, goal_form
     return render(request, "crowdfunding/manage/detail.html", {
         "settlement": settlement_progress(campaign) if settling else None,
         "chart": dashboard.pledges_over_time(campaign), "tier_counts": dashboard.tier_counts(campaign),
+        "conversion": dashboard.conversion(campaign),
         "update_form": update_form or UpdateForm(prefix="update"), "updates": list(campaign.updates.all()[:20]),
         "can_post_updates": campaign.state not in (S.DRAFT, S.IN_REVIEW, S.CANCELLED),
         "collected_label": money.format_minor(settlement_progress(campaign)["collected_amount"], campaign.currency)

@@ -74,7 +74,10 @@ def test_dashboard_chart_tier_counts_and_backers_csv(site_a, admin_a, live):
         tier = RewardTier.objects.create(campaign=campaign, title="Seed packet", minimum_amount=500)
         Pledge.objects.filter(backer=backers[0]).update(tier=tier, anonymous=True)
         Pledge.objects.filter(backer=backers[1]).update(created_at=timezone.now() - timedelta(days=2))
+    for _ in range(4):  # public page views
+        site_a.client().get(f"/campaigns/{campaign.slug}/")
     page = site_a.client(admin_a).get(f"/manage/campaigns/{campaign.slug}/").content.decode()
+    assert "Conversion: 2 pledges from 4 page views (50.0 %)." in page
     assert "<polyline points=" in page and "20.00 USD pledged over 2 days" in page
     assert "<td>Seed packet</td><td>1</td><td>10.00 USD</td>" in page and "<td>No reward</td><td>1</td>" in page
     response = site_a.client(admin_a).get(f"/manage/campaigns/{campaign.slug}/backers.csv")
