@@ -7,11 +7,12 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from billing.api import PlanLimitExceeded, limit_refusal_html, money
+from tenants.api import csv_streaming_response
 from tenant_apps.accounts.api import tenant_admin_required
 
 from . import selectors, services
@@ -95,15 +96,14 @@ def _detail(request, campaign: Campaign, *, form=None, tier_form=None, goal_form
     editable = campaign.state in services.EDITABLE_STATES
     from .settlement import settlement_progress
 
-    settling = campaign.state in (S.SUCCESSFUL, S.SETTLED)
+    settlement = settlement_progress(campaign) if campaign.state in (S.SUCCESSFUL, S.SETTLED) else None
     return render(request, "crowdfunding/manage/detail.html", {
-        "settlement": settlement_progress(campaign) if settling else None,
+        "settlement": settlement,
         "chart": dashboard.pledges_over_time(campaign), "tier_counts": dashboard.tier_counts(campaign),
         "conversion": dashboard.conversion(campaign),
         "update_form": update_form or UpdateForm(prefix="update"), "updates": list(campaign.updates.all()[:20]),
         "can_post_updates": campaign.state not in (S.DRAFT, S.IN_REVIEW, S.CANCELLED),
-        "collected_label": money.format_minor(settlement_progress(campaign)["collected_amount"], campaign.currency)
-        if settling else "",
+        "collected_label": money.format_minor(settlement["collected_amount"], campaign.currency) if settlement else "",
         "campaign": campaign, "progress": selectors.progress_of(campaign, **totals), "tiers": tiers,
         "stretch_goals": [{"goal": g, "amount": money.format_minor(g.amount, campaign.currency)}
                           for g in campaign.stretch_goals.all()],
@@ -212,9 +212,7 @@ def faq_add(request, slug: str):
 @staff_required
 def backers_csv(request, slug: str):
     campaign = _campaign_or_404(request, slug)
-    response = StreamingHttpResponse(dashboard.backers_csv_rows(campaign), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="backers-{campaign.slug}.csv"'
-    return response
+    return csv_streaming_response(dashboard.backers_csv_rows(campaign), filename=f"backers-{campaign.slug}.csv")
 
 
 @require_POST

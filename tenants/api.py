@@ -16,6 +16,7 @@ from .activation import activation_pending_admins, activation_token_claim, activ
 from .handoff import handoff_token_make, handoff_token_redeem
 from .limits import FEATURE_REQUIRED, LIMIT_REACHED, PlanLimitExceeded
 from .login import EmailLoginForm
+from .csvio import csv_safe_cell, csv_streaming_response
 from .mail import mail_render, mail_send
 from .markdown import render_markdown
 from .models import Domain, Tenant
@@ -72,6 +73,8 @@ __all__ = [
     "audit_entry_list",
     "audit_log",
     "client_ip",
+    "csv_safe_cell",
+    "csv_streaming_response",
     "domain_add",
     "domain_remove",
     "error_response",

@@ -1,14 +1,15 @@
 """Tenant admin pages for learner payments: orders (filters, CSV), refunds, coupons, receipt details."""
 from __future__ import annotations
 
-import csv
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from tenants.api import csv_streaming_response
 
 from .. import money
 from ..views import _admin_required
@@ -52,35 +53,21 @@ def order_list(request):
         "form": form, "page": page, "totals": totals, "section": "payments"})
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _csv_cell(value) -> str:
-    """Spreadsheet-safe text: a leading =, +, - or @ is neutralised (CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _orders_csv(orders):
-    writer = csv.writer(_Echo())
     header = ["number", "created_at", "status", "buyer_email", "buyer_name", "description", "currency", "subtotal",
               "discount", "total", "refunded", "platform_fee", "processor_fee", "coupon", "paid_at"]
 
     def rows():
-        yield writer.writerow(header)
+        yield header
         for o in orders.iterator(chunk_size=500):
-            yield writer.writerow([_csv_cell(v) for v in (
-                o.number, o.created_at.isoformat(), o.status, o.buyer_email, o.buyer_name, o.description, o.currency,
-                money.from_minor(o.subtotal_amount, o.currency), money.from_minor(o.discount_amount, o.currency),
-                money.from_minor(o.total_amount, o.currency), money.from_minor(o.refunded_amount, o.currency),
-                money.from_minor(o.application_fee_amount, o.currency), money.from_minor(o.processor_fee_amount, o.currency),
-                o.coupon_code, o.paid_at.isoformat() if o.paid_at else "")])
+            yield (o.number, o.created_at.isoformat(), o.status, o.buyer_email, o.buyer_name, o.description, o.currency,
+                   money.from_minor(o.subtotal_amount, o.currency), money.from_minor(o.discount_amount, o.currency),
+                   money.from_minor(o.total_amount, o.currency), money.from_minor(o.refunded_amount, o.currency),
+                   money.from_minor(o.application_fee_amount, o.currency),
+                   money.from_minor(o.processor_fee_amount, o.currency), o.coupon_code,
+                   o.paid_at.isoformat() if o.paid_at else "")
 
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="orders.csv"'
-    return response
+    return csv_streaming_response(rows(), filename="orders.csv")
 
 
 def _order_or_404(public_id):

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 
+from tenants.api import csv_safe_cell  # the one rule (tenants/csvio.py); re-exported by accounts.api
+
 CSV_COLUMNS = ("email", "first_name", "last_name", "role")
 
 # Binary formats people often upload by mistake instead of a CSV export.
@@ -115,11 +117,6 @@ def csv_parse(data: bytes) -> list[CsvRow]:
     return rows
 
 
-def csv_safe_cell(value: str) -> str:
-    """Neutralise spreadsheet formulas in a cell of a report we hand back (CSV injection)."""
-    if value and value[0] in "=+-@\t\r":
-        return "'" + value
-    return value
 
 
 # --- logos ---------------------------------------------------------------------------------
