@@ -8,7 +8,7 @@ from tenants.api import PlanLimitExceeded
 
 from . import gateway, money
 from .commerce.offsession import SavedCardCharge, saved_card_charge, saved_card_refund
-from .commerce.selectors import receipt_url_for
+from .commerce.selectors import product_ledger_totals, receipt_url_for
 from .commerce.products import Product, ProductProvider, price_currency_check, product_provider_register, tenant_currency
 from .connect import SaleNotReady, billing_page_path, sale_ready_check
 from .limits import (
@@ -66,6 +66,7 @@ __all__ = [
     "gateway",
     "money",
     "plan_create",
+    "product_ledger_totals",
     "plan_delete",
     "plan_feature_enabled",
     "plan_list_available",

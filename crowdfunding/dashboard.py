@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import CharField
+from django.db.models.functions import Cast, TruncDate
 
-from billing.api import money
+from billing.api import money, product_ledger_totals
 
 from .models import Campaign, Pledge
+from .services import PLEDGE_KIND
 
 VIEWS_KEY = "campaign-views:v1:{pk}"  # tenant-prefixed by the cache key function
 VIEWS_SECONDS = 400 * 24 * 3600
@@ -84,3 +86,18 @@ def backers_csv_rows(campaign: Campaign):
         name = "Anonymous" if p.anonymous else (p.backer.get_full_name() or p.backer.email)
         yield (name, p.backer.email, p.tier.title if p.tier else "", money.from_minor(p.amount, p.currency), p.currency,
                p.status)
+
+
+def money_collected(campaign: Campaign) -> dict | None:
+    """What the campaign's collected pledges brought, read from billing's ledger (not from the
+    pledges): gross, refunded, the platform's fee (destination charges: the platform pays the
+    processor's fees out of it), those processor fees, and the institution's net. None before
+    anything was collected."""
+    refs = campaign.pledges.annotate(ref=Cast("public_id", CharField())).values("ref")
+    figures = product_ledger_totals(kind=PLEDGE_KIND, refs=refs).get(campaign.currency)
+    if not figures:
+        return None
+    figures = {"gross": figures["gross"], "refunded": figures["refunded"],
+               "platform_fee": figures["platform_fees"] + figures["processor_fees"],
+               "processor_fees": figures["processor_fees"], "institution_net": figures["institution_net"]}
+    return {**figures, "labels": {name: money.format_minor(value, campaign.currency) for name, value in figures.items()}}

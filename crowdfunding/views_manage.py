@@ -98,7 +98,7 @@ def _detail(request, campaign: Campaign, *, form=None, tier_form=None, goal_form
 
     settlement = settlement_progress(campaign) if campaign.state in (S.SUCCESSFUL, S.SETTLED) else None
     return render(request, "crowdfunding/manage/detail.html", {
-        "settlement": settlement,
+        "settlement": settlement, "money": dashboard.money_collected(campaign) if settlement else None,
         "chart": dashboard.pledges_over_time(campaign), "tier_counts": dashboard.tier_counts(campaign),
         "conversion": dashboard.conversion(campaign),
         "update_form": update_form or UpdateForm(prefix="update"), "updates": list(campaign.updates.all()[:20]),

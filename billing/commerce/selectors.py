@@ -61,6 +61,12 @@ def ledger_totals(*, orders: QuerySet[Order]) -> dict[str, dict[str, int]]:
     return out
 
 
+def product_ledger_totals(*, kind: str, refs) -> dict[str, dict[str, int]]:
+    """ledger_totals of the orders of product `kind` whose refs are in `refs` (an iterable or a
+    queryset of strings: evaluated as a subquery, one query whatever their number)."""
+    return ledger_totals(orders=Order.objects.filter(product_kind=kind, product_ref__in=refs))
+
+
 def coupon_list() -> QuerySet[Coupon]:
     return Coupon.objects.all()
 

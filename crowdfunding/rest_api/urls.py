@@ -6,6 +6,7 @@ urlpatterns = [
     path("campaigns", views.CampaignListApi.as_view(), name="api-campaigns"),
     path("campaigns/<slug:slug>", views.CampaignDetailApi.as_view(), name="api-campaign"),
     path("campaigns/<slug:slug>/state", views.CampaignStateApi.as_view(), name="api-campaign-state"),
+    path("campaigns/<slug:slug>/settlement", views.CampaignSettlementApi.as_view(), name="api-campaign-settlement"),
     path("campaigns/<slug:slug>/tiers", views.TierListApi.as_view(), name="api-campaign-tiers"),
     path("campaigns/<slug:slug>/tiers/<uuid:id>/close", views.TierCloseApi.as_view(), name="api-campaign-tier-close"),
     path("campaigns/<slug:slug>/updates", views.UpdateListApi.as_view(), name="api-campaign-updates"),

@@ -169,6 +169,36 @@ class CampaignDetailApi(CrowdfundingApi):
         return Response(CampaignDetailOutput(campaign).data)
 
 
+class SettlementOutput(serializers.Serializer):
+    state = serializers.CharField()
+    total = serializers.IntegerField(help_text="Active pledges to charge when the campaign succeeded.")
+    done = serializers.IntegerField()
+    percent = serializers.IntegerField()
+    collected = serializers.IntegerField()
+    errored = serializers.IntegerField()
+    authentication_required = serializers.IntegerField()
+    dropped = serializers.IntegerField()
+    money = serializers.DictField(child=serializers.IntegerField(), allow_null=True,
+                                  help_text="From the ledger: gross, refunded, platform_fee, processor_fees, "
+                                            "institution_net (minor units); null before anything was collected.")
+
+
+class CampaignSettlementApi(CrowdfundingApi):
+    """Staff: the settlement's progress and the money collected, read from the ledger."""
+
+    @extend_schema(tags=TAGS, responses=SettlementOutput)
+    def get(self, request, slug: str):
+        from ..dashboard import money_collected
+        from ..settlement import settlement_progress
+
+        campaign = _managed(request, slug)
+        money_figures = money_collected(campaign)
+        if money_figures:
+            money_figures.pop("labels")
+        return Response(SettlementOutput({**settlement_progress(campaign), "state": campaign.state,
+                                          "money": money_figures}).data)
+
+
 class StateInput(serializers.Serializer):
     action = serializers.ChoiceField(choices=["submit", "publish", "return", "cancel"])
 

@@ -186,3 +186,37 @@ def test_staff_see_the_settlement_progress(site_a, stripe_fake, campaign, admin_
         settlement.settlement_run.run(made.pk, inline=True)
     page = site_a.client(admin_a).get(f"/manage/campaigns/{made.slug}/").content.decode()
     assert "Settlement: done" in page and "2 of 2 pledges handled (100%): 1 collected (20.00 USD), 1 declined" in page
+
+
+def test_the_campaign_money_is_read_from_the_ledger(site_a, stripe_fake, campaign, admin_a,
+                                                    django_capture_on_commit_callbacks):
+    made = campaign([(CARD_SUCCEEDS, 2000), (CARD_SUCCEEDS, 3000), (CARD_DECLINED, 700)])
+    other = campaign([(CARD_SUCCEEDS, 4000)], slug="roofs")  # its money is not this campaign's
+    _settle(site_a, made, django_capture_on_commit_callbacks)
+    _settle(site_a, other, django_capture_on_commit_callbacks)
+    from billing.commerce.models import Order
+    from crowdfunding import dashboard
+
+    with site_a:
+        pledge = Pledge.objects.get(campaign=made, amount=3000)
+        order = Order.objects.get(number=pledge.order_number)
+    assert site_a.client(admin_a).post(f"/manage/payments/orders/{order.public_id}/refund",
+                                       {"amount": "10.00", "revoke_access": "keep", "reason": "Backer asked"}).status_code == 302
+    with site_a:
+        orders = Order.objects.filter(number__in=Pledge.objects.filter(campaign=made).exclude(order_number="")
+                                      .values("order_number"))
+        assert orders.count() == 2
+        figures = dashboard.money_collected(made)
+        assert (figures["gross"], figures["refunded"]) == (5000, 1000)
+        assert figures["processor_fees"] == sum(o.processor_fee_amount for o in orders) > 0
+        fees_kept = sum(o.application_fee_amount for o in orders) - sum(
+            r.application_fee_refunded for o in orders for r in o.refunds.all())
+        assert figures["platform_fee"] == fees_kept > 0
+        assert figures["institution_net"] == 5000 - 1000 - fees_kept
+    page = site_a.client(admin_a).get(f"/manage/campaigns/{made.slug}/").content.decode()
+    assert 'data-figure="gross">50.00 USD<' in page and 'data-figure="refunded">10.00 USD<' in page
+    api = site_a.client(admin_a).get(f"/api/v1/campaigns/{made.slug}/settlement").json()
+    assert (api["state"], api["collected"], api["errored"], api["percent"]) == ("settled", 2, 1, 100)
+    assert api["money"] == {k: v for k, v in figures.items() if k != "labels"}
+    learner = site_a.client(site_a.make_user("learner"))
+    assert learner.get(f"/api/v1/campaigns/{made.slug}/settlement").status_code == 404
