@@ -70,6 +70,8 @@ TENANT_APPS = [
     "lms.tracks",
     "billing.commerce",
     "crowdfunding",
+    # no models: wiring between lms and crowdfunding (scholarship seats), one floor above both
+    "integrations",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [a for a in TENANT_APPS if a not in SHARED_APPS]
 

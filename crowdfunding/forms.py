@@ -66,6 +66,9 @@ class CampaignForm(forms.Form):
             }
         super().__init__(*args, **kwargs)
         self.fields["goal_amount"].help_text = f"In {tenant_currency()}."
+        if campaign is not None and campaign.is_scholarship:
+            self.fields["goal_amount"].disabled = True
+            self.fields["goal_amount"].help_text = ("Seats × amount per seat: change the seats on the Scholarships page.")
         if campaign is not None and campaign.is_live:
             for name in ("slug", "starts_at"):
                 self.fields[name].disabled = True
@@ -139,3 +142,45 @@ class PledgeForm(forms.Form):
             choices.append((str(tier.public_id), label))
         self.fields["tier"].choices = choices
         self.fields["amount"].help_text = f"In {tenant_currency()}. Nothing is charged now."
+
+
+class ScholarshipSetupForm(forms.Form):
+    """The course or track a campaign funds seats in, the amount per seat and the seats wanted."""
+
+    target = forms.ChoiceField(label="Seats in")
+    seat_amount = AmountField(required=False, label="Amount per seat",
+                              help_text="Empty: the course's or track's price.")
+    seats_wanted = forms.IntegerField(min_value=1, max_value=100_000, label="Seats wanted")
+
+    def __init__(self, *args, campaign: Campaign | None = None, **kwargs):
+        from .seats import seat_target_choices
+
+        if campaign is not None and campaign.is_scholarship and "initial" not in kwargs:
+            kwargs["initial"] = {"target": f"{campaign.seat_kind}:{campaign.seat_ref}",
+                                 "seat_amount": _minor_initial(campaign.seat_amount), "seats_wanted": campaign.seats_wanted}
+        super().__init__(*args, **kwargs)
+        self.fields["target"].choices = [("", "Choose a course or track")] + seat_target_choices()
+        self.fields["seat_amount"].help_text = f"In {tenant_currency()}. Empty: the course's or track's price."
+        if campaign is not None and campaign.is_live:
+            self.fields["target"].disabled = True
+
+    def clean_target(self):
+        kind, _, ref = (self.cleaned_data["target"] or "").partition(":")
+        if not kind or not ref:
+            raise ValidationError("Choose a course or track.")
+        return kind, ref
+
+    def clean_seat_amount(self):
+        value = self.cleaned_data["seat_amount"]
+        if value is not None and value <= 0:
+            raise ValidationError("Enter an amount above zero, or leave it empty.")
+        return value
+
+
+class SeatAwardForm(forms.Form):
+    email = forms.EmailField(max_length=254, label="Learner's email")
+
+
+class ScholarshipApplicationForm(forms.Form):
+    motivation = forms.CharField(max_length=2000, min_length=1, widget=forms.Textarea(attrs={"rows": 5}),
+                                 label="Why are you applying?", help_text="A few sentences, at most 2,000 characters.")

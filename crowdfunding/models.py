@@ -69,14 +69,33 @@ class Campaign(models.Model):
     comments_locked = models.BooleanField(default=False, help_text="No new comments (staff decision).")
     settlement_pledges = models.PositiveIntegerField(default=0, help_text="Active pledges to charge when it succeeded.")
     settled_at = models.DateTimeField(null=True, blank=True)
+    # Scholarship campaigns (crowdfunding/scholarships.py) fund seats in a course or track of the
+    # institution, named by a seat target kind and reference (crowdfunding/seats.py); the goal is
+    # seats_wanted x seat_amount. Empty kind: an ordinary campaign.
+    seat_kind = models.CharField(max_length=20, blank=True, default="")
+    seat_ref = models.CharField(max_length=64, blank=True, default="")
+    seat_title = models.CharField(max_length=200, blank=True, default="", help_text="The course/track's title when chosen.")
+    seat_url = models.CharField(max_length=300, blank=True, default="")
+    seat_amount = models.PositiveIntegerField(null=True, blank=True, validators=[MinValueValidator(1)],
+                                              help_text="One seat, in minor units.")
+    seats_wanted = models.PositiveIntegerField(null=True, blank=True, validators=[MinValueValidator(1)])
+    seats_opened = models.PositiveIntegerField(default=0, help_text="Scholarship seats created (ScholarshipSeat rows).")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(name="scholarship_campaign_complete", condition=Q(seat_kind="") | (
+                ~Q(seat_ref="") & Q(seat_amount__isnull=False) & Q(seats_wanted__isnull=False))),
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_scholarship(self) -> bool:
+        return bool(self.seat_kind)
 
     @property
     def deadline_extended(self) -> bool:
@@ -219,3 +238,62 @@ class Comment(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
+
+
+class ScholarshipSeat(models.Model):
+    """One seat a successful scholarship campaign opened; staff award it to a learner, who is
+    enrolled with source "scholarship". Seats are numbered 1..N per campaign: creating them again
+    adds none (unique number)."""
+
+    class State(models.TextChoices):
+        AVAILABLE = "available", "Available"
+        AWARDED = "awarded", "Awarded"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="seats")
+    number = models.PositiveIntegerField()
+    state = models.CharField(max_length=12, choices=State.choices, default=State.AVAILABLE)
+    awarded_to = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="scholarship_seats")
+    awarded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    awarded_at = models.DateTimeField(null=True, blank=True)
+    application = models.OneToOneField("ScholarshipApplication", null=True, blank=True, on_delete=models.SET_NULL,
+                                       related_name="seat")
+    enrollment_ref = models.CharField(max_length=64, blank=True, help_text="The LMS enrollment it made.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["campaign", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "number"], name="scholarship_seat_number_unique"),
+            models.UniqueConstraint(fields=["campaign", "awarded_to"], condition=Q(awarded_to__isnull=False),
+                                    name="one_scholarship_seat_per_learner"),
+            models.CheckConstraint(name="awarded_seat_has_learner", condition=Q(state="available", awarded_to__isnull=True) | Q(
+                state="awarded", awarded_to__isnull=False)),
+        ]
+
+
+class ScholarshipApplication(models.Model):
+    """A learner's short application for a seat of a scholarship campaign; staff pick or reject."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting for a decision"
+        AWARDED = "awarded", "Awarded a seat"
+        REJECTED = "rejected", "Not selected"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="applications")
+    applicant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="scholarship_applications")
+    motivation = models.TextField(max_length=2000)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.PENDING, db_index=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "applicant"], name="one_scholarship_application_per_learner"),
+        ]

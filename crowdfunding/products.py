@@ -55,6 +55,10 @@ class PledgePayments:
         pledge.status, pledge.collected_at = Pledge.Status.COLLECTED, timezone.now()
         pledge.status_note, pledge.order_number = "Paid by the backer on the payment page.", order_number
         pledge.save(update_fields=["status", "collected_at", "status_note", "order_number", "updated_at"])
+        if pledge.campaign.is_scholarship:  # late money may pay for one more seat
+            from .scholarships import seats_open_for_collected
+
+            seats_open_for_collected(campaign_id=pledge.campaign_id)
 
     def revoke(self, ref: str, user, *, reason: str) -> None:
         """A refund of the pledge's order (by staff, on the orders page) that "revokes": refunded."""

@@ -125,26 +125,41 @@ def _dates_check(*, starts_at: datetime | None, deadline: datetime, now: datetim
         raise ValidationError({"deadline": "A campaign runs at most a year."})
 
 
-def campaign_create(*, actor, title: str, pitch: str, goal_amount: int, deadline: datetime, story: str = "",
-                    slug: str = "", category: str = Campaign.Category.OTHER, video_url: str = "",
-                    starts_at: datetime | None = None, cover=None) -> Campaign:
+def campaign_create(*, actor, title: str, pitch: str, deadline: datetime, goal_amount: int | None = None,
+                    story: str = "", slug: str = "", category: str = Campaign.Category.OTHER, video_url: str = "",
+                    starts_at: datetime | None = None, cover=None, seat_kind: str = "", seat_ref: str = "",
+                    seat_amount: int | None = None, seats_wanted: int | None = None) -> Campaign:
+    """A draft. With `seat_kind`/`seat_ref` it funds scholarship seats (crowdfunding/scholarships.py):
+    the goal is then seats_wanted x seat_amount (the list price by default), not typed."""
     feature_check("crowdfunding")
     if not can_manage_campaigns(actor):
         raise PermissionDenied
+    terms = {}
+    if seat_kind or seat_ref:
+        from .scholarships import scholarship_terms
+
+        terms = scholarship_terms(seat_kind=seat_kind, seat_ref=seat_ref, seat_amount=seat_amount,
+                                  seats_wanted=seats_wanted)
+        if goal_amount and goal_amount != terms["goal_amount"]:
+            raise ValidationError({"goal_amount": "A scholarship campaign's goal is seats × amount per seat "
+                                                  f"({money.format_minor(terms['goal_amount'], tenant_currency())}): "
+                                                  "leave the goal empty."})
+        goal_amount = terms.pop("goal_amount")
     if not goal_amount or goal_amount <= 0:
         raise ValidationError({"goal_amount": "Enter a goal above zero."})
     _dates_check(starts_at=starts_at, deadline=deadline)
     with transaction.atomic():
         campaign = Campaign(title=title.strip(), pitch=pitch.strip(), story=story, slug=_slug_for(title, slug),
                             category=category, video_url=video_url, goal_amount=goal_amount,
-                            currency=tenant_currency(), starts_at=starts_at, deadline=deadline, created_by=actor)
+                            currency=tenant_currency(), starts_at=starts_at, deadline=deadline, created_by=actor,
+                            **terms)
         campaign.full_clean(exclude=["cover"])
         campaign.save()
         if cover is not None:
             cover_set(campaign=campaign, upload=cover, actor=actor, audit=False)
         audit_log(action="campaign.create", actor=actor, target=campaign,
                   after={"slug": campaign.slug, "goal": goal_amount, "currency": campaign.currency,
-                         "deadline": deadline.isoformat()})
+                         "deadline": deadline.isoformat(), **({k: v for k, v in terms.items() if k != "seat_url"})})
     return campaign
 
 
@@ -210,6 +225,10 @@ def campaign_update(*, campaign: Campaign, actor, **changes) -> Campaign:
             changes["slug"] = _slug_for(campaign.title, changes["slug"])
         if "goal_amount" in changes and (not changes["goal_amount"] or changes["goal_amount"] <= 0):
             raise ValidationError({"goal_amount": "Enter a goal above zero."})
+        if "goal_amount" in changes:
+            from .scholarships import goal_check
+
+            goal_check(campaign, changes["goal_amount"])
         for key, value in changes.items():
             setattr(campaign, key, value)
         campaign.full_clean(exclude=["cover"])
@@ -334,7 +353,13 @@ def campaign_conclude(*, campaign: Campaign, pledged: int | None = None) -> Camp
         pledged = campaign_totals(campaign)["pledged"] if pledged is None else pledged
         campaign.finished_at = timezone.now()
         to = S.SUCCESSFUL if pledged >= campaign.goal_amount else S.FAILED
-        return _transition(campaign, to, actor=None, action=f"campaign.{to}", extra={"pledged": pledged})
+        campaign = _transition(campaign, to, actor=None, action=f"campaign.{to}", extra={"pledged": pledged})
+        if to == S.SUCCESSFUL and campaign.is_scholarship:
+            from .scholarships import seats_open
+
+            # the goal is met: the seats wanted open now; stretch seats follow the money collected
+            seats_open(campaign=campaign, count=campaign.seats_wanted)
+        return campaign
 
 
 # --- tiers, stretch goals, FAQ -------------------------------------------------------------------

@@ -150,6 +150,10 @@ def _settle_if_done(campaign_id: int) -> None:
         campaign.state, campaign.settled_at = Campaign.State.SETTLED, timezone.now()
         campaign.save(update_fields=["state", "settled_at", "updated_at"])
         audit_log(action="campaign.settled", target=campaign, actor=None, after=settlement_progress(campaign))
+        if campaign.is_scholarship:  # partial stretch: a seat per full seat's worth collected
+            from .scholarships import seats_open_for_collected
+
+            seats_open_for_collected(campaign_id=campaign.pk)
 
 
 def settlement_progress(campaign: Campaign) -> dict:

@@ -1,7 +1,7 @@
 """Backers' pages on an institution's site: /campaigns/..."""
 from django.urls import path
 
-from . import views
+from . import views, views_scholarships
 
 app_name = "crowdfunding"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("my-pledges/<uuid:public_id>/pay/", views.pledge_pay, name="pledge-pay"),
     path("<slug:slug>/", views.campaign_page, name="campaign"),
     path("<slug:slug>/pledge/", views.pledge_new, name="pledge-new"),
+    path("<slug:slug>/scholarship/", views_scholarships.apply, name="scholarship-apply"),
     path("<slug:slug>/comments/", views.comment_add, name="comment-add"),
     path("<slug:slug>/comments/<uuid:public_id>/moderate", views.comment_moderation, name="comment-moderate"),
 ]

@@ -2,6 +2,7 @@
 from django.urls import path
 
 from . import views_manage as views
+from . import views_scholarships
 
 app_name = "crowdfunding_manage"
 
@@ -17,4 +18,9 @@ urlpatterns = [
     path("<slug:slug>/updates/", views.update_add, name="update-add"),
     path("<slug:slug>/backers.csv", views.backers_csv, name="backers-csv"),
     path("<slug:slug>/state", views.campaign_state, name="state"),
+    path("<slug:slug>/scholarships/", views_scholarships.manage_page, name="scholarships"),
+    path("<slug:slug>/scholarships/seats/<uuid:public_id>/award", views_scholarships.seat_award,
+         name="scholarship-seat-award"),
+    path("<slug:slug>/scholarships/applications/<uuid:public_id>/decide", views_scholarships.application_decide,
+         name="scholarship-application-decide"),
 ]

@@ -22,6 +22,8 @@ from .dashboard import view_count
 from .forms import PledgeForm
 from .markdown import render_markdown
 from .models import Pledge
+from .scholarships import applications_of_learner
+from .scholarships import page_context as scholarship_page_context
 from .updates import updates_visible
 
 
@@ -85,6 +87,7 @@ def _page_context(request, campaign) -> dict:
                     for u in updates_visible(campaign=campaign, user=request.user)],
         "comments": comments_visible(campaign=campaign, user=request.user),
         "can_moderate": request.user.is_authenticated and services.can_manage(request.user, campaign),
+        "scholarship": scholarship_page_context(campaign=campaign, user=request.user),
     }
 
 
@@ -142,7 +145,8 @@ def my_pledges(request):
     rows = [{"pledge": p, "amount": money.format_minor(p.amount, p.currency),
              "receipt_url": receipt_url_for(p.order_number) if p.order_number else None}
             for p in selectors.pledges_of_backer(user=request.user)[:200]]
-    return render(request, "crowdfunding/my_pledges.html", {"rows": rows})
+    applications = list(applications_of_learner(user=request.user)[:100])
+    return render(request, "crowdfunding/my_pledges.html", {"rows": rows, "applications": applications})
 
 
 @require_http_methods(["GET", "POST"])

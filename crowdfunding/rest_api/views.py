@@ -5,18 +5,19 @@ Every endpoint needs the plan feature "crowdfunding" (403 plan_feature_required 
 """
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from django.http import Http404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from billing.api import feature_check, money
-from tenants.api import TenantApi
+from tenants.api import TenantApi, error_response
 
-from .. import selectors, services
+from .. import scholarships, selectors, services
 from ..forms import STORY_MAX
-from ..models import Campaign, Pledge, RewardTier
+from ..models import Campaign, Pledge, RewardTier, ScholarshipApplication, ScholarshipSeat
 
 TAGS = ["crowdfunding"]
 
@@ -33,15 +34,27 @@ class TierOutput(serializers.ModelSerializer):
                   "estimated_delivery", "shipping_note", "closed"]
 
 
+class ScholarshipTermsOutput(serializers.Serializer):
+    """What a scholarship campaign funds (null for other campaigns)."""
+
+    seat_kind = serializers.CharField(help_text="course | track")
+    seat_ref = serializers.CharField(help_text="The course's or track's UUID")
+    seat_title = serializers.CharField()
+    seat_amount = serializers.IntegerField(help_text="One seat, in minor units")
+    seats_wanted = serializers.IntegerField()
+    seats_opened = serializers.IntegerField()
+
+
 class CampaignOutput(serializers.ModelSerializer):
     pledged_amount = serializers.SerializerMethodField()
     backers = serializers.SerializerMethodField()
     page_url = serializers.SerializerMethodField()
+    scholarship = serializers.SerializerMethodField()
 
     class Meta:
         model = Campaign
         fields = ["slug", "title", "pitch", "category", "state", "goal_amount", "currency", "pledged_amount",
-                  "backers", "starts_at", "deadline", "deadline_extended", "video_url", "page_url"]
+                  "backers", "starts_at", "deadline", "deadline_extended", "video_url", "page_url", "scholarship"]
 
     def _totals(self, campaign) -> dict:
         if hasattr(campaign, "pledged_total"):
@@ -58,6 +71,10 @@ class CampaignOutput(serializers.ModelSerializer):
 
     def get_page_url(self, campaign) -> str:
         return f"/campaigns/{campaign.slug}/"
+
+    @extend_schema_field(ScholarshipTermsOutput(allow_null=True))
+    def get_scholarship(self, campaign) -> dict | None:
+        return ScholarshipTermsOutput(campaign).data if campaign.is_scholarship else None
 
 
 class CampaignDetailOutput(CampaignOutput):
@@ -126,10 +143,31 @@ class CampaignInput(serializers.Serializer):
     pitch = serializers.CharField(max_length=300)
     story = serializers.CharField(max_length=STORY_MAX, required=False, allow_blank=True)
     category = serializers.ChoiceField(choices=Campaign.Category.choices, required=False)
-    goal_amount = serializers.IntegerField(min_value=1, max_value=money.MAX_MINOR_UNITS)
+    goal_amount = serializers.IntegerField(min_value=1, max_value=money.MAX_MINOR_UNITS, required=False,
+                                           help_text="Required, except for a scholarship campaign (seats × seat amount).")
     starts_at = serializers.DateTimeField(required=False, allow_null=True)
     deadline = serializers.DateTimeField()
     video_url = serializers.URLField(max_length=500, required=False, allow_blank=True)
+    # a scholarship campaign: seats in a course or track; the goal is seats_wanted × seat_amount
+    seat_kind = serializers.ChoiceField(choices=["course", "track"], required=False)
+    seat_ref = serializers.CharField(max_length=64, required=False, help_text="The course's or track's UUID")
+    seat_amount = serializers.IntegerField(min_value=1, max_value=money.MAX_MINOR_UNITS, required=False,
+                                           allow_null=True, help_text="Empty: the course's or track's price")
+    seats_wanted = serializers.IntegerField(min_value=1, max_value=100_000, required=False)
+
+    SEAT_FIELDS = ("seat_kind", "seat_ref", "seat_amount", "seats_wanted")
+
+    def validate(self, data):
+        if self.partial:
+            return data
+        if data.get("seat_kind") or data.get("seat_ref"):
+            missing = {f: ["Required for a scholarship campaign."] for f in ("seat_kind", "seat_ref", "seats_wanted")
+                       if not data.get(f)}
+            if missing:
+                raise serializers.ValidationError(missing)
+        elif not data.get("goal_amount"):
+            raise serializers.ValidationError({"goal_amount": ["This field is required."]})
+        return data
 
 
 class CampaignListApi(CrowdfundingApi):
@@ -165,7 +203,15 @@ class CampaignDetailApi(CrowdfundingApi):
     def patch(self, request, slug: str):
         campaign = _managed(request, slug)
         data = self.validated(request, partial=True)
-        campaign = services.campaign_update(campaign=campaign, actor=request.user, **data)
+        seats = {k: data.pop(k) for k in CampaignInput.SEAT_FIELDS if k in data}
+        if seats:  # the seats (and with them the goal) change through their own rules
+            if "goal_amount" in data:
+                raise serializers.ValidationError({"goal_amount": ["A scholarship campaign's goal is seats × seat amount."]})
+            current = {"seat_kind": campaign.seat_kind, "seat_ref": campaign.seat_ref, "seat_amount": campaign.seat_amount,
+                       "seats_wanted": campaign.seats_wanted}
+            campaign = scholarships.campaign_seats_set(campaign=campaign, actor=request.user, **(current | seats))
+        if data or not seats:
+            campaign = services.campaign_update(campaign=campaign, actor=request.user, **data)
         return Response(CampaignDetailOutput(campaign).data)
 
 
@@ -364,3 +410,122 @@ class UpdateListApi(CrowdfundingApi):
 
         update = update_post(campaign=_managed(request, slug), actor=request.user, **self.validated(request))
         return Response(UpdateOutput(update).data, status=status.HTTP_201_CREATED)
+
+
+# --- scholarship seats and applications ------------------------------------------------------------
+
+def _conflict_or_raise(exc: DjangoValidationError):
+    """A request refused by the state of things (seat taken, applied already): 409, else 400."""
+    if getattr(exc, "code", None) in scholarships.CONFLICTS:
+        return error_response(" ".join(exc.messages), code=exc.code, http_status=status.HTTP_409_CONFLICT)
+    raise exc
+
+
+class SeatOutput(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id")
+    awarded_to = serializers.SerializerMethodField()
+    application = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ScholarshipSeat
+        fields = ["id", "number", "state", "awarded_to", "awarded_at", "enrollment_ref", "application"]
+
+    def get_awarded_to(self, seat) -> str | None:
+        return seat.awarded_to.email if seat.awarded_to else None
+
+    def get_application(self, seat) -> str | None:
+        return str(seat.application.public_id) if seat.application else None
+
+
+class ApplicationOutput(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="public_id")
+    campaign = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    applicant = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ScholarshipApplication
+        fields = ["id", "campaign", "applicant", "motivation", "state", "created_at", "decided_at"]
+
+    def get_applicant(self, application) -> str:
+        return application.applicant.email
+
+
+class SeatListApi(CrowdfundingApi):
+    @extend_schema(tags=TAGS, responses=SeatOutput(many=True), summary="Scholarship seats of a campaign (staff)")
+    def get(self, request, slug: str):
+        return Response(SeatOutput(scholarships.seats_of(_managed(request, slug)), many=True).data)
+
+
+class SeatAwardInput(serializers.Serializer):
+    email = serializers.EmailField(max_length=254, help_text="An active member of the institution")
+
+
+class SeatAwardApi(CrowdfundingApi):
+    InputSerializer = SeatAwardInput
+
+    @extend_schema(tags=TAGS, request=SeatAwardInput, responses={200: SeatOutput},
+                   summary="Award a seat: the learner is enrolled with source \"scholarship\" (409 if taken)")
+    def post(self, request, slug: str, id):
+        campaign = _managed(request, slug)
+        seat = ScholarshipSeat.objects.filter(campaign=campaign, public_id=id).first()
+        if seat is None:
+            raise Http404
+        email = self.validated(request)["email"]
+        try:
+            seat = scholarships.seat_award_by_email(seat=seat, email=email, actor=request.user)
+        except DjangoValidationError as exc:
+            return _conflict_or_raise(exc)
+        return Response(SeatOutput(seat).data)
+
+
+class ApplicationInput(serializers.Serializer):
+    motivation = serializers.CharField(max_length=scholarships.MOTIVATION_MAX)
+
+
+class ApplicationListApi(CrowdfundingApi):
+    InputSerializer = ApplicationInput
+
+    @extend_schema(tags=TAGS, responses=ApplicationOutput(many=True), summary="Applications for seats (staff)")
+    def get(self, request, slug: str):
+        return Response(ApplicationOutput(scholarships.applications_of(_managed(request, slug)), many=True).data)
+
+    @extend_schema(tags=TAGS, request=ApplicationInput, responses={201: ApplicationOutput},
+                   summary="Apply for a seat (one application per learner; 409 on a second)")
+    def post(self, request, slug: str):
+        campaign = selectors.campaign_get_public(slug=slug[:80])
+        if campaign is None or not campaign.is_scholarship:
+            raise Http404
+        motivation = self.validated(request)["motivation"]
+        try:
+            application = scholarships.scholarship_apply(campaign=campaign, applicant=request.user, motivation=motivation)
+        except DjangoValidationError as exc:
+            return _conflict_or_raise(exc)
+        return Response(ApplicationOutput(application).data, status=status.HTTP_201_CREATED)
+
+
+class DecisionInput(serializers.Serializer):
+    decision = serializers.ChoiceField(choices=["award", "reject"])
+
+
+class ApplicationDecideApi(CrowdfundingApi):
+    InputSerializer = DecisionInput
+
+    @extend_schema(tags=TAGS, request=DecisionInput, responses=ApplicationOutput,
+                   summary="Award the applicant the next available seat, or decline")
+    def post(self, request, slug: str, id):
+        campaign = _managed(request, slug)
+        application = ScholarshipApplication.objects.filter(campaign=campaign, public_id=id).first()
+        if application is None:
+            raise Http404
+        decision = self.validated(request)["decision"]
+        try:
+            application = scholarships.application_decide(application=application, actor=request.user, decision=decision)
+        except DjangoValidationError as exc:
+            return _conflict_or_raise(exc)
+        return Response(ApplicationOutput(application).data)
+
+
+class MyApplicationListApi(CrowdfundingApi):
+    @extend_schema(tags=TAGS, responses=ApplicationOutput(many=True), summary="My scholarship applications")
+    def get(self, request):
+        return Response(ApplicationOutput(scholarships.applications_of_learner(user=request.user)[:200], many=True).data)

@@ -154,6 +154,8 @@ class Enrollment(models.Model):
         SELF = "self", "Self-enrolled"
         STAFF = "staff", "Enrolled by staff"
         PAYMENT = "payment", "Paid"
+        # a seat funded by a scholarship campaign (crowdfunding), awarded by staff
+        SCHOLARSHIP = "scholarship", "Scholarship"
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="enrollments")

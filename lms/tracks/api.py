@@ -2,6 +2,7 @@
 
 See docs/decisions/0009-app-front-doors-and-bootstrap-steps.md.
 """
+from .models import Track, TrackEnrollment
 from .selectors import course_lock_reason, tracks_for_dashboard
 from .services import (
     project_step_add,
@@ -14,6 +15,8 @@ from .services import (
 )
 
 __all__ = [
+    "Track",
+    "TrackEnrollment",
     "course_lock_reason",
     "project_step_add",
     "track_add_course",

@@ -103,6 +103,7 @@ class TrackEnrollment(models.Model):
     class Source(models.TextChoices):
         SELF = "self", "Joined"
         PAYMENT = "payment", "Paid"
+        SCHOLARSHIP = "scholarship", "Scholarship"  # a seat funded by a scholarship campaign
 
     track = models.ForeignKey(Track, on_delete=models.CASCADE, related_name="enrollments")
     source = models.CharField(max_length=16, choices=Source.choices, default=Source.SELF)

@@ -138,7 +138,10 @@ def track_enroll(*, track: Track, learner: User, source: str = TrackEnrollment.S
         raise ValidationError("This track is not open.")
     existing = TrackEnrollment.objects.filter(track=track, learner=learner).first()
     if existing is not None:
-        if source == TrackEnrollment.Source.PAYMENT and existing.source != source:
+        # paid access outranks the rest; a scholarship seat outranks a free join
+        upgrade = ((source == TrackEnrollment.Source.PAYMENT and existing.source != source)
+                   or (source == TrackEnrollment.Source.SCHOLARSHIP and existing.source == TrackEnrollment.Source.SELF))
+        if upgrade:
             existing.source = source
             existing.save(update_fields=["source"])
         return existing
@@ -159,10 +162,13 @@ def track_start_course(*, item: TrackItem, learner: User):
     state = track_states(track=item.track, learner=learner)[item.pk]
     if state == "locked":
         raise ValidationError("Finish the previous item of the track first.")
-    paid = TrackEnrollment.objects.filter(track=item.track, learner=learner, source=TrackEnrollment.Source.PAYMENT).exists()
-    if paid:  # a bought track includes its courses, priced or not
+    joined = TrackEnrollment.objects.filter(track=item.track, learner=learner).values_list("source", flat=True).first()
+    if joined == TrackEnrollment.Source.PAYMENT:  # a bought track includes its courses, priced or not
         return course_services.enrollment_create(course=item.course, learner=learner, source="payment",
                                                  note=f"Track “{item.track.title}”")
+    if joined == TrackEnrollment.Source.SCHOLARSHIP:  # so does a scholarship seat in the track
+        return course_services.enrollment_create(course=item.course, learner=learner, source="scholarship",
+                                                 note=f"Track “{item.track.title}” (scholarship)")
     return course_services.enrollment_create(course=item.course, learner=learner)
 
 

@@ -183,6 +183,13 @@ BODIES: dict[str, Body] = {
     "api/v1/campaigns/<slug:slug>/tiers": lambda b, r: {"title": "Hijacked", "minimum_amount": 2_500},
     "api/v1/campaigns/<slug:slug>/pledges": lambda b, r: {"amount": 2_500},
     "api/v1/me/pledges/<uuid:id>": lambda b, r: {"tier": b.values["tier"][0], "amount": 3_500},
+    # scholarships: the live scholarship campaign's seats rise; an application; the applicant picked
+    "manage/campaigns/<slug:slug>/scholarships/": lambda b, r: {"target": f"course:{b.values['product_ref'][0]}",
+                                                                "seats_wanted": "50"},
+    "manage/campaigns/<slug:slug>/scholarships/applications/<uuid:public_id>/decide": lambda b, r: {"decision": "award"},
+    "campaigns/<slug:slug>/scholarship/": lambda b, r: {"motivation": "Hijacked"},
+    "api/v1/campaigns/<slug:slug>/scholarships/applications": lambda b, r: {"motivation": "Hijacked"},
+    "api/v1/campaigns/<slug:slug>/scholarships/applications/<uuid:id>/decide": lambda b, r: {"decision": "award"},
     # payments: B's priced course with B's 100 % coupon (no Stripe needed); a new coupon; a refund
     "billing/buy/<slug:kind>/<str:ref>/": lambda b, r: {"coupon": b.values["coupon"][0]},
     "api/v1/billing/orders": lambda b, r: {"product_kind": "course", "product_ref": b.values["product_ref"][0],

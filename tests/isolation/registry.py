@@ -19,6 +19,7 @@ ALL_METHODS = ("GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE")
 REGISTRY: list[tuple[str, str, str]] = [
     # (parameter, regex searched in the route, kind of B's object)
     ("slug", r"^(api/v1/)?(studio/)?tracks/", "track_slug"),
+    ("slug", r"^(api/v1/)?(manage/)?campaigns/<slug:slug>/scholarships?/", "scholarship_campaign_slug"),
     ("slug", r"^(api/v1/)?(manage/)?campaigns/", "campaign_slug"),
     ("slug", r"", "course_slug"),
     ("module", r"", "module"),
@@ -55,6 +56,10 @@ REGISTRY: list[tuple[str, str, str]] = [
     ("public_id", r"^(manage/payments|billing)/orders/", "order"),
     ("id", r"^api/v1/(manage/)?billing/orders/", "order"),
     ("code", r"^(api/v1/)?manage/(payments|billing)/coupons/", "coupon"),
+    ("public_id", r"^manage/campaigns/.*/scholarships/seats/", "scholarship_seat"),
+    ("public_id", r"^manage/campaigns/.*/scholarships/applications/", "scholarship_application"),
+    ("id", r"^api/v1/campaigns/.*/scholarships/seats/", "scholarship_seat"),
+    ("id", r"^api/v1/campaigns/.*/scholarships/applications/", "scholarship_application"),
     ("public_id", r"^manage/campaigns/.*/tiers/", "tier"),
     ("id", r"^api/v1/campaigns/.*/tiers/", "tier"),
     ("public_id", r"^campaigns/my-pledges/", "pledge"),

@@ -251,6 +251,24 @@ def _seed_objects(p) -> dict[str, list[str]]:
     Pledge.objects.filter(pk=pledge.pk).update(status=Pledge.Status.ACTIVE, stripe_customer_id="cus_globex",
                                                stripe_payment_method_id="pm_globex", status_note=PRIVATE)
 
+    # Scholarship campaigns funding seats in the paid course: one succeeded (seats open, the learner
+    # applied), one live (its seats can still change).
+    from crowdfunding import scholarships
+    from crowdfunding.models import Campaign
+
+    funded = crowd_services.campaign_create(
+        actor=p["admin"], title=f"{MARKER} seats", slug=f"globex-seats-{secrets.token_hex(3)}", pitch=MARKER,
+        deadline=timezone.now() + timedelta(days=30), seat_kind="course", seat_ref=str(paid.uuid), seats_wanted=2)
+    funded = crowd_services.campaign_publish(campaign=funded, actor=p["admin"])
+    Campaign.objects.filter(pk=funded.pk).update(deadline=timezone.now() - timedelta(minutes=1))
+    funded = crowd_services.campaign_conclude(campaign=Campaign.objects.get(pk=funded.pk), pledged=funded.goal_amount)
+    seat = funded.seats.order_by("number").first()
+    application = scholarships.scholarship_apply(campaign=funded, applicant=learner, motivation=f"{PRIVATE} motivation")
+    seats_live = crowd_services.campaign_create(
+        actor=p["admin"], title=f"{MARKER} more seats", slug=f"globex-more-seats-{secrets.token_hex(3)}", pitch=MARKER,
+        deadline=timezone.now() + timedelta(days=30), seat_kind="course", seat_ref=str(paid.uuid), seats_wanted=4)
+    seats_live = crowd_services.campaign_publish(campaign=seats_live, actor=p["admin"])
+
     s = str
     return {
         "course_slug": [course.slug],
@@ -287,6 +305,9 @@ def _seed_objects(p) -> dict[str, list[str]]:
         "tier": [s(tier.public_id)],
         "pledge": [s(pledge.public_id)],
         "comment": [s(comment.public_id)],
+        "scholarship_campaign_slug": [funded.slug, seats_live.slug],
+        "scholarship_seat": [s(seat.public_id)],
+        "scholarship_application": [s(application.public_id)],
     }
 
 

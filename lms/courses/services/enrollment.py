@@ -48,6 +48,9 @@ def enrollment_create(
     existing = Enrollment.objects.filter(course=course, learner=learner).first()
     if existing and existing.status != Enrollment.Status.DROPPED:
         raise ValidationError(f"{learner.email} is already enrolled in “{course.title}”.")
+    # A scholarship seat (crowdfunding) is paid for by the campaign's backers: never refused for
+    # payment, no enrollment window (staff award it, like a staff enrollment), but the plan's learner
+    # limit and the course's capacity hold; a refused award leaves the seat open for staff to retry.
     if source != Enrollment.Source.PAYMENT:
         # Over the plan's learner limit (after a downgrade, say) nobody new joins a course; what
         # exists stays. A paid enrollment is not refused here: it was refused before checkout
