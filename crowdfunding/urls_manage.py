@@ -16,5 +16,9 @@ urlpatterns = [
     path("<slug:slug>/faq/", views.faq_add, name="faq-add"),
     path("<slug:slug>/updates/", views.update_add, name="update-add"),
     path("<slug:slug>/backers.csv", views.backers_csv, name="backers-csv"),
+    path("<slug:slug>/backers-exports/", views.backers_export_start, name="backers-export-start"),
+    path("<slug:slug>/backers-exports/<uuid:public_id>/", views.backers_export_status, name="backers-export"),
+    path("<slug:slug>/backers-exports/<uuid:public_id>/download", views.backers_export_download,
+         name="backers-export-download"),
     path("<slug:slug>/state", views.campaign_state, name="state"),
 ]

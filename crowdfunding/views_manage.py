@@ -7,7 +7,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -15,8 +15,7 @@ from billing.api import PlanLimitExceeded, limit_refusal_html, money
 from tenants.api import csv_streaming_response
 from tenant_apps.accounts.api import tenant_admin_required
 
-from . import selectors, services
-from . import dashboard
+from . import dashboard, exports, selectors, services
 from .forms import CampaignForm, FaqForm, SettingsForm, StretchGoalForm, TierForm, UpdateForm
 from .models import Campaign, RewardTier
 from .views import errors_to_form, feature_required, messages_of
@@ -98,7 +97,8 @@ def _detail(request, campaign: Campaign, *, form=None, tier_form=None, goal_form
 
     settlement = settlement_progress(campaign) if campaign.state in (S.SUCCESSFUL, S.SETTLED) else None
     return render(request, "crowdfunding/manage/detail.html", {
-        "settlement": settlement,
+        "settlement": settlement, "latest_export": exports.backers_export_latest(campaign=campaign),
+        "direct_csv": totals["backers"] <= DIRECT_CSV_MAX_BACKERS,
         "chart": dashboard.pledges_over_time(campaign), "tier_counts": dashboard.tier_counts(campaign),
         "conversion": dashboard.conversion(campaign),
         "update_form": update_form or UpdateForm(prefix="update"), "updates": list(campaign.updates.all()[:20]),
@@ -111,6 +111,9 @@ def _detail(request, campaign: Campaign, *, form=None, tier_form=None, goal_form
         "form": form or CampaignForm(campaign=campaign), "tier_form": tier_form or TierForm(prefix="tier"),
         "goal_form": goal_form or StretchGoalForm(prefix="goal"), "faq_form": faq_form or FaqForm(prefix="faq"),
     }, status=status)
+
+
+DIRECT_CSV_MAX_BACKERS = 1000  # up to this many, the page also offers the CSV at once
 
 
 def _same_minute(a, b) -> bool:
@@ -211,8 +214,52 @@ def faq_add(request, slug: str):
 @require_safe
 @staff_required
 def backers_csv(request, slug: str):
+    """The backers' CSV streamed now (offered for small campaigns; large ones use an export job)."""
     campaign = _campaign_or_404(request, slug)
     return csv_streaming_response(dashboard.backers_csv_rows(campaign), filename=f"backers-{campaign.slug}.csv")
+
+
+@require_POST
+@staff_required
+def backers_export_start(request, slug: str):
+    campaign = _campaign_or_404(request, slug)
+    export = exports.backers_export_start(campaign=campaign, actor=request.user)
+    messages.success(request, "The backers' CSV is being written; it can be downloaded here when it is ready.")
+    return redirect("crowdfunding_manage:backers-export", campaign.slug, export.public_id)
+
+
+def _export_or_404(request, slug: str, public_id):
+    campaign = _campaign_or_404(request, slug)
+    export = exports.backers_export_get(campaign=campaign, public_id=public_id)
+    if export is None:
+        raise Http404("No such export")
+    return campaign, export
+
+
+@require_safe
+@staff_required
+def backers_export_status(request, slug: str, public_id):
+    """The job's page; HTMX polls it for the progress fragment alone until the job is finished."""
+    campaign, export = _export_or_404(request, slug, public_id)
+    template = ("crowdfunding/manage/_backers_export.html" if request.headers.get("HX-Request")
+                else "crowdfunding/manage/backers_export.html")
+    return render(request, template, {"campaign": campaign, "export": export})
+
+
+@require_safe
+@staff_required
+def backers_export_download(request, slug: str, public_id):
+    campaign, export = _export_or_404(request, slug, public_id)
+    if export.status != export.Status.DONE:
+        return HttpResponse("The export is not ready yet.", status=409, content_type="text/plain; charset=utf-8")
+    try:
+        handle = export.file.open("rb")
+    except (OSError, ValueError) as exc:  # removed from the storage meanwhile
+        raise Http404("The file of this export is gone; start a new one.") from exc
+    response = FileResponse(handle, as_attachment=True, filename=f"backers-{campaign.slug}.csv",
+                            content_type="text/csv; charset=utf-8")
+    response["Cache-Control"] = "private, no-store"  # personal data
+    return response
 
 
 @require_POST

@@ -56,6 +56,8 @@ REGISTRY: list[tuple[str, str, str]] = [
     ("id", r"^api/v1/(manage/)?billing/orders/", "order"),
     ("code", r"^(api/v1/)?manage/(payments|billing)/coupons/", "coupon"),
     ("public_id", r"^manage/campaigns/.*/tiers/", "tier"),
+    ("public_id", r"^manage/campaigns/.*/backers-exports/", "backers_export"),
+    ("id", r"^api/v1/campaigns/.*/backers-exports/", "backers_export"),
     ("id", r"^api/v1/campaigns/.*/tiers/", "tier"),
     ("public_id", r"^campaigns/my-pledges/", "pledge"),
     ("public_id", r"^campaigns/.*/comments/", "comment"),

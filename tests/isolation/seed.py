@@ -250,6 +250,11 @@ def _seed_objects(p) -> dict[str, list[str]]:
     comment = comment_post(campaign=campaign, author=learner2, body=f"{PRIVATE} comment")
     Pledge.objects.filter(pk=pledge.pk).update(status=Pledge.Status.ACTIVE, stripe_customer_id="cus_globex",
                                                stripe_payment_method_id="pm_globex", status_note=PRIVATE)
+    from crowdfunding import exports as crowd_exports
+
+    backers_export = crowd_exports.backers_export_start(campaign=campaign, actor=p["admin"])
+    backers_export = crowd_exports.backers_export_write(export_id=backers_export.pk)  # its CSV names B's reward
+    assert backers_export.status == "done"
 
     s = str
     return {
@@ -287,6 +292,7 @@ def _seed_objects(p) -> dict[str, list[str]]:
         "tier": [s(tier.public_id)],
         "pledge": [s(pledge.public_id)],
         "comment": [s(comment.public_id)],
+        "backers_export": [s(backers_export.public_id)],
     }
 
 
