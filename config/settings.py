@@ -107,6 +107,7 @@ MIDDLEWARE = [
     "tenants.security.RejectNulQueryMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tenants.middleware.TenantMiddleware",
+    "tenants.middleware.TenantTimeZoneMiddleware",  # pages in the institution's time zone (UTC stored)
     "billing.middleware.PlanApiAccessMiddleware",  # 403 on /api/ for plans without API access
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

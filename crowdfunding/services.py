@@ -236,7 +236,7 @@ def _backers_tell_extension(campaign: Campaign) -> None:
     for email in emails:  # one message each: backers do not see one another's addresses
         mail_send(template="crowdfunding/deadline_extended", to=[email], context={
             "campaign": campaign, "url": url, "site_name": connection.tenant.name,
-            "deadline": campaign.deadline.strftime("%d %B %Y, %H:%M UTC")})
+            "deadline": timezone.localtime(campaign.deadline).strftime("%d %B %Y, %H:%M %Z")})  # the site's zone
 
 
 def _transition(campaign: Campaign, to: str, *, actor, action: str, extra: dict | None = None) -> Campaign:
