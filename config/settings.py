@@ -130,6 +130,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tenant_apps.accounts.context_processors.site",
+                "crowdfunding.context_processors.navigation",  # the "Campaigns" links
             ],
         },
     }

@@ -18,6 +18,7 @@ from tenant_apps.accounts.api import tenant_admin_required
 from . import dashboard, exports, selectors, services
 from .forms import CampaignForm, FaqForm, SettingsForm, StretchGoalForm, TierForm, UpdateForm
 from .models import Campaign, RewardTier
+from .updates import update_post
 from .views import errors_to_form, feature_required, messages_of
 
 
@@ -151,20 +152,29 @@ def campaign_detail(request, slug: str):
     return _detail(request, campaign, form=form, status=400)
 
 
-@require_POST
-@staff_required
-def tier_add(request, slug: str):
+def _part_add(request, slug: str, *, form_class, prefix: str, save, done: str):
+    """The add forms of the campaign page (rewards, stretch goals, questions, updates): the form
+    with its `prefix`, `save(campaign=, actor=, **cleaned_data)`, the service's ValidationError
+    shown on the form; on success a message and back to the page, else the page again with the
+    form (as `<prefix>_form`) and 400."""
     campaign = _campaign_or_404(request, slug)
-    form = TierForm(request.POST, prefix="tier")
+    form = form_class(request.POST, prefix=prefix)
     if form.is_valid():
         try:
-            services.tier_create(campaign=campaign, actor=request.user, **form.cleaned_data)
+            save(campaign=campaign, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             errors_to_form(form, exc)
         else:
-            messages.success(request, "Reward added.")
+            messages.success(request, done)
             return redirect("crowdfunding_manage:campaign", campaign.slug)
-    return _detail(request, campaign, tier_form=form, status=400)
+    return _detail(request, campaign, status=400, **{f"{prefix}_form": form})
+
+
+@require_POST
+@staff_required
+def tier_add(request, slug: str):
+    return _part_add(request, slug, form_class=TierForm, prefix="tier", save=services.tier_create,
+                     done="Reward added.")
 
 
 @require_POST
@@ -182,33 +192,14 @@ def tier_close(request, slug: str, public_id):
 @require_POST
 @staff_required
 def stretch_goal_add(request, slug: str):
-    campaign = _campaign_or_404(request, slug)
-    form = StretchGoalForm(request.POST, prefix="goal")
-    if form.is_valid():
-        try:
-            services.stretch_goal_add(campaign=campaign, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            messages.success(request, "Stretch goal added.")
-            return redirect("crowdfunding_manage:campaign", campaign.slug)
-    return _detail(request, campaign, goal_form=form, status=400)
+    return _part_add(request, slug, form_class=StretchGoalForm, prefix="goal", save=services.stretch_goal_add,
+                     done="Stretch goal added.")
 
 
 @require_POST
 @staff_required
 def faq_add(request, slug: str):
-    campaign = _campaign_or_404(request, slug)
-    form = FaqForm(request.POST, prefix="faq")
-    if form.is_valid():
-        try:
-            services.faq_add(campaign=campaign, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            messages.success(request, "Question added.")
-            return redirect("crowdfunding_manage:campaign", campaign.slug)
-    return _detail(request, campaign, faq_form=form, status=400)
+    return _part_add(request, slug, form_class=FaqForm, prefix="faq", save=services.faq_add, done="Question added.")
 
 
 @require_safe
@@ -265,19 +256,8 @@ def backers_export_download(request, slug: str, public_id):
 @require_POST
 @staff_required
 def update_add(request, slug: str):
-    from .updates import update_post
-
-    campaign = _campaign_or_404(request, slug)
-    form = UpdateForm(request.POST, prefix="update")
-    if form.is_valid():
-        try:
-            update_post(campaign=campaign, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            messages.success(request, "Update posted and emailed to the backers.")
-            return redirect("crowdfunding_manage:campaign", campaign.slug)
-    return _detail(request, campaign, update_form=form, status=400)
+    return _part_add(request, slug, form_class=UpdateForm, prefix="update", save=update_post,
+                     done="Update posted and emailed to the backers.")
 
 
 STATE_ACTIONS = {
