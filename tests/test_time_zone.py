@@ -133,3 +133,20 @@ def test_tenant_create_takes_a_time_zone(site_a):
     tenant = tenant_create(name="Zoned", slug="zoned", admin_email="a@zoned.test", admin_password=None,
                            time_zone="America/Sao_Paulo")
     assert Tenant.objects.get(pk=tenant.pk).time_zone == "America/Sao_Paulo"
+
+
+def test_tasks_run_in_their_institutions_time_zone(site_a, site_b):
+    """A task sent from Tokyo's site renders times (emails) in Tokyo time; one from B in UTC."""
+    from celery import shared_task
+    from django.utils import timezone
+
+    @shared_task(name="tests.test_time_zone.current_zone")
+    def current_zone() -> str:
+        return timezone.get_current_timezone_name()
+
+    _tokyo(site_a)
+    with site_a:
+        assert current_zone.apply().get() == "Asia/Tokyo"
+    with site_b:
+        assert current_zone.apply().get() == "UTC"
+    assert timezone.get_current_timezone_name() == "UTC"  # reset after the task
