@@ -6,8 +6,17 @@ from django.urls import reverse
 
 from tenants.api import PlanLimitExceeded
 
-from . import gateway, money
+from . import money
 from .commerce.offsession import SavedCardCharge, saved_card_charge, saved_card_refund
+from .commerce.saved_cards import (
+    CardSetupSession,
+    CardSetupUnavailable,
+    SavedCard,
+    card_customer_create,
+    card_setup_result,
+    card_setup_start,
+    payments_simulated,
+)
 from .commerce.selectors import product_ledger_totals, receipt_url_for
 from .commerce.products import Product, ProductProvider, price_currency_check, product_provider_register, tenant_currency
 from .connect import SaleNotReady, billing_page_path, sale_ready_check
@@ -41,6 +50,8 @@ def buy_url(kind: str, ref: str) -> str:
 
 
 __all__ = [
+    "CardSetupSession",
+    "CardSetupUnavailable",
     "ConnectedAccount",
     "LEARNER_REFUSAL",
     "PlanLimitExceeded",
@@ -54,17 +65,21 @@ __all__ = [
     "Product",
     "ProductProvider",
     "SaleNotReady",
+    "SavedCard",
     "SavedCardCharge",
     "StripeEvent",
     "Subscription",
     "billing_overview",
     "billing_page_path",
     "buy_url",
+    "card_customer_create",
+    "card_setup_result",
+    "card_setup_start",
     "connect_account_for",
     "connect_account_ready",
     "events_reprocess",
-    "gateway",
     "money",
+    "payments_simulated",
     "plan_create",
     "product_ledger_totals",
     "plan_delete",

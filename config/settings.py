@@ -109,6 +109,7 @@ MIDDLEWARE = [
     "tenants.security.RejectNulQueryMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "tenants.middleware.TenantMiddleware",
+    "tenants.middleware.TenantTimeZoneMiddleware",  # pages in the institution's time zone (UTC stored)
     "billing.middleware.PlanApiAccessMiddleware",  # 403 on /api/ for plans without API access
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -131,6 +132,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "tenant_apps.accounts.context_processors.site",
+                "crowdfunding.context_processors.navigation",  # the "Campaigns" links
             ],
         },
     }

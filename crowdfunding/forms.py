@@ -1,17 +1,18 @@
 """Forms of the campaign pages (staff) and the pledge pages (backers). Amounts are typed in the
-institution's currency and stored as minor units (billing.api.money); times are UTC."""
+institution's currency and stored as minor units (billing.api.money); times are typed and shown
+in the institution's time zone (activated per request by tenants' middleware) and stored in UTC."""
 from __future__ import annotations
 
 from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from billing.api import money, tenant_currency
 
 from .models import Campaign, CrowdfundingSettings
 
-UTC_HELP = "UTC (this site has no time zone setting yet)."
 STORY_MAX = 50_000
 
 
@@ -36,7 +37,17 @@ def _minor_initial(amount: int | None) -> Decimal | None:
     return money.from_minor(amount, tenant_currency()) if amount is not None else None
 
 
-class DateTimeUtcInput(forms.DateTimeInput):
+def zone_help() -> str:
+    """Which zone the time fields are in: the institution's, active for this request."""
+    name = timezone.get_current_timezone_name()
+    if name == "UTC":
+        return "In UTC."
+    offset = timezone.localtime().strftime("%z")  # e.g. +0900, +0530
+    offset = offset[:3] + (f":{offset[3:]}" if offset[3:] != "00" else "")
+    return f"In {name} time ({timezone.localtime().strftime('%Z')}, UTC{offset})."
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
     input_type = "datetime-local"
 
     def __init__(self, **kwargs):
@@ -51,9 +62,9 @@ class CampaignForm(forms.Form):
                             help_text="Markdown.")
     category = forms.ChoiceField(choices=Campaign.Category.choices)
     goal_amount = AmountField(label="Goal")
-    starts_at = forms.DateTimeField(required=False, widget=DateTimeUtcInput(), label="Starts",
-                                    help_text="Empty: when it goes live. " + UTC_HELP)
-    deadline = forms.DateTimeField(widget=DateTimeUtcInput(), help_text=UTC_HELP)
+    starts_at = forms.DateTimeField(required=False, widget=DateTimeLocalInput(), label="Starts",
+                                    help_text="Empty: when it goes live.")
+    deadline = forms.DateTimeField(widget=DateTimeLocalInput())
     video_url = forms.URLField(max_length=500, required=False, label="Video link", assume_scheme="https")
     cover = forms.FileField(required=False, help_text="PNG, JPEG or WebP, at most 5 MB.")
 
@@ -69,12 +80,14 @@ class CampaignForm(forms.Form):
         if campaign is not None and campaign.is_scholarship:
             self.fields["goal_amount"].disabled = True
             self.fields["goal_amount"].help_text = ("Seats × amount per seat: change the seats on the Scholarships page.")
+        self.fields["starts_at"].help_text += " " + zone_help()
+        self.fields["deadline"].help_text = zone_help()
         if campaign is not None and campaign.is_live:
             for name in ("slug", "starts_at"):
                 self.fields[name].disabled = True
             self.fields["goal_amount"].help_text += " A live campaign's goal can only be raised."
             self.fields["deadline"].help_text = ("Can be extended once, never brought forward; backers are emailed. "
-                                                 + UTC_HELP)
+                                                 + zone_help())
 
     def clean_goal_amount(self):
         value = self.cleaned_data["goal_amount"]

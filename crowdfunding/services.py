@@ -21,7 +21,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
-from billing.api import feature_check, gateway, money, tenant_currency
+from billing.api import (CardSetupUnavailable, card_customer_create, card_setup_result, card_setup_start, feature_check,
+                         money, tenant_currency)
 from tenant_apps.accounts.api import Role, image_kind, is_tenant_admin, role_of
 from tenants.api import audit_log, mail_send, site_url_for_tenant
 
@@ -255,7 +256,7 @@ def _backers_tell_extension(campaign: Campaign) -> None:
     for email in emails:  # one message each: backers do not see one another's addresses
         mail_send(template="crowdfunding/deadline_extended", to=[email], context={
             "campaign": campaign, "url": url, "site_name": connection.tenant.name,
-            "deadline": campaign.deadline.strftime("%d %B %Y, %H:%M UTC")})
+            "deadline": timezone.localtime(campaign.deadline).strftime("%d %B %Y, %H:%M %Z")})  # the site's zone
 
 
 def _transition(campaign: Campaign, to: str, *, actor, action: str, extra: dict | None = None) -> Campaign:
@@ -496,11 +497,10 @@ def _customer_for(backer, pledge: Pledge) -> str:
              .values_list("stripe_customer_id", flat=True).first())
     if known:
         return known
-    customer = gateway.customer_create(
-        email=backer.email, name=(backer.get_full_name() or backer.email)[:200],
+    return card_customer_create(
+        email=backer.email, name=backer.get_full_name() or backer.email,
         metadata={"kind": PLEDGE_KIND, "tenant_schema": connection.schema_name, "backer": str(backer.pk)},
-        idempotency=gateway.idempotency_key("pledge", pledge.public_id, "customer"))
-    return customer.id
+        idempotency=("pledge", pledge.public_id, "customer"))
 
 
 def pledge_create(*, backer, campaign: Campaign, amount: int, tier_id=None, anonymous: bool = False) -> Pledge:
@@ -541,13 +541,11 @@ def pledge_checkout_start(*, pledge: Pledge, success_url: str, cancel_url: str) 
     try:
         customer = pledge.stripe_customer_id or _customer_for(backer, pledge)
         metadata = {"kind": PLEDGE_KIND, "tenant_schema": connection.schema_name, "pledge_id": str(pledge.public_id)}
-        session = gateway.checkout_session_create(params={
-            "mode": "setup", "customer": customer, "currency": pledge.currency.lower(),
-            "payment_method_types": ["card"], "client_reference_id": str(pledge.public_id),
-            "success_url": success_url, "cancel_url": cancel_url, "metadata": metadata,
-            "setup_intent_data": {"metadata": metadata, "description": f"Pledge to {campaign.title}"[:200]},
-        }, idempotency=gateway.idempotency_key("pledge", pledge.public_id, "setup"))
-    except gateway.StripeError as exc:
+        session = card_setup_start(
+            customer_id=customer, currency=pledge.currency, reference=str(pledge.public_id), success_url=success_url,
+            cancel_url=cancel_url, metadata=metadata, description=f"Pledge to {campaign.title}",
+            idempotency=("pledge", pledge.public_id, "setup"))
+    except CardSetupUnavailable as exc:
         logger.warning("setup checkout for pledge %s refused by Stripe: %s", pledge.public_id, exc)
         with transaction.atomic():
             locked = Pledge.objects.select_for_update().get(pk=pledge.pk)
@@ -564,21 +562,16 @@ def pledge_card_saved(*, pledge_id: str, session_id: str) -> Pledge | None:
     """Webhook (`checkout.session.completed`, setup mode): re-read the session and its SetupIntent
     from Stripe, then activate the pledge. Idempotent, forward-only; a session that is not the
     pledge's own changes nothing."""
-    session = gateway.checkout_session_retrieve(session_id).to_dict()
-    if session.get("status") != "complete" or not session.get("setup_intent"):
+    card = card_setup_result(session_id=session_id)
+    if card is None:
         return None
-    intent_id = session["setup_intent"] if isinstance(session["setup_intent"], str) else session["setup_intent"]["id"]
-    intent = gateway.setup_intent_retrieve(intent_id).to_dict()
-    if intent.get("status") != "succeeded":
-        return None
-    method = intent.get("payment_method")
-    method = method if isinstance(method, str) else (method or {}).get("id", "")
+    intent_id, method = card.setup_intent_id, card.payment_method_id
     with transaction.atomic():
         pledge = _pledge_for_session(pledge_id, session_id)
         if pledge is None or pledge.status != Pledge.Status.PENDING_CARD:
             return pledge
         pledge.stripe_setup_intent_id, pledge.stripe_payment_method_id = intent_id, method or ""
-        pledge.stripe_customer_id = session.get("customer") or pledge.stripe_customer_id
+        pledge.stripe_customer_id = card.customer_id or pledge.stripe_customer_id
         campaign = Campaign.objects.get(pk=pledge.campaign_id)
         if not campaign.is_live or campaign.deadline <= timezone.now():
             _pledge_close(pledge, status=Pledge.Status.CANCELLED,

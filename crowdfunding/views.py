@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from billing.api import PlanLimitExceeded, buy_url, receipt_url_for, feature_check, gateway, limit_refusal_html, limit_refusal_plain, money
+from billing.api import PlanLimitExceeded, buy_url, receipt_url_for, feature_check, limit_refusal_html, limit_refusal_plain, money, payments_simulated
 from tenants.api import tenant_admin_check
 
 from . import selectors, services
@@ -134,7 +134,7 @@ def pledge_new(request, slug: str):
             else:
                 return redirect(url)
     return render(request, "crowdfunding/pledge_new.html",
-                  {"campaign": campaign, "form": form, "tiers": tiers, "simulator": gateway.simulator_active()},
+                  {"campaign": campaign, "form": form, "tiers": tiers, "simulator": payments_simulated()},
                   status=status)
 
 

@@ -7,7 +7,7 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -15,10 +15,10 @@ from billing.api import PlanLimitExceeded, limit_refusal_html, money
 from tenants.api import csv_streaming_response
 from tenant_apps.accounts.api import tenant_admin_required
 
-from . import selectors, services
-from . import dashboard
+from . import dashboard, exports, selectors, services
 from .forms import CampaignForm, FaqForm, SettingsForm, StretchGoalForm, TierForm, UpdateForm
 from .models import Campaign, RewardTier
+from .updates import update_post
 from .views import errors_to_form, feature_required, messages_of
 
 
@@ -99,6 +99,8 @@ def _detail(request, campaign: Campaign, *, form=None, tier_form=None, goal_form
     settlement = settlement_progress(campaign) if campaign.state in (S.SUCCESSFUL, S.SETTLED) else None
     return render(request, "crowdfunding/manage/detail.html", {
         "settlement": settlement, "money": dashboard.money_collected(campaign) if settlement else None,
+        "latest_export": exports.backers_export_latest(campaign=campaign),
+        "direct_csv": totals["backers"] <= DIRECT_CSV_MAX_BACKERS,
         "chart": dashboard.pledges_over_time(campaign), "tier_counts": dashboard.tier_counts(campaign),
         "conversion": dashboard.conversion(campaign),
         "update_form": update_form or UpdateForm(prefix="update"), "updates": list(campaign.updates.all()[:20]),
@@ -111,6 +113,9 @@ def _detail(request, campaign: Campaign, *, form=None, tier_form=None, goal_form
         "form": form or CampaignForm(campaign=campaign), "tier_form": tier_form or TierForm(prefix="tier"),
         "goal_form": goal_form or StretchGoalForm(prefix="goal"), "faq_form": faq_form or FaqForm(prefix="faq"),
     }, status=status)
+
+
+DIRECT_CSV_MAX_BACKERS = 1000  # up to this many, the page also offers the CSV at once
 
 
 def _same_minute(a, b) -> bool:
@@ -148,20 +153,29 @@ def campaign_detail(request, slug: str):
     return _detail(request, campaign, form=form, status=400)
 
 
-@require_POST
-@staff_required
-def tier_add(request, slug: str):
+def _part_add(request, slug: str, *, form_class, prefix: str, save, done: str):
+    """The add forms of the campaign page (rewards, stretch goals, questions, updates): the form
+    with its `prefix`, `save(campaign=, actor=, **cleaned_data)`, the service's ValidationError
+    shown on the form; on success a message and back to the page, else the page again with the
+    form (as `<prefix>_form`) and 400."""
     campaign = _campaign_or_404(request, slug)
-    form = TierForm(request.POST, prefix="tier")
+    form = form_class(request.POST, prefix=prefix)
     if form.is_valid():
         try:
-            services.tier_create(campaign=campaign, actor=request.user, **form.cleaned_data)
+            save(campaign=campaign, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             errors_to_form(form, exc)
         else:
-            messages.success(request, "Reward added.")
+            messages.success(request, done)
             return redirect("crowdfunding_manage:campaign", campaign.slug)
-    return _detail(request, campaign, tier_form=form, status=400)
+    return _detail(request, campaign, status=400, **{f"{prefix}_form": form})
+
+
+@require_POST
+@staff_required
+def tier_add(request, slug: str):
+    return _part_add(request, slug, form_class=TierForm, prefix="tier", save=services.tier_create,
+                     done="Reward added.")
 
 
 @require_POST
@@ -179,58 +193,72 @@ def tier_close(request, slug: str, public_id):
 @require_POST
 @staff_required
 def stretch_goal_add(request, slug: str):
-    campaign = _campaign_or_404(request, slug)
-    form = StretchGoalForm(request.POST, prefix="goal")
-    if form.is_valid():
-        try:
-            services.stretch_goal_add(campaign=campaign, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            messages.success(request, "Stretch goal added.")
-            return redirect("crowdfunding_manage:campaign", campaign.slug)
-    return _detail(request, campaign, goal_form=form, status=400)
+    return _part_add(request, slug, form_class=StretchGoalForm, prefix="goal", save=services.stretch_goal_add,
+                     done="Stretch goal added.")
 
 
 @require_POST
 @staff_required
 def faq_add(request, slug: str):
-    campaign = _campaign_or_404(request, slug)
-    form = FaqForm(request.POST, prefix="faq")
-    if form.is_valid():
-        try:
-            services.faq_add(campaign=campaign, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            messages.success(request, "Question added.")
-            return redirect("crowdfunding_manage:campaign", campaign.slug)
-    return _detail(request, campaign, faq_form=form, status=400)
+    return _part_add(request, slug, form_class=FaqForm, prefix="faq", save=services.faq_add, done="Question added.")
 
 
 @require_safe
 @staff_required
 def backers_csv(request, slug: str):
+    """The backers' CSV streamed now (offered for small campaigns; large ones use an export job)."""
     campaign = _campaign_or_404(request, slug)
     return csv_streaming_response(dashboard.backers_csv_rows(campaign), filename=f"backers-{campaign.slug}.csv")
 
 
 @require_POST
 @staff_required
-def update_add(request, slug: str):
-    from .updates import update_post
-
+def backers_export_start(request, slug: str):
     campaign = _campaign_or_404(request, slug)
-    form = UpdateForm(request.POST, prefix="update")
-    if form.is_valid():
-        try:
-            update_post(campaign=campaign, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            errors_to_form(form, exc)
-        else:
-            messages.success(request, "Update posted and emailed to the backers.")
-            return redirect("crowdfunding_manage:campaign", campaign.slug)
-    return _detail(request, campaign, update_form=form, status=400)
+    export = exports.backers_export_start(campaign=campaign, actor=request.user)
+    messages.success(request, "The backers' CSV is being written; it can be downloaded here when it is ready.")
+    return redirect("crowdfunding_manage:backers-export", campaign.slug, export.public_id)
+
+
+def _export_or_404(request, slug: str, public_id):
+    campaign = _campaign_or_404(request, slug)
+    export = exports.backers_export_get(campaign=campaign, public_id=public_id)
+    if export is None:
+        raise Http404("No such export")
+    return campaign, export
+
+
+@require_safe
+@staff_required
+def backers_export_status(request, slug: str, public_id):
+    """The job's page; HTMX polls it for the progress fragment alone until the job is finished."""
+    campaign, export = _export_or_404(request, slug, public_id)
+    template = ("crowdfunding/manage/_backers_export.html" if request.headers.get("HX-Request")
+                else "crowdfunding/manage/backers_export.html")
+    return render(request, template, {"campaign": campaign, "export": export})
+
+
+@require_safe
+@staff_required
+def backers_export_download(request, slug: str, public_id):
+    campaign, export = _export_or_404(request, slug, public_id)
+    if export.status != export.Status.DONE:
+        return HttpResponse("The export is not ready yet.", status=409, content_type="text/plain; charset=utf-8")
+    try:
+        handle = export.file.open("rb")
+    except (OSError, ValueError) as exc:  # removed from the storage meanwhile
+        raise Http404("The file of this export is gone; start a new one.") from exc
+    response = FileResponse(handle, as_attachment=True, filename=f"backers-{campaign.slug}.csv",
+                            content_type="text/csv; charset=utf-8")
+    response["Cache-Control"] = "private, no-store"  # personal data
+    return response
+
+
+@require_POST
+@staff_required
+def update_add(request, slug: str):
+    return _part_add(request, slug, form_class=UpdateForm, prefix="update", save=update_post,
+                     done="Update posted and emailed to the backers.")
 
 
 STATE_ACTIONS = {

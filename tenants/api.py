@@ -43,12 +43,13 @@ from .services import (
     tenant_pending_expires_at,
     tenant_reactivate,
     tenant_suspend,
+    tenant_time_zone_set,
     tenant_users_counts,
 )
 from .storage import tenant_storage_check_register, tenant_storage_used
 from .tasks import send_to_every_tenant
 from .urlhelpers import site_url_for_host, site_url_for_tenant
-from .validators import NUL_IN_TEXT, model_checked, validate_subdomain
+from .validators import NUL_IN_TEXT, model_checked, time_zone_names, validate_subdomain, validate_time_zone
 
 __all__ = [
     "AuditEntryBase",
@@ -97,6 +98,8 @@ __all__ = [
     "tenant_pending_expires_at",
     "tenant_reactivate",
     "tenant_suspend",
+    "tenant_time_zone_set",
+    "time_zone_names",
     "tenant_admin_check",
     "tenant_branding",
     "tenant_storage_check_register",
@@ -108,4 +111,5 @@ __all__ = [
     "tenant_users_counts",
     "tokens_for",
     "validate_subdomain",
+    "validate_time_zone",
 ]

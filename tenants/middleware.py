@@ -1,14 +1,18 @@
-"""Request routing: health probes on every host, host -> tenant schema, suspended tenants."""
+"""Request routing: health probes on every host, host -> tenant schema, suspended tenants, the
+institution's time zone."""
 from __future__ import annotations
 
 import copy
 import time
+import zoneinfo
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django_tenants.middleware.main import TenantMainMiddleware
 
 
@@ -93,3 +97,38 @@ def unknown_host(request):
     if request.path.startswith("/api/"):
         return JsonResponse({"message": "Not found.", "code": "unknown_host"}, status=404)
     return render(request, "unknown_host.html", {"host": request.get_host()}, status=404)
+
+
+@lru_cache(maxsize=512)
+def _zone(name: str):
+    return zoneinfo.ZoneInfo(name)
+
+
+def tenant_time_zone_activate(tenant) -> None:
+    """Times render (and naive form input is read) in the tenant's zone; UTC when it has none."""
+    name = getattr(tenant, "time_zone", "") or "UTC"
+    if name == "UTC":
+        timezone.deactivate()
+        return
+    try:
+        timezone.activate(_zone(name))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):  # validated on save; a zone gone from tzdata
+        timezone.deactivate()
+
+
+class TenantTimeZoneMiddleware:
+    """After TenantMiddleware: pages show the institution's local times (Tenant.time_zone); the
+    database keeps UTC. The API stays in UTC (ISO 8601 with Z), whatever the institution."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith("/api/"):
+            timezone.deactivate()
+        else:
+            tenant_time_zone_activate(getattr(request, "tenant", None))
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

@@ -6,6 +6,8 @@ import uuid
 from django.db import models
 from django_tenants.models import DomainMixin, TenantMixin
 
+from .validators import validate_time_zone
+
 
 class Tenant(TenantMixin):
     class Status(models.TextChoices):
@@ -23,6 +25,9 @@ class Tenant(TenantMixin):
     # this ISO 4217 currency, and its Stripe Connect account is opened in this country.
     currency = models.CharField(max_length=3, default="USD")
     country = models.CharField(max_length=2, default="US")
+    # Pages of the institution's site show times in this IANA zone (tenants.middleware
+    # activates it per request); the database stores UTC.
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
     # The template schema new tenants are cloned from is a real tenant row, so that
     # migrate_schemas keeps it current; it has no domain and never serves requests.
     is_template = models.BooleanField(default=False)

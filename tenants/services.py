@@ -18,7 +18,7 @@ from .bootstrap import TenantBootstrap, bootstrap_run
 from .models import Domain, Tenant
 from .provisioning import TEMPLATE_SCHEMA, migrate_schema, schema_provision
 from .storage import tenant_files_purge
-from .validators import validate_domain_name, validate_subdomain
+from .validators import validate_domain_name, validate_subdomain, validate_time_zone
 
 logger = logging.getLogger(__name__)
 
@@ -101,6 +101,7 @@ def tenant_create(
     pending: bool = False,
     currency: str = "USD",
     country: str = "US",
+    time_zone: str = "UTC",
 ) -> Tenant:
     """Provision an institution: schema (cloned), primary domain, then the bootstrap steps apps
     register (site settings and first admin, subscription, demo content: tenants/bootstrap.py).
@@ -122,6 +123,11 @@ def tenant_create(
         raise ValidationError({"currency": "Use a three-letter ISO 4217 currency code such as USD."})
     if not re.fullmatch(r"[A-Z]{2}", country):
         raise ValidationError({"country": "Use a two-letter ISO 3166 country code such as US."})
+    time_zone = (time_zone or "UTC").strip()
+    try:
+        validate_time_zone(time_zone)
+    except ValidationError as exc:
+        raise ValidationError({"time_zone": exc.messages}) from exc
     started = time.perf_counter()
     try:
         with transaction.atomic():
@@ -130,6 +136,7 @@ def tenant_create(
             tenant = Tenant.objects.create(
                 schema_name=schema_name_for(slug), name=name, slug=slug,
                 status=Tenant.Status.PENDING if pending else Tenant.Status.ACTIVE, currency=currency, country=country,
+                time_zone=time_zone,
             )
             method = schema_provision(tenant.schema_name)
             Domain.objects.create(domain=tenant_domain_for(slug), tenant=tenant, is_primary=True)
@@ -145,6 +152,25 @@ def tenant_create(
         connection.set_schema_to_public()
     logger.info("tenant %s provisioned by %s in %.3fs", tenant.schema_name, method, time.perf_counter() - started)
     return tenant
+
+
+@transaction.atomic
+def tenant_time_zone_set(*, tenant: Tenant, time_zone: str, actor=None) -> Tenant:
+    """The zone the institution's pages show times in (an IANA name); times stay stored in UTC."""
+    time_zone = (time_zone or "").strip()
+    try:
+        validate_time_zone(time_zone)
+    except ValidationError as exc:
+        raise ValidationError({"time_zone": exc.messages}) from exc
+    row = Tenant.objects.select_for_update().get(pk=tenant.pk)
+    before = row.time_zone
+    if before != time_zone:
+        row.time_zone = time_zone
+        row.save(update_fields=["time_zone"])  # post_save clears this process's routing cache
+        audit_log(action="tenant.time_zone", target=row, actor=actor, before={"time_zone": before},
+                  after={"time_zone": time_zone})
+    tenant.time_zone = time_zone
+    return row
 
 
 @transaction.atomic

@@ -42,3 +42,19 @@ def model_checked(instance, *, exclude=None) -> None:
     if errors:
         raise ValidationError(errors)
     instance.full_clean(exclude=exclude)
+
+
+def time_zone_names() -> list[str]:
+    """Every IANA time zone name this machine knows (zoneinfo/tzdata), sorted, "UTC" included."""
+    import zoneinfo
+
+    return sorted(zoneinfo.available_timezones() | {"UTC"})
+
+
+def validate_time_zone(value: str) -> None:
+    """An IANA name such as Europe/Berlin or Asia/Tokyo (no abbreviations, no paths)."""
+    import zoneinfo
+
+    if value != "UTC" and value not in zoneinfo.available_timezones():
+        raise ValidationError(f"“{value}” is not a time zone; use an IANA name such as Europe/Berlin.",
+                              code="invalid_time_zone")

@@ -529,3 +529,72 @@ class MyApplicationListApi(CrowdfundingApi):
     @extend_schema(tags=TAGS, responses=ApplicationOutput(many=True), summary="My scholarship applications")
     def get(self, request):
         return Response(ApplicationOutput(scholarships.applications_of_learner(user=request.user)[:200], many=True).data)
+
+
+# --- backers' CSV export (a background job) ----------------------------------------------------------
+
+class BackersExportOutput(serializers.Serializer):
+    id = serializers.UUIDField(source="public_id")
+    status = serializers.CharField()
+    total_rows = serializers.IntegerField()
+    processed_rows = serializers.IntegerField()
+    percent = serializers.IntegerField()
+    error = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+    file_url = serializers.SerializerMethodField()
+
+    def get_file_url(self, export) -> str | None:
+        if export.status != export.Status.DONE:
+            return None
+        return f"/api/v1/campaigns/{export.campaign.slug}/backers-exports/{export.public_id}/file"
+
+
+def _export(request, slug: str, id):
+    from ..exports import backers_export_get
+
+    export = backers_export_get(campaign=_managed(request, slug), public_id=id)
+    if export is None:
+        raise Http404
+    return export
+
+
+class BackersExportListApi(CrowdfundingApi):
+    @extend_schema(tags=TAGS, responses=BackersExportOutput(many=True), summary="Recent backers' CSV exports")
+    def get(self, request, slug: str):
+        campaign = _managed(request, slug)
+        return Response(BackersExportOutput(campaign.backer_exports.select_related("campaign")[:20], many=True).data)
+
+    @extend_schema(tags=TAGS, request=None, responses={202: BackersExportOutput},
+                   summary="Start writing the backers' CSV in the background (an unfinished export is returned)")
+    def post(self, request, slug: str):
+        from ..exports import backers_export_start
+
+        export = backers_export_start(campaign=_managed(request, slug), actor=request.user)
+        return Response(BackersExportOutput(export).data, status=status.HTTP_202_ACCEPTED)
+
+
+class BackersExportDetailApi(CrowdfundingApi):
+    @extend_schema(tags=TAGS, responses=BackersExportOutput, summary="Progress of a backers' CSV export")
+    def get(self, request, slug: str, id):
+        return Response(BackersExportOutput(_export(request, slug, id)).data)
+
+
+class BackersExportFileApi(CrowdfundingApi):
+    @extend_schema(tags=TAGS, responses={(200, "text/csv"): bytes}, summary="The CSV of a finished export")
+    def get(self, request, slug: str, id):
+        from django.http import FileResponse
+
+        from tenants.api import error_response
+
+        export = _export(request, slug, id)
+        if export.status != export.Status.DONE:
+            return error_response("The export is not finished yet.", code="not_ready", http_status=409)
+        try:
+            handle = export.file.open("rb")
+        except (OSError, ValueError) as exc:
+            raise Http404 from exc
+        response = FileResponse(handle, as_attachment=True, filename=f"backers-{export.campaign.slug}.csv",
+                                content_type="text/csv; charset=utf-8")
+        response["Cache-Control"] = "private, no-store"
+        return response

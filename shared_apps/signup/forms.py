@@ -6,7 +6,7 @@ from billing.api import money, plan_list_available
 
 from tenants.api import Domain, Tenant
 from tenants.api import tenant_domain_for
-from tenants.api import validate_subdomain
+from tenants.api import time_zone_names, validate_subdomain
 
 
 class InstitutionSignupForm(forms.Form):
@@ -29,6 +29,11 @@ class InstitutionSignupForm(forms.Form):
                                help_text="Two letters, e.g. US, GB, DE: where your Stripe account is opened.",
                                error_messages={"invalid": "Use a two-letter country code such as US."})
 
+    time_zone = forms.ChoiceField(
+        label="Time zone", initial="UTC", required=False,
+        choices=lambda: [(name, name.replace("_", " ")) for name in time_zone_names()],
+        help_text="Your site shows dates and times in it; you can change it later in the site settings.")
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         from django.conf import settings
@@ -39,6 +44,9 @@ class InstitutionSignupForm(forms.Form):
 
     def clean_currency(self):
         return self.cleaned_data.get("currency") or "USD"
+
+    def clean_time_zone(self):
+        return self.cleaned_data.get("time_zone") or "UTC"
 
     def clean_country(self):
         return (self.cleaned_data.get("country") or "US").upper()

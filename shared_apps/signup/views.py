@@ -44,6 +44,7 @@ def institution_signup(request):
                 admin_email=data["admin_email"], admin_password=data["admin_password"],
                 admin_first_name=data["admin_first_name"], admin_last_name=data["admin_last_name"],
                 pending=True, currency=data["currency"], country=data["country"].upper(),
+                time_zone=data["time_zone"],
             )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():

@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.template.defaultfilters import filesizeformat
 
+from tenants.api import time_zone_names
+
 from .roles import Role
 from .uploads import LOGO_KINDS, csv_upload_read, logo_upload_read
 
@@ -72,6 +74,11 @@ class SiteSettingsForm(forms.Form):
     )
     allow_self_registration = forms.BooleanField(
         label="Let people create their own learner account", required=False,
+    )
+    time_zone = forms.ChoiceField(
+        label="Time zone", required=False,  # left out: unchanged
+        choices=lambda: [("", "—")] + [(name, name.replace("_", " ")) for name in time_zone_names()],
+        help_text="Dates and times on your site (campaign deadlines, due dates) are shown and entered in it.",
     )
 
     def clean_logo(self):

@@ -16,7 +16,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from billing.api import PlanLimitExceeded, limit_check
-from tenants.api import audit_log, mail_render, mail_send
+from tenants.api import audit_log, mail_render, mail_send, tenant_time_zone_set
 
 from .models import Invitation, Profile, SiteSettings, UserImport
 from .roles import ROLE_VALUES, Role, role_forget, role_of
@@ -377,7 +377,10 @@ def site_settings_change(*, logo_upload=None, remove_logo: bool = False, **field
         fields["logo"] = ContentFile(data, name=f"logo-{secrets.token_hex(6)}.{extension}")
     elif remove_logo:
         fields["logo"] = ""
+    time_zone = fields.pop("time_zone", None)  # kept on the institution (public schema), not on this row
     site = site_settings_update(site=site, **fields)
+    if time_zone:
+        tenant_time_zone_set(tenant=connection.tenant, time_zone=time_zone)
     if old_logo and old_logo != site.logo.name:
         storage = site.logo.storage
         transaction.on_commit(lambda: storage.delete(old_logo))

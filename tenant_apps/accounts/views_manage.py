@@ -241,7 +241,7 @@ def site_settings(request):
                 services.site_settings_change(
                     logo_upload=data["logo"] or None, remove_logo=data["remove_logo"],
                     display_name=data["display_name"], primary_color=data["primary_color"],
-                    allow_self_registration=data["allow_self_registration"],
+                    allow_self_registration=data["allow_self_registration"], time_zone=data["time_zone"],
                 )
             except ValidationError as exc:
                 _add_service_errors(form, exc, user=request.user)
@@ -251,7 +251,7 @@ def site_settings(request):
     else:
         form = SiteSettingsForm(initial={
             "display_name": current.display_name, "primary_color": current.primary_color,
-            "allow_self_registration": current.allow_self_registration,
+            "allow_self_registration": current.allow_self_registration, "time_zone": request.tenant.time_zone,
         })
     return render(request, "manage/settings.html", {"form": form, "has_logo": bool(current.logo), "section": "settings"},
                   status=400 if form.errors else 200)

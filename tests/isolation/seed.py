@@ -250,6 +250,11 @@ def _seed_objects(p) -> dict[str, list[str]]:
     comment = comment_post(campaign=campaign, author=learner2, body=f"{PRIVATE} comment")
     Pledge.objects.filter(pk=pledge.pk).update(status=Pledge.Status.ACTIVE, stripe_customer_id="cus_globex",
                                                stripe_payment_method_id="pm_globex", status_note=PRIVATE)
+    from crowdfunding import exports as crowd_exports
+
+    backers_export = crowd_exports.backers_export_start(campaign=campaign, actor=p["admin"])
+    backers_export = crowd_exports.backers_export_write(export_id=backers_export.pk)  # its CSV names B's reward
+    assert backers_export.status == "done"
 
     # Scholarship campaigns funding seats in the paid course: one succeeded (seats open, the learner
     # applied), one live (its seats can still change).
@@ -308,6 +313,7 @@ def _seed_objects(p) -> dict[str, list[str]]:
         "scholarship_campaign_slug": [funded.slug, seats_live.slug],
         "scholarship_seat": [s(seat.public_id)],
         "scholarship_application": [s(application.public_id)],
+        "backers_export": [s(backers_export.public_id)],
     }
 
 

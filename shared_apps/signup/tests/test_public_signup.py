@@ -369,3 +369,15 @@ def test_signup_chooses_the_currency_and_country_new_prices_use(public_client, d
         admin = User.objects.get(username="peter@initech.test")
         assert course_services.course_create(author=admin, title="Tea ceremony").price_currency == "JPY"
     connection.set_schema_to_public()
+
+
+def test_signup_sets_the_time_zone_and_refuses_an_unknown_one(public_client, django_capture_on_commit_callbacks):
+    bad = public_client.post("/start/", _form(time_zone="Atlantis/Capital"))
+    assert bad.status_code == 400 and "Select a valid choice" in _text(bad)
+    assert not Tenant.objects.filter(slug="initech").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert public_client.post("/start/", _form(time_zone="Asia/Tokyo")).status_code == 200
+    assert Tenant.objects.get(slug="initech").time_zone == "Asia/Tokyo"
+    with django_capture_on_commit_callbacks(execute=True):
+        public_client.post("/start/", _form(slug="initech-two", admin_email="other@initech.test"))
+    assert Tenant.objects.get(slug="initech-two").time_zone == "UTC"  # not chosen: UTC

@@ -123,7 +123,11 @@ class SiteSettingsOutput(serializers.Serializer):
     display_name = serializers.CharField()
     primary_color = serializers.CharField()
     allow_self_registration = serializers.BooleanField()
+    time_zone = serializers.SerializerMethodField()
     logo_url = serializers.SerializerMethodField()
+
+    def get_time_zone(self, site) -> str:
+        return getattr(self.context["request"].tenant, "time_zone", "UTC")
 
     @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
     def get_logo_url(self, site) -> str | None:
@@ -136,6 +140,19 @@ class SiteSettingsInput(serializers.Serializer):
     display_name = serializers.CharField(max_length=200)
     primary_color = serializers.RegexField(r"^#[0-9a-fA-F]{6}$", max_length=7, error_messages={"invalid": "Use a hex colour such as #2563eb."})
     allow_self_registration = serializers.BooleanField()
+    time_zone = serializers.CharField(max_length=64, required=False,
+                                      help_text="IANA name such as Europe/Berlin; pages show times in it (the API: UTC).")
+
+    def validate_time_zone(self, value: str) -> str:
+        from django.core.exceptions import ValidationError as DjangoValidationError
+
+        from tenants.api import validate_time_zone
+
+        try:
+            validate_time_zone(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
+        return value
 
     def validate_primary_color(self, value: str) -> str:
         return value.lower()
