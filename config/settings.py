@@ -64,6 +64,7 @@ TENANT_APPS = [
     "rest_framework_simplejwt.token_blacklist",
     "tenant_apps.accounts",
     "tenant_apps.audit",
+    "tenant_apps.privacy",
     "lms.courses",
     "lms.quizzes",
     "lms.assignments",

@@ -1,0 +1,58 @@
+"""What courses hold about a person: enrollments, progress through each item, what they authored."""
+from __future__ import annotations
+
+from tenant_apps.privacy.api import ExportPart, Holding, PrivacyProvider, privacy_not_personal, rows
+
+
+def enrollments_export(user) -> ExportPart:
+    from .models import Enrollment
+
+    return ExportPart(records=rows(Enrollment.objects.filter(learner=user).order_by("created_at"), (
+        "uuid", "course__slug", "course__title", "version__number", "status", "source", "note", "progress_percent",
+        "created_at", "completed_at", "dropped_at", "enrolled_by__email")))
+
+
+def progress_export(user) -> ExportPart:
+    from .models import ItemProgress
+
+    return ExportPart(records=rows(ItemProgress.objects.filter(enrollment__learner=user).order_by("enrollment", "pk"), (
+        "enrollment__course__slug", "item_uuid", "version_number", "completed_at", "video_position_seconds",
+        "time_spent_seconds", "updated_at")))
+
+
+def teaching_export(user) -> ExportPart:
+    from .models import Course, CourseVersion, Enrollment
+
+    enrolled_others = Enrollment.objects.filter(enrolled_by=user).exclude(learner=user)
+    return ExportPart(records=[
+        *({"kind": "course_created", **r} for r in rows(Course.objects.filter(created_by=user), ("slug", "title", "created_at"))),
+        *({"kind": "version_published", **r} for r in rows(CourseVersion.objects.filter(author=user),
+                                                             ("course__slug", "number", "created_at"))),
+        *({"kind": "enrolled_someone", **r} for r in rows(enrolled_others, ("course__slug", "created_at"))),
+    ])
+
+
+ENROLLMENTS = PrivacyProvider(
+    area="enrollments", title="Course enrollments",
+    holdings=(Holding("courses.Enrollment", fields=("learner", "enrolled_by")),),
+    export=enrollments_export, order=300,
+)
+PROGRESS = PrivacyProvider(
+    area="progress", title="Progress through courses",
+    holdings=(Holding("courses.ItemProgress", fields=("enrollment",)),),
+    export=progress_export, order=290,
+)
+TEACHING = PrivacyProvider(
+    area="teaching", title="Courses you created or published",
+    holdings=(Holding("courses.Course", fields=("created_by",)), Holding("courses.CourseVersion", fields=("author",))),
+    export=teaching_export, order=310,
+)
+
+
+def register() -> None:
+    from tenant_apps.privacy.api import privacy_provider_register
+
+    for provider in (ENROLLMENTS, PROGRESS, TEACHING):
+        privacy_provider_register(provider)
+    privacy_not_personal("courses.Course", ("cover",), "course artwork")
+    privacy_not_personal("courses.ContentItem", ("file",), "course material")

@@ -1,0 +1,31 @@
+"""What the audit log holds about a person: what they did, and what was done to their account."""
+from __future__ import annotations
+
+from django.db.models import Q
+
+from tenant_apps.privacy.api import ExportPart, Holding, PrivacyProvider, rows
+
+
+def about(user) -> Q:
+    return Q(actor_id=user.pk) | Q(target_type="auth.user", target_id=str(user.pk))
+
+
+def audit_export(user) -> ExportPart:
+    from .models import AuditEntry
+
+    return ExportPart(records=rows(AuditEntry.objects.filter(about(user)).order_by("created_at", "id"),
+                                   ("created_at", "action", "actor_email", "actor_ip", "target_type", "target_label",
+                                    "before", "after")))
+
+
+AUDIT = PrivacyProvider(
+    area="audit", title="Audit log entries about you",
+    holdings=(Holding("tenant_audit.AuditEntry", fields=("actor_email", "actor_ip")),),
+    export=audit_export, order=800,
+)
+
+
+def register() -> None:
+    from tenant_apps.privacy.api import privacy_provider_register
+
+    privacy_provider_register(AUDIT)

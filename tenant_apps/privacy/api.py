@@ -1,0 +1,23 @@
+"""Front door of `tenant_apps.privacy`: the only module of this app that other apps import.
+
+See docs/decisions/0009-app-front-doors-and-bootstrap-steps.md.
+"""
+from .registry import (
+    ExportPart,
+    Holding,
+    PrivacyProvider,
+    privacy_not_personal,
+    privacy_provider_register,
+    rows,
+    stored_files,
+)
+
+__all__ = [
+    "ExportPart",
+    "Holding",
+    "PrivacyProvider",
+    "privacy_not_personal",
+    "privacy_provider_register",
+    "rows",
+    "stored_files",
+]
