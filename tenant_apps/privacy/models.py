@@ -1,0 +1,2 @@
+"""Privacy records of an institution (tenant schema). Each part keeps its models in its own
+module; they are imported here so Django finds them."""

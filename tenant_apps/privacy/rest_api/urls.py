@@ -1,0 +1,4 @@
+"""/api/v1/privacy/..."""
+from django.urls import path  # noqa: F401
+
+urlpatterns: list = []

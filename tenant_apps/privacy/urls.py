@@ -1,0 +1,6 @@
+"""People's privacy pages: /privacy/..."""
+from django.urls import path  # noqa: F401
+
+app_name = "privacy"
+
+urlpatterns: list = []
