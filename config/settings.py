@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import os
+
+from celery.schedules import crontab
 from datetime import timedelta
 from pathlib import Path
 
@@ -365,6 +367,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ROUTES = {"crowdfunding.settlement.settlement_*": {"queue": "settlement"}}
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
+    "privacy-retention-nightly": {
+        "task": "tenant_apps.privacy.retention.retention_nightly_everywhere",
+        "schedule": crontab(hour=3, minute=17),
+    },
     "stripe-events-sweep": {
         "task": "billing.webhooks.stripe_events_sweep",
         "schedule": 60.0,

@@ -142,9 +142,10 @@ def audit_log(*, action: str, target=None, before=None, after=None, actor=None):
 # --- reads, for the tenant admins' page and API and the operator console -----------------
 # --- privacy maintenance: the only writes the append-only log accepts ----------------------------
 
-def _maintenance(cursor) -> None:
-    # SET LOCAL: ends with the transaction; the trigger lets UPDATE/DELETE through only then.
-    cursor.execute("SET LOCAL educrowd.audit_maintenance = 'on'")
+def _maintenance(cursor, on: bool = True) -> None:
+    # SET LOCAL lasts until the outermost transaction ends, so each maintenance switches it
+    # off again when done: the rest of a surrounding transaction is append-only again.
+    cursor.execute(f"SET LOCAL educrowd.audit_maintenance = '{'on' if on else 'off'}'")
 
 
 def audit_anonymise(*, user_id: int, emails: list[str], pseudonym: str) -> int:
@@ -174,6 +175,7 @@ def audit_anonymise(*, user_id: int, emails: list[str], pseudonym: str) -> int:
                 [actor_email, label, None if before is None else json.dumps(before, cls=DjangoJSONEncoder),
                  None if after is None else json.dumps(after, cls=DjangoJSONEncoder), entry.pk])
             changed += 1
+        _maintenance(cursor, on=False)
     return changed
 
 
@@ -197,7 +199,9 @@ def audit_purge(*, before: datetime, dry_run: bool = False) -> int:
     with transaction.atomic(), connection.cursor() as cursor:
         _maintenance(cursor)
         cursor.execute(f'DELETE FROM "{table}" WHERE created_at < %s', [before])
-        return cursor.rowcount
+        deleted = cursor.rowcount
+        _maintenance(cursor, on=False)
+        return deleted
 
 
 def _day_start(day: date) -> datetime:

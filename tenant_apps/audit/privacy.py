@@ -25,7 +25,16 @@ AUDIT = PrivacyProvider(
 )
 
 
+def audit_retention(cutoff, dry_run: bool) -> dict:
+    from tenants.api import audit_purge
+
+    return {"count": audit_purge(before=cutoff, dry_run=dry_run), "detail": {}}
+
+
 def register() -> None:
-    from tenant_apps.privacy.api import privacy_provider_register
+    from tenant_apps.privacy.api import RetentionCategory, privacy_provider_register, retention_category_register
 
     privacy_provider_register(AUDIT)
+    retention_category_register(RetentionCategory(
+        key="audit", title="Audit and access logs", default_days=90, min_days=30, max_days=3650, apply=audit_retention,
+        help="Sign-ins, role changes, settings, publications, grade changes."))

@@ -2,6 +2,7 @@
 
 See docs/decisions/0009-app-front-doors-and-bootstrap-steps.md.
 """
+from .retention import RetentionCategory, retention_category_register
 from .registry import (
     ExportPart,
     Holding,
@@ -13,6 +14,8 @@ from .registry import (
 )
 
 __all__ = [
+    "RetentionCategory",
+    "retention_category_register",
     "ExportPart",
     "Holding",
     "PrivacyProvider",

@@ -7,3 +7,8 @@ class PrivacyConfig(AppConfig):
     name = "tenant_apps.privacy"
     label = "privacy"
     verbose_name = "Privacy"
+
+    def ready(self) -> None:
+        from . import retention
+
+        retention.register_personal_data()

@@ -1,6 +1,13 @@
 """Staff privacy pages: /manage/privacy/..."""
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views_retention
 
 app_name = "privacy_manage"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("retention/", views_retention.retention_page, name="retention"),
+    path("retention/policies", views_retention.policy_save, name="retention-policy"),
+    path("retention/dry-run", views_retention.dry_run, name="retention-dry-run"),
+    path("retention/runs/<uuid:public_id>/", views_retention.run_detail, name="retention-run"),
+]

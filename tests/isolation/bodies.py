@@ -183,6 +183,10 @@ BODIES: dict[str, Body] = {
     "api/v1/campaigns/<slug:slug>/tiers": lambda b, r: {"title": "Hijacked", "minimum_amount": 2_500},
     "api/v1/campaigns/<slug:slug>/pledges": lambda b, r: {"amount": 2_500},
     "api/v1/me/pledges/<uuid:id>": lambda b, r: {"tier": b.values["tier"][0], "amount": 3_500},
+    # privacy: a retention policy change, a dry run
+    "manage/privacy/retention/policies": lambda b, r: {"category": "audit", "days": "120", "enabled": "on"},
+    "api/v1/manage/privacy/retention": lambda b, r: {"category": "audit", "days": 120, "enabled": True},
+    "api/v1/manage/privacy/retention/runs": lambda b, r: {"dry_run": True},
     # payments: B's priced course with B's 100 % coupon (no Stripe needed); a new coupon; a refund
     "billing/buy/<slug:kind>/<str:ref>/": lambda b, r: {"coupon": b.values["coupon"][0]},
     "api/v1/billing/orders": lambda b, r: {"product_kind": "course", "product_ref": b.values["product_ref"][0],

@@ -60,6 +60,8 @@ REGISTRY: list[tuple[str, str, str]] = [
     ("public_id", r"^campaigns/my-pledges/", "pledge"),
     ("public_id", r"^campaigns/.*/comments/", "comment"),
     ("id", r"^api/v1/me/pledges/", "pledge"),
+    ("public_id", r"^manage/privacy/retention/runs/", "retention_run"),
+    ("id", r"^api/v1/manage/privacy/retention/runs/", "retention_run"),
     ("token", r"^accounts/verify/", "verify_token"),
     ("token", r"^accounts/invitation/", "invitation_token"),
     ("uidb64", r"^accounts/reset/", "reset_uid"),

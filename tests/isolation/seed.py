@@ -251,6 +251,12 @@ def _seed_objects(p) -> dict[str, list[str]]:
     Pledge.objects.filter(pk=pledge.pk).update(status=Pledge.Status.ACTIVE, stripe_customer_id="cus_globex",
                                                stripe_payment_method_id="pm_globex", status_note=PRIVATE)
 
+    # Privacy: a retention run (its report names B's marker).
+    from tenant_apps.privacy.models_retention import RetentionRun
+
+    retention_run = RetentionRun.objects.create(dry_run=True, trigger="staff", actor=p["admin"],
+                                                report={"audit": {"title": MARKER, "count": 1}})
+
     s = str
     return {
         "course_slug": [course.slug],
@@ -287,6 +293,7 @@ def _seed_objects(p) -> dict[str, list[str]]:
         "tier": [s(tier.public_id)],
         "pledge": [s(pledge.public_id)],
         "comment": [s(comment.public_id)],
+        "retention_run": [s(retention_run.public_id)],
     }
 
 

@@ -44,3 +44,11 @@ def test_purge_deletes_only_what_is_older(site_a):
         kept = AuditEntry.objects.count()
         assert audit_purge(before=timezone.now() - timedelta(days=1)) == 0 and AuditEntry.objects.count() == kept
         assert audit_purge(before=cutoff) == kept and AuditEntry.objects.count() == 0
+
+
+def test_after_maintenance_the_same_transaction_is_append_only_again(site_a):
+    with site_a, transaction.atomic():
+        audit_log(action="x.kept")
+        audit_purge(before=timezone.now() - timedelta(days=1))
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f'DELETE FROM "{AuditEntry._meta.db_table}"')
