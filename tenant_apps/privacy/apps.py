@@ -7,3 +7,9 @@ class PrivacyConfig(AppConfig):
     name = "tenant_apps.privacy"
     label = "privacy"
     verbose_name = "Privacy"
+
+    def ready(self):
+        from . import export  # registers the export tasks with the worker
+        from .registry import privacy_provider_register
+
+        privacy_provider_register(export.DATA_EXPORTS)
