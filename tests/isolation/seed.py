@@ -251,6 +251,15 @@ def _seed_objects(p) -> dict[str, list[str]]:
     Pledge.objects.filter(pk=pledge.pk).update(status=Pledge.Status.ACTIVE, stripe_customer_id="cus_globex",
                                                stripe_payment_method_id="pm_globex", status_note=PRIVATE)
 
+    # Privacy: the learner's own export and one the admin ran for them, both built and ready.
+    from tenant_apps.privacy.export import export_build
+    from tenant_apps.privacy.models import ExportRequest
+
+    data_exports = [ExportRequest.objects.create(user=learner, requested_by=learner)]
+    export_build(export_id=data_exports[0].pk)
+    data_exports.append(ExportRequest.objects.create(user=learner, requested_by=p["admin"]))
+    export_build(export_id=data_exports[1].pk)
+
     s = str
     return {
         "course_slug": [course.slug],
@@ -287,6 +296,7 @@ def _seed_objects(p) -> dict[str, list[str]]:
         "tier": [s(tier.public_id)],
         "pledge": [s(pledge.public_id)],
         "comment": [s(comment.public_id)],
+        "export": [s(e.public_id) for e in data_exports],
     }
 
 
