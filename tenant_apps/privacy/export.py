@@ -187,7 +187,7 @@ def _cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, (dict, list)):
-        return _dumps(value)
+        return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value)
@@ -228,6 +228,9 @@ def _zip_write(export: ExportRequest, areas: list[PrivacyProvider], fileobj) -> 
                 "more": max(0, len(part.records) - HTML_ROWS), "files": files, "missing": missing,
             })
             ExportRequest.objects.filter(pk=export.pk).update(areas_done=done)  # autocommit: the progress bar sees it
+        # For people: the account first, then the areas in the registry's reverse (erasure) order.
+        order = {p.area: (p.area != "profile", -p.order) for p in areas}
+        summary.sort(key=lambda a: order[a["area"]])
         archive.writestr("index.html", render_to_string("privacy/export_index.html", {**header, "areas": summary}))
 
 
