@@ -392,6 +392,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "crowdfunding.settlement.settlement_sweep_everywhere",
         "schedule": 60.0,
     },
+    "privacy-exports-expire": {"task": "tenant_apps.privacy.export.exports_expire_everywhere", "schedule": 900.0},
     "refresh-tenant-usage": {
         "task": "tenants.tasks.tenant_usage_refresh_all",
         "schedule": 6 * 3600.0,

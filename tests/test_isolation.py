@@ -259,7 +259,7 @@ def test_other_tenant_gets_nothing(route, world, db):
 
 
 LEARNER_PRIVATE = {"attempt", "submission", "step_submission", "enrollment", "member", "user_import", "invitation",
-                   "course_staff", "pledge"}
+                   "course_staff", "pledge", "export"}
 STAFF_PREFIXES = ("studio/", "api/v1/studio/")
 
 

@@ -9,6 +9,9 @@ class PrivacyConfig(AppConfig):
     verbose_name = "Privacy"
 
     def ready(self) -> None:
+        from . import export  # registers the export tasks with the worker
         from . import retention
+        from .registry import privacy_provider_register
 
+        privacy_provider_register(export.DATA_EXPORTS)
         retention.register_personal_data()

@@ -18,6 +18,10 @@ ALL_METHODS = ("GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE")
 
 REGISTRY: list[tuple[str, str, str]] = [
     # (parameter, regex searched in the route, kind of B's object)
+    ("export_id", r"", "export"),
+    ("id", r"^api/v1/privacy/exports/", "export"),
+    ("id", r"^api/v1/privacy/users/", "member"),
+    ("public_id", r"^manage/privacy/users/", "member"),
     ("slug", r"^(api/v1/)?(studio/)?tracks/", "track_slug"),
     ("slug", r"^(api/v1/)?(manage/)?campaigns/", "campaign_slug"),
     ("slug", r"", "course_slug"),

@@ -256,6 +256,14 @@ def _seed_objects(p) -> dict[str, list[str]]:
 
     retention_run = RetentionRun.objects.create(dry_run=True, trigger="staff", actor=p["admin"],
                                                 report={"audit": {"title": MARKER, "count": 1}})
+    # Privacy: the learner's own export and one the admin ran for them, both built and ready.
+    from tenant_apps.privacy.export import export_build
+    from tenant_apps.privacy.models import ExportRequest
+
+    data_exports = [ExportRequest.objects.create(user=learner, requested_by=learner)]
+    export_build(export_id=data_exports[0].pk)
+    data_exports.append(ExportRequest.objects.create(user=learner, requested_by=p["admin"]))
+    export_build(export_id=data_exports[1].pk)
 
     s = str
     return {
@@ -294,6 +302,7 @@ def _seed_objects(p) -> dict[str, list[str]]:
         "pledge": [s(pledge.public_id)],
         "comment": [s(comment.public_id)],
         "retention_run": [s(retention_run.public_id)],
+        "export": [s(e.public_id) for e in data_exports],
     }
 
 
