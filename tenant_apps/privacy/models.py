@@ -1,2 +1,3 @@
 """Privacy records of an institution (tenant schema). Each part keeps its models in its own
 module; they are imported here so Django finds them."""
+from .models_policies import ConsentChoice, ConsentRecord, PolicyDocument  # noqa: E402,F401

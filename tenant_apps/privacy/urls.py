@@ -1,6 +1,14 @@
 """People's privacy pages: /privacy/..."""
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views_policies
 
 app_name = "privacy"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("policy", views_policies.policy_page, {"page": "policy"}, name="policy"),
+    path("terms", views_policies.policy_page, {"page": "terms"}, name="terms"),
+    path("versions/<uuid:public_id>", views_policies.policy_version, name="policy-version"),
+    path("consent", views_policies.consent_prompt, name="consent"),
+    path("choices", views_policies.choices, name="choices"),
+]

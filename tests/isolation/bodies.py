@@ -44,6 +44,7 @@ def _form(b, route) -> dict:
         "course": v["course_slug"][0], "email": people["instructor2"].email, "user": people["instructor2"].email,
         "password": PASSWORD, "password1": "N3w-Passw0rd-long!", "password2": "N3w-Passw0rd-long!",
         "new_password1": "N3w-Passw0rd-long!", "new_password2": "N3w-Passw0rd-long!", "post": "on",
+        "accept_policies": "on",
     }
     if route.pattern.startswith("accounts/login"):
         body |= {"username": people["admin"].email, "email": people["admin"].email}
