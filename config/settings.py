@@ -352,7 +352,8 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {"OrderStatusEnum": "billing.commerce.models.Order.Status",
                             "CampaignStateEnum": "crowdfunding.models.Campaign.State",
-                            "PledgeStatusEnum": "crowdfunding.models.Pledge.Status"},
+                            "PledgeStatusEnum": "crowdfunding.models.Pledge.Status",
+                            "PolicyKindEnum": "tenant_apps.privacy.models_policies.PolicyDocument.Kind"},
 }
 
 # --- Celery ------------------------------------------------------------------------------

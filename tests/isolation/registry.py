@@ -60,6 +60,8 @@ REGISTRY: list[tuple[str, str, str]] = [
     ("public_id", r"^campaigns/my-pledges/", "pledge"),
     ("public_id", r"^campaigns/.*/comments/", "comment"),
     ("id", r"^api/v1/me/pledges/", "pledge"),
+    ("public_id", r"^(manage/)?privacy/(policies|versions)/", "policy_version"),
+    ("id", r"^api/v1/privacy/manage/policies/", "policy_version"),
     ("token", r"^accounts/verify/", "verify_token"),
     ("token", r"^accounts/invitation/", "invitation_token"),
     ("uidb64", r"^accounts/reset/", "reset_uid"),

@@ -47,12 +47,65 @@ class PolicyStaffOutput(PolicyOutput):
         return document.consents.values("user").distinct().count()
 
 
+class CurrentPolicyOutput(PolicyOutput):
+    consent_required = serializers.BooleanField(help_text="The caller must accept this version before continuing")
+
+
+class CurrentPoliciesOutput(serializers.Serializer):
+    results = CurrentPolicyOutput(many=True)
+
+
+class ConsentsInput(serializers.Serializer):
+    documents = serializers.ListField(child=serializers.UUIDField(), min_length=1, max_length=10,
+                                      help_text="Ids of the published versions accepted")
+
+
+class AcceptedOutput(serializers.Serializer):
+    document = serializers.UUIDField()
+    kind = serializers.ChoiceField(choices=PolicyDocument.Kind.choices)
+    version = serializers.IntegerField()
+    accepted_at = serializers.DateTimeField()
+
+
+class ConsentsOutput(serializers.Serializer):
+    accepted = AcceptedOutput(many=True)
+    consent_required = serializers.BooleanField()
+
+
+class PreferencesSerializer(serializers.Serializer):
+    marketing_email = serializers.BooleanField(required=False)
+    analytics = serializers.BooleanField(required=False)
+
+
+class PublishInput(serializers.Serializer):
+    effective_at = serializers.DateTimeField(required=False, allow_null=True,
+                                             help_text="Omitted or null: now. Never before the latest published version.")
+
+
+class StatsRowOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    kind = serializers.ChoiceField(choices=PolicyDocument.Kind.choices)
+    version = serializers.IntegerField()
+    effective_at = serializers.DateTimeField()
+    accepted = serializers.IntegerField()
+    active_members = serializers.IntegerField()
+    acceptance_rate = serializers.FloatField()
+
+
+class StatsOutput(serializers.Serializer):
+    results = StatsRowOutput(many=True)
+
+
+class StaffPoliciesOutput(serializers.Serializer):
+    results = PolicyStaffOutput(many=True)
+
+
 class CurrentPoliciesApi(TenantApi):
     """The versions in effect now; for a signed-in caller also which of them they still must accept."""
 
     permission_classes = [InTenantSchema, permissions.AllowAny]
 
-    @extend_schema(tags=TAGS, responses=PolicyOutput(many=True))
+    @extend_schema(tags=TAGS, responses=CurrentPoliciesOutput)
     def get(self, request):
         documents = policies.policy_current_all()
         missing = {d["id"] for d in consent.consent_missing(user=request.user)} if request.user.is_authenticated else set()
@@ -60,13 +113,9 @@ class CurrentPoliciesApi(TenantApi):
 
 
 class ConsentsApi(TenantApi):
-    class InputSerializer(serializers.Serializer):
-        documents = serializers.ListField(child=serializers.UUIDField(), min_length=1, max_length=10,
-                                          help_text="Ids of the published versions accepted")
-
-    @extend_schema(tags=TAGS, request=InputSerializer)
+    @extend_schema(tags=TAGS, request=ConsentsInput, responses={201: ConsentsOutput})
     def post(self, request):
-        ids = self.validated(request)["documents"]
+        ids = self.validated(request, ConsentsInput)["documents"]
         documents = list(PolicyDocument.objects.filter(public_id__in=ids, published_at__isnull=False))
         if len(documents) != len(set(ids)):
             return error_response("Unknown policy version.", code="not_found", http_status=404)
@@ -77,17 +126,13 @@ class ConsentsApi(TenantApi):
 
 
 class PreferencesApi(TenantApi):
-    class InputSerializer(serializers.Serializer):
-        marketing_email = serializers.BooleanField(required=False)
-        analytics = serializers.BooleanField(required=False)
-
-    @extend_schema(tags=TAGS)
+    @extend_schema(tags=TAGS, responses=PreferencesSerializer)
     def get(self, request):
         return Response(consent.choices_current(user=request.user))
 
-    @extend_schema(tags=TAGS, request=InputSerializer)
+    @extend_schema(tags=TAGS, request=PreferencesSerializer, responses=PreferencesSerializer)
     def put(self, request):
-        data = self.validated(request)
+        data = self.validated(request, PreferencesSerializer)
         return Response(consent.choices_update(user=request.user, request=request, **data))
 
 
@@ -118,11 +163,11 @@ def _document(id_: str) -> PolicyDocument | None:
 class StaffPolicyListApi(TenantApi):
     permission_classes = ADMIN_ONLY
 
-    @extend_schema(tags=TAGS, responses=PolicyStaffOutput(many=True))
+    @extend_schema(tags=TAGS, responses=StaffPoliciesOutput, operation_id="privacy_manage_policies_list")
     def get(self, request):
         return Response({"results": PolicyStaffOutput(policies.policy_list_for_staff(), many=True).data})
 
-    @extend_schema(tags=TAGS, request=PolicyCreateInput, responses=PolicyStaffOutput)
+    @extend_schema(tags=TAGS, request=PolicyCreateInput, responses={201: PolicyStaffOutput})
     def post(self, request):
         data = self.validated(request, PolicyCreateInput)
         document = policies.policy_draft_create(created_by=request.user, **data)
@@ -157,16 +202,12 @@ class StaffPolicyDetailApi(TenantApi):
 class StaffPolicyPublishApi(TenantApi):
     permission_classes = ADMIN_ONLY
 
-    class InputSerializer(serializers.Serializer):
-        effective_at = serializers.DateTimeField(required=False, allow_null=True,
-                                                 help_text="Omitted or null: now. Never before the latest published version.")
-
-    @extend_schema(tags=TAGS, request=InputSerializer, responses=PolicyStaffOutput)
+    @extend_schema(tags=TAGS, request=PublishInput, responses=PolicyStaffOutput)
     def post(self, request, id):  # noqa: A002
         document = _document(id)
         if document is None:
             return error_response("Not found.", code="not_found", http_status=404)
-        data = self.validated(request)
+        data = self.validated(request, PublishInput)
         try:
             document = policies.policy_publish(document=document, effective_at=data.get("effective_at"), actor=request.user)
         except policies.PolicyImmutable as exc:
@@ -177,7 +218,7 @@ class StaffPolicyPublishApi(TenantApi):
 class StaffPolicyStatsApi(TenantApi):
     permission_classes = ADMIN_ONLY
 
-    @extend_schema(tags=TAGS)
+    @extend_schema(tags=TAGS, responses=StatsOutput)
     def get(self, request):
         return Response({"results": [
             {"id": str(r["document"].public_id), "kind": r["document"].kind, "version": r["document"].version,
