@@ -68,20 +68,21 @@ def consent_forget(*, user_id: int) -> None:
     cache.delete(_user_key(user_id, policy_state()["token"]))
 
 
-def consent_missing(*, user: User) -> list[dict]:
+def consent_missing(*, user: User | None = None, user_id: int | None = None) -> list[dict]:
     """The current versions `user` must accept before continuing (state dicts of policy_state);
     empty when nothing is asked. Cached per person and policy state: one cache read per request,
     one indexed query when the state or the person's answer changed."""
-    if connection.schema_name == "public":
+    user_id = user.pk if user is not None else user_id
+    if connection.schema_name == "public" or user_id is None:
         return []
     state = policy_state()
     if not state["required"]:
         return []
-    key = _user_key(user.pk, state["token"])
+    key = _user_key(user_id, state["token"])
     cached = cache.get(key)
     if cached is not None:
         return cached
-    accepted = dict(ConsentRecord.objects.filter(user_id=user.pk).values("document__kind")
+    accepted = dict(ConsentRecord.objects.filter(user_id=user_id).values("document__kind")
                     .annotate(v=Max("document__version")).values_list("document__kind", "v"))
     missing = [doc for doc in state["current"]
                if doc["kind"] in state["required"] and (accepted.get(doc["kind"]) or 0) < state["required"][doc["kind"]]]

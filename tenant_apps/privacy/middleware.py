@@ -25,7 +25,31 @@ EXEMPT_PREFIXES = (
 DETAIL = "A new version of the institution's policies is in effect; accept it to continue."
 
 
-def _api_user(request):
+def _api_user_id(request) -> int | None:
+    """The user a bearer token names, checked (signature, expiry, institution) without a query."""
+    from django.conf import settings as django_settings
+    from rest_framework.exceptions import APIException
+    from rest_framework.settings import api_settings
+    from rest_framework_simplejwt.exceptions import TokenError
+
+    for auth_class in api_settings.DEFAULT_AUTHENTICATION_CLASSES:
+        auth = auth_class()
+        if not hasattr(auth, "get_validated_token"):
+            continue
+        try:
+            header = auth.get_header(request)
+            raw = auth.get_raw_token(header) if header is not None else None
+            if raw is None:
+                continue
+            token = auth.get_validated_token(raw)
+            return token.get(django_settings.SIMPLE_JWT.get("USER_ID_CLAIM", "user_id"))
+        except (APIException, TokenError):
+            return None
+    return None
+
+
+def _api_user_confirmed(request):
+    """Full authentication (the user exists, is active, the token is not revoked): before refusing."""
     from rest_framework.exceptions import APIException
     from rest_framework.settings import api_settings
 
@@ -51,13 +75,15 @@ class ConsentRequiredMiddleware:
             return self.get_response(request)
         is_api = path.startswith("/api/")
         user = getattr(request, "user", None)
-        if not getattr(user, "is_authenticated", False) and is_api and request.META.get("HTTP_AUTHORIZATION"):
-            user = _api_user(request)
-        if user is None or not getattr(user, "is_authenticated", False):
+        user_id = user.pk if getattr(user, "is_authenticated", False) else None
+        by_token = user_id is None and is_api and bool(request.META.get("HTTP_AUTHORIZATION"))
+        if by_token:
+            user_id = _api_user_id(request)
+        if user_id is None:
             return self.get_response(request)
-        missing = consent_missing(user=user)
-        if not missing:
-            return self.get_response(request)
+        missing = consent_missing(user_id=user_id)
+        if not missing or (by_token and _api_user_confirmed(request) is None):
+            return self.get_response(request)  # nothing to accept, or a token the view will refuse
         if is_api:
             return JsonResponse({"code": "consent_required", "detail": DETAIL, "documents": [
                 {k: d[k] for k in ("public_id", "kind", "version", "title", "summary", "effective_at")} for d in missing]},

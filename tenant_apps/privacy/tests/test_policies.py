@@ -139,8 +139,7 @@ def test_consent_required_after_a_new_version_for_the_api_then_accept_lets_throu
     assert refused.status_code == 403
     body = refused.json()
     assert body["code"] == "consent_required" and body["detail"]
-    assert [(d["id"] if "id" in d else d["public_id"], d["version"]) for d in body["documents"]] == [
-        (str(published.public_id), 2)]
+    assert [(d["public_id"], d["version"]) for d in body["documents"]] == [(str(published.public_id), 2)]
     current = api.get("/api/v1/privacy/policies").json()["results"]
     assert {(d["kind"], d["consent_required"]) for d in current} == {("privacy", True), ("terms", False)}
     bad = api.post("/api/v1/privacy/consents", {"documents": ["00000000-0000-0000-0000-000000000000"]},
@@ -149,6 +148,18 @@ def test_consent_required_after_a_new_version_for_the_api_then_accept_lets_throu
     ok = api.post("/api/v1/privacy/consents", {"documents": [str(published.public_id)]}, content_type="application/json")
     assert ok.status_code == 201 and ok.json()["consent_required"] is False
     assert api.get("/api/v1/me").status_code == 200
+
+
+def test_a_token_the_api_refuses_gets_401_not_consent_required(site_a, admin_a):
+    from django.test import Client
+
+    learner = site_a.make_user("learner")
+    token = _jwt(site_a, learner)
+    _publish(site_a, actor=admin_a)
+    with site_a:
+        account_services.user_sign_out_everywhere(user=learner)  # the token is revoked
+    api = Client(HTTP_HOST=site_a.host, HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert api.get("/api/v1/me").status_code == 401
 
 
 def test_a_scheduled_version_asks_nobody_until_it_takes_effect(site_a, admin_a):
