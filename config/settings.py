@@ -83,11 +83,14 @@ TENANT_BOOTSTRAP_STEPS = [
     "billing.bootstrap.subscription_start",
     "billing.demo.demo_connected_account",
     "lms.demo.demo_catalog_bootstrap",
+    "tenant_apps.privacy.api.bootstrap_policies",  # the platform's privacy policy and terms as version 1
 ]
 # Who administers an institution (tenants.api.tenant_admin_check asks this, for apps beside accounts).
 TENANT_ADMIN_CHECK = "tenant_apps.accounts.api.is_tenant_admin"
 # The active institution's name, colour and logo for documents apps beside accounts render (receipts).
 TENANT_BRANDING = "tenant_apps.accounts.api.site_branding"
+# Marketing email goes only to people who opted in (tenants.mail.mail_send(category="marketing") asks this).
+MAIL_CONSENT_FILTER = "tenant_apps.privacy.api.marketing_recipients"
 # Platform-wide demo data for `seed_demo` (the run command), before the demo institutions.
 PLATFORM_DEMO_STEPS = ["billing.demo.demo_plans_ensure"]
 
@@ -116,6 +119,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "tenants.audit.AuditContextMiddleware",
+    "tenant_apps.privacy.middleware.ConsentRequiredMiddleware",  # a new policy version: accept before continuing
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -350,7 +354,8 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {"OrderStatusEnum": "billing.commerce.models.Order.Status",
                             "CampaignStateEnum": "crowdfunding.models.Campaign.State",
-                            "PledgeStatusEnum": "crowdfunding.models.Pledge.Status"},
+                            "PledgeStatusEnum": "crowdfunding.models.Pledge.Status",
+                            "PolicyKindEnum": "tenant_apps.privacy.models_policies.PolicyDocument.Kind"},
 }
 
 # --- Celery ------------------------------------------------------------------------------
@@ -393,6 +398,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
     },
     "privacy-exports-expire": {"task": "tenant_apps.privacy.export.exports_expire_everywhere", "schedule": 900.0},
+    "privacy-policy-announce": {
+        "task": "tenant_apps.privacy.tasks_policies.policy_announce_due_everywhere",
+        "schedule": 600.0,
+    },
     "refresh-tenant-usage": {
         "task": "tenants.tasks.tenant_usage_refresh_all",
         "schedule": 6 * 3600.0,

@@ -4,6 +4,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 
+from tenant_apps.privacy.api import PolicyAcceptanceField
 
 
 class PasswordFieldsMixin(forms.Form):
@@ -30,7 +31,8 @@ class SignupForm(PasswordFieldsMixin):
     first_name = forms.CharField(max_length=150)
     last_name = forms.CharField(max_length=150)
     email = forms.EmailField(max_length=150)  # it becomes auth_user.username
-    field_order = ["first_name", "last_name", "email", "password1", "password2"]
+    accept_policies = PolicyAcceptanceField()
+    field_order = ["first_name", "last_name", "email", "password1", "password2", "accept_policies"]
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
@@ -42,7 +44,8 @@ class SignupForm(PasswordFieldsMixin):
 class InvitationAcceptForm(PasswordFieldsMixin):
     first_name = forms.CharField(max_length=150)
     last_name = forms.CharField(max_length=150)
-    field_order = ["first_name", "last_name", "password1", "password2"]
+    accept_policies = PolicyAcceptanceField()
+    field_order = ["first_name", "last_name", "password1", "password2", "accept_policies"]
 
 
 class ProfileForm(forms.Form):

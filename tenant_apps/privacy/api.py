@@ -3,6 +3,9 @@
 See docs/decisions/0009-app-front-doors-and-bootstrap-steps.md.
 """
 from .retention import RetentionCategory, retention_category_register
+from .consent import choices_current, choices_update, consent_accept_current, consent_missing, marketing_recipients
+from .forms_policies import ChoicesForm, PolicyAcceptanceField
+from .policies import bootstrap_policies, policy_current_all
 from .registry import (
     ExportPart,
     Holding,
@@ -16,6 +19,15 @@ from .registry import (
 __all__ = [
     "RetentionCategory",
     "retention_category_register",
+    "ChoicesForm",
+    "PolicyAcceptanceField",
+    "bootstrap_policies",
+    "choices_current",
+    "choices_update",
+    "consent_accept_current",
+    "consent_missing",
+    "marketing_recipients",
+    "policy_current_all",
     "ExportPart",
     "Holding",
     "PrivacyProvider",

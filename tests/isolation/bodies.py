@@ -44,6 +44,7 @@ def _form(b, route) -> dict:
         "course": v["course_slug"][0], "email": people["instructor2"].email, "user": people["instructor2"].email,
         "password": PASSWORD, "password1": "N3w-Passw0rd-long!", "password2": "N3w-Passw0rd-long!",
         "new_password1": "N3w-Passw0rd-long!", "new_password2": "N3w-Passw0rd-long!", "post": "on",
+        "accept_policies": "on",
     }
     if route.pattern.startswith("accounts/login"):
         body |= {"username": people["admin"].email, "email": people["admin"].email}
@@ -163,6 +164,11 @@ def _deadline(fmt: str = "%Y-%m-%dT%H:%M") -> str:
 
 
 BODIES: dict[str, Body] = {
+    # privacy: a valid draft (the universal "kind" is not a policy kind), accepting B's version 1
+    "manage/privacy/policies/new": lambda b, r: {"kind": "terms", "title": "Hijacked", "body": "Hijacked"},
+    "manage/privacy/policies/<uuid:public_id>/": lambda b, r: {"kind": "privacy", "title": "Hijacked", "body": "Hijacked"},
+    "api/v1/manage/privacy/policies": lambda b, r: {"kind": "terms", "title": "Hijacked", "body": "Hijacked"},
+    "api/v1/privacy/consents": lambda b, r: {"documents": [b.values["policy_version"][1]]},
     # crowdfunding: a new draft, its parts, a state change B's live campaign allows, the learner's pledge
     "manage/campaigns/new/": lambda b, r: {"title": "Hijacked", "pitch": "Hijacked", "category": "other",
                                            "goal_amount": "100.00", "deadline": _deadline()},

@@ -20,7 +20,7 @@ REGISTRY: list[tuple[str, str, str]] = [
     # (parameter, regex searched in the route, kind of B's object)
     ("export_id", r"", "export"),
     ("id", r"^api/v1/privacy/exports/", "export"),
-    ("id", r"^api/v1/privacy/users/", "member"),
+    ("id", r"^api/v1/manage/privacy/users/", "member"),
     ("public_id", r"^manage/privacy/users/", "member"),
     ("slug", r"^(api/v1/)?(studio/)?tracks/", "track_slug"),
     ("slug", r"^(api/v1/)?(manage/)?campaigns/", "campaign_slug"),
@@ -66,6 +66,8 @@ REGISTRY: list[tuple[str, str, str]] = [
     ("id", r"^api/v1/me/pledges/", "pledge"),
     ("public_id", r"^manage/privacy/retention/runs/", "retention_run"),
     ("id", r"^api/v1/manage/privacy/retention/runs/", "retention_run"),
+    ("public_id", r"^(manage/)?privacy/(policies|versions)/", "policy_version"),
+    ("id", r"^api/v1/manage/privacy/policies/", "policy_version"),
     ("token", r"^accounts/verify/", "verify_token"),
     ("token", r"^accounts/invitation/", "invitation_token"),
     ("uidb64", r"^accounts/reset/", "reset_uid"),

@@ -264,9 +264,17 @@ def _seed_objects(p) -> dict[str, list[str]]:
     export_build(export_id=data_exports[0].pk)
     data_exports.append(ExportRequest.objects.create(user=learner, requested_by=p["admin"]))
     export_build(export_id=data_exports[1].pk)
+    # Privacy: a draft policy version (named with the marker) beside B's published version 1.
+    from tenant_apps.privacy import policies as privacy_policies
+    from tenant_apps.privacy.models_policies import PolicyDocument
+
+    policy_draft = privacy_policies.policy_draft_create(kind="privacy", title=f"Draft {MARKER}", body=f"Body {MARKER}",
+                                                        summary=MARKER, created_by=p["admin"])
+    policy_v1 = PolicyDocument.objects.get(kind="privacy", version=1)
 
     s = str
     return {
+        "policy_version": [s(policy_draft.public_id), s(policy_v1.public_id)],
         "course_slug": [course.slug],
         "track_slug": [track.slug],
         "module": [s(module.uuid)],

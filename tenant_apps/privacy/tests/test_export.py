@@ -298,14 +298,14 @@ def test_api_request_status_progress_and_download(site_a, world):
     assert client.get(f"/api/v1/privacy/exports/{export_id}").json()["status"] == "expired"
 
     # Staff: run one for a member (tenant admins only), status without a download link.
-    staff_url = f"/api/v1/privacy/users/{_public_id(site_a, world['other'].user)}/exports"
+    staff_url = f"/api/v1/manage/privacy/users/{_public_id(site_a, world['other'].user)}/exports"
     assert site_a.client(world["instructor"]).post(staff_url).status_code == 403
     admin = site_a.client(site_a.make_user("tenant_admin"))
     ran = admin.post(staff_url)
     assert ran.status_code == 201 and ran.json()["requested_by_admin"] is True
     assert admin.post(staff_url).status_code == 409
     assert admin.get(staff_url).json()[0]["id"] == ran.json()["id"]
-    assert admin.get("/api/v1/privacy/users/00000000-0000-4000-8000-000000000000/exports").status_code == 404
+    assert admin.get("/api/v1/manage/privacy/users/00000000-0000-4000-8000-000000000000/exports").status_code == 404
 
 
 def test_sweep_fails_exports_left_open_too_long(site_a, media):
