@@ -2,6 +2,7 @@
 
 See docs/decisions/0009-app-front-doors-and-bootstrap-steps.md.
 """
+from .hooks import erasure_cache_keys_register
 from .registry import (
     ExportPart,
     Holding,
@@ -14,6 +15,7 @@ from .registry import (
 
 __all__ = [
     "ExportPart",
+    "erasure_cache_keys_register",
     "Holding",
     "PrivacyProvider",
     "privacy_not_personal",

@@ -7,3 +7,8 @@ class PrivacyConfig(AppConfig):
     name = "tenant_apps.privacy"
     label = "privacy"
     verbose_name = "Privacy"
+
+    def ready(self):
+        from . import erasure
+
+        erasure.register()

@@ -1,2 +1,3 @@
 """Privacy records of an institution (tenant schema). Each part keeps its models in its own
 module; they are imported here so Django finds them."""
+from .models_erasure import ErasureRequest, LegalHold, PrivacySettings  # noqa: E402,F401
