@@ -40,7 +40,7 @@ ROUTES = registry.tenant_routes()
 ROUTE_IDS = [r.pattern for r in ROUTES]
 PASSWORD = "correct-horse-battery-staple"
 REFUSED = {401, 403, 404, 405, 429}
-TOKEN_ROUTES = ("accounts/verify/", "accounts/invitation/", "accounts/reset/<")
+TOKEN_ROUTES = ("accounts/verify/", "accounts/invitation/", "accounts/reset/<", "privacy/erasure/cancel/")
 
 
 class Tally:
@@ -258,7 +258,7 @@ def test_other_tenant_gets_nothing(route, world, db):
     assert not failures, "\n".join(failures)
 
 
-LEARNER_PRIVATE = {"attempt", "submission", "step_submission", "enrollment", "member", "user_import", "invitation",
+LEARNER_PRIVATE = {"attempt", "submission", "step_submission", "enrollment", "member", "user_import", "invitation", "erasure",
                    "course_staff", "pledge"}
 STAFF_PREFIXES = ("studio/", "api/v1/studio/")
 

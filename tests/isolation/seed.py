@@ -251,6 +251,17 @@ def _seed_objects(p) -> dict[str, list[str]]:
     Pledge.objects.filter(pk=pledge.pk).update(status=Pledge.Status.ACTIVE, stripe_customer_id="cus_globex",
                                                stripe_payment_method_id="pm_globex", status_note=PRIVATE)
 
+    # Privacy: two members' erasure requests, one cooling off (with a known cancel token), one failed.
+    from tenant_apps.privacy import erasure
+    from tenant_apps.privacy.models import ErasureRequest
+
+    retiring = [account_services.user_create(email=f"retiring{n}-{secrets.token_hex(3)}@globex.test", first_name=MARKER)
+                for n in (1, 2)]
+    erasures = [erasure.erasure_request_create(user=u, actor=p["admin"]) for u in retiring]
+    cancel_token = secrets.token_urlsafe(32)
+    ErasureRequest.objects.filter(pk=erasures[0].pk).update(cancel_token_hash=erasure._token_hash(cancel_token))
+    ErasureRequest.objects.filter(pk=erasures[1].pk).update(status="failed", error=MARKER)
+
     s = str
     return {
         "course_slug": [course.slug],
@@ -287,6 +298,8 @@ def _seed_objects(p) -> dict[str, list[str]]:
         "tier": [s(tier.public_id)],
         "pledge": [s(pledge.public_id)],
         "comment": [s(comment.public_id)],
+        "erasure": [s(e.public_id) for e in erasures],
+        "erasure_cancel_token": [cancel_token],
     }
 
 
