@@ -55,14 +55,12 @@ def erasure_request(request):
     form = ErasureRequestForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            erasure.erasure_request_create(user=request.user)
+            created = erasure.erasure_request_create(user=request.user)
         except ValidationError as exc:
             form.add_error(None, exc.messages)
         else:
-            logout(request)
-            messages.success(request, "Your account is locked and will be erased after the cool-off. "
-                                      "We emailed you a link to cancel until then.")
-            return redirect("login")
+            logout(request)  # the session is over: the answer is a page, not a redirect to a login that refuses
+            return render(request, "privacy/erasure_requested.html", {"request_": created})
     days = erasure.privacy_settings_get().erasure_cool_off_days
     return render(request, "privacy/erasure_request.html", {"form": form, "days": days},
                   status=409 if form.non_field_errors() else 400 if form.errors else 200)
