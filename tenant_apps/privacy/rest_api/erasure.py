@@ -37,11 +37,22 @@ def _conflict(exc: ValidationError):
     return error_response(exc.messages[0], code=getattr(exc, "code", None) or "conflict", http_status=409)
 
 
+class ErasureSelfInput(serializers.Serializer):
+    password = serializers.CharField(max_length=4096, trim_whitespace=False)
+
+
+class ErasureCancelInput(serializers.Serializer):
+    token = serializers.CharField(max_length=200)
+
+
+class ErasureMemberInput(serializers.Serializer):
+    user = serializers.UUIDField(help_text="The member's id (their profile's public id, as in /api/v1/users).")
+
+
 class ErasureRequestApi(TenantApi):
     """The signed-in person asks for their own erasure; they are signed out at once."""
 
-    class InputSerializer(serializers.Serializer):
-        password = serializers.CharField(max_length=4096, trim_whitespace=False)
+    InputSerializer = ErasureSelfInput
 
     @extend_schema(tags=TAGS, request=InputSerializer, responses={201: ErasureOutput},
                    summary="Erase my account (after the cool-off; cancellable with the emailed link)")
@@ -62,8 +73,7 @@ class ErasureCancelApi(TenantApi):
     permission_classes = [InTenantSchema]
     authentication_classes: list = []
 
-    class InputSerializer(serializers.Serializer):
-        token = serializers.CharField(max_length=200)
+    InputSerializer = ErasureCancelInput
 
     @extend_schema(tags=TAGS, request=InputSerializer, responses={200: None}, auth=[],
                    summary="Cancel an erasure during its cool-off (token from the email)")
@@ -83,8 +93,7 @@ class ErasureListApi(mixins.ListModelMixin, TenantGenericApi):
     permission_classes = ADMIN_ONLY
     serializer_class = ErasureOutput
 
-    class InputSerializer(serializers.Serializer):
-        user = serializers.UUIDField(help_text="The member's id (their profile's public id, as in /api/v1/users).")
+    InputSerializer = ErasureMemberInput
 
     def safely_get_queryset(self, request):
         return erasure.erasure_request_list()
