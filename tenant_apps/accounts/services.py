@@ -111,6 +111,8 @@ def user_set_active(*, user: User, active: bool, actor: User | None = None) -> U
         if role_of(user) == Role.TENANT_ADMIN and not _admins_other_than(user).exists():
             raise ValidationError({"is_active": "An institution needs at least one active administrator."})
     elif not user.is_active:  # coming back takes a place again
+        if reason := account_lock_reason(user):  # e.g. an erasure cooling off: cancel it instead
+            raise ValidationError({"is_active": reason})
         role_forget(user)
         limit = _plan_limit_of(role_of(user))
         if limit:

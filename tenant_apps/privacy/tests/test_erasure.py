@@ -404,3 +404,8 @@ def test_the_last_administrator_cannot_be_locked_and_a_second_request_is_refused
         erasure.erasure_request_create(user=learner, actor=admin_a)
         with pytest.raises(ValidationError, match="already"):
             erasure.erasure_request_create(user=learner, actor=admin_a)
+        from tenant_apps.accounts.services import user_set_active
+
+        learner.refresh_from_db()
+        with pytest.raises(ValidationError, match="erasure was requested"):  # cancel it instead
+            user_set_active(user=learner, active=True, actor=admin_a)
