@@ -370,6 +370,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Long, resumable money runs (crowdfunding settlement) have their own queue: workers take
 # `-Q celery,settlement` (devstack, Procfile, compose); tests own a worker on it to kill it mid-run.
 CELERY_TASK_ROUTES = {"crowdfunding.settlement.settlement_*": {"queue": "settlement"}}
+# Erasure keeps payment records under legal hold this long (tenant_apps/privacy/erasure.py).
+PRIVACY_PAYMENT_RETENTION_YEARS = int(os.environ.get("PRIVACY_PAYMENT_RETENTION_YEARS", "7"))
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "privacy-retention-nightly": {
@@ -401,6 +403,10 @@ CELERY_BEAT_SCHEDULE = {
     "privacy-policy-announce": {
         "task": "tenant_apps.privacy.tasks_policies.policy_announce_due_everywhere",
         "schedule": 600.0,
+    },
+    "privacy-erasure-sweep": {
+        "task": "tenant_apps.privacy.erasure.erasure_sweep_everywhere",
+        "schedule": 300.0,
     },
     "refresh-tenant-usage": {
         "task": "tenants.tasks.tenant_usage_refresh_all",

@@ -20,6 +20,34 @@ def pledges_export(user) -> ExportPart:
     ])
 
 
+HELD_PLEDGES = ("collected", "refunded")  # money moved: payment records
+
+
+def pledges_erase(user, *, pseudonym: str, files: list, holds: list) -> dict[str, int]:
+    """Collected and refunded pledges stay (legal hold), shown as anonymous; every other pledge is
+    deleted with its reward place given back (nothing was charged); comments are deleted.
+    Campaigns and updates they wrote stay with the institution, on the anonymised account."""
+    from django.db import transaction
+
+    from .models import Comment, Pledge
+    from .services import _tier_release
+
+    with transaction.atomic():
+        kept = Pledge.objects.filter(backer=user, status__in=HELD_PLEDGES)
+        shown = kept.filter(anonymous=False).update(anonymous=True)
+        held = [("crowdfunding.Pledge", str(pk)) for pk in kept.values_list("pk", flat=True)]
+        holds += held
+        dropped = 0
+        for pledge in Pledge.objects.select_for_update().filter(backer=user).exclude(status__in=HELD_PLEDGES):
+            if pledge.is_open:
+                _tier_release(pledge.tier_id)
+            pledge.delete()
+            dropped += 1
+        comments, _ = Comment.objects.filter(author=user).delete()
+    return {"pledges_held": len(held), "pledges_made_anonymous": shown, "pledges_deleted": dropped,
+            "comments_deleted": comments}
+
+
 PLEDGES = PrivacyProvider(
     area="pledges", title="Pledges and campaign comments",
     holdings=(
@@ -28,7 +56,7 @@ PLEDGES = PrivacyProvider(
         Holding("crowdfunding.Campaign", fields=("created_by",)),
         Holding("crowdfunding.CampaignUpdate", fields=("author",)),
     ),
-    export=pledges_export, legal_hold="payments", order=210,
+    export=pledges_export, erase=pledges_erase, legal_hold="payments", order=210,
 )
 
 

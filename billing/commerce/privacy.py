@@ -20,6 +20,21 @@ def payments_export(user) -> ExportPart:
     ])
 
 
+def payments_erase(user, *, pseudonym: str, files: list, holds: list) -> dict[str, int]:
+    """Orders are accounting records: all stay, the buyer's name and email replaced by the pseudonym;
+    paid ones (and their refunds) are declared as held. Unpaid orders carry nothing of the person
+    afterwards either, and stay so coupon uses and Stripe reconciliation keep adding up."""
+    from .models import Order, Refund
+
+    orders = Order.objects.filter(buyer=user)
+    email = f"{pseudonym}@invalid"
+    changed = orders.exclude(buyer_email=email, buyer_name=pseudonym).update(buyer_email=email, buyer_name=pseudonym)
+    paid = list(orders.filter(status__in=Order.PAID_STATES).values_list("pk", flat=True))
+    refunds = list(Refund.objects.filter(order__buyer=user).values_list("pk", flat=True))
+    holds += [("commerce.Order", str(pk)) for pk in paid] + [("commerce.Refund", str(pk)) for pk in refunds]
+    return {"orders_anonymised": changed, "orders_held": len(paid), "refunds_held": len(refunds)}
+
+
 PAYMENTS = PrivacyProvider(
     area="payments", title="Payments, receipts and refunds",
     holdings=(
@@ -27,7 +42,7 @@ PAYMENTS = PrivacyProvider(
         Holding("commerce.Refund", fields=("created_by",)),
         Holding("commerce.Coupon", fields=("created_by",)),
     ),
-    export=payments_export, legal_hold="payments", order=200,
+    export=payments_export, erase=payments_erase, legal_hold="payments", order=200,
 )
 
 

@@ -31,15 +31,34 @@ def grades_export(user) -> ExportPart:
     return ExportPart(records=records)
 
 
+def grades_erase(user, *, pseudonym: str, files: list, holds: list) -> dict[str, int]:
+    """Grades of their submissions (and the changes) are deleted: the gradebook goes on without them.
+    Grades they gave keep the anonymised grader."""
+    from .models import Grade, GradeChange
+
+    _, deleted = Grade.objects.filter(submission__learner=user).delete()
+    return {"grades_deleted": deleted.get(Grade._meta.label, 0), "grade_changes_deleted": deleted.get(GradeChange._meta.label, 0)}
+
+
+def submissions_erase(user, *, pseudonym: str, files: list, holds: list) -> dict[str, int]:
+    """Their submissions are deleted; the stored files go in the pipeline's files step (after commit)."""
+    from .models import Submission
+
+    mine = Submission.objects.filter(learner=user)
+    files += [name for name in mine.exclude(file="").values_list("file", flat=True)]
+    _, deleted = mine.delete()
+    return {"submissions_deleted": deleted.get(Submission._meta.label, 0)}
+
+
 SUBMISSIONS = PrivacyProvider(
     area="submissions", title="Assignment submissions and their files",
     holdings=(Holding("assignments.Submission", fields=("learner", "file_name"), files=("file",)),),
-    export=submissions_export, order=270,
+    export=submissions_export, erase=submissions_erase, order=270,
 )
 GRADES = PrivacyProvider(
     area="grades", title="Grades and feedback",
     holdings=(Holding("assignments.Grade", fields=("grader",)), Holding("assignments.GradeChange", fields=("changed_by",))),
-    export=grades_export, order=260,
+    export=grades_export, erase=grades_erase, order=260,
 )
 
 

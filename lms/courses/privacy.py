@@ -32,25 +32,57 @@ def teaching_export(user) -> ExportPart:
     ])
 
 
+# Erasure deletes a person's learning records (the course, its gradebook and its statistics go on
+# without them); what they authored stays with the institution, on the anonymised account.
+
+def progress_erase(user, *, pseudonym: str, files: list, holds: list) -> dict[str, int]:
+    from .models import ItemProgress
+
+    deleted, _ = ItemProgress.objects.filter(enrollment__learner=user).delete()
+    return {"progress_deleted": deleted}
+
+
+def enrollments_erase(user, *, pseudonym: str, files: list, holds: list) -> dict[str, int]:
+    from .models import Enrollment
+
+    _, deleted = Enrollment.objects.filter(learner=user).delete()  # their progress goes with them
+    return {"enrollments_deleted": deleted.get(Enrollment._meta.label, 0)}
+
+
+def teaching_erase(user, *, pseudonym: str, files: list, holds: list) -> dict[str, int]:
+    """Nothing to delete: courses and versions are the institution's; they now name the anonymised account."""
+    from .models import Course, CourseVersion
+
+    return {"courses_kept": Course.objects.filter(created_by=user).count(),
+            "versions_kept": CourseVersion.objects.filter(author=user).count()}
+
+
+def cache_keys(user) -> list[str]:
+    """The person's cached dashboard/catalog bodies and their version counter (dashboard_cache)."""
+    return [f"learn:dash-learner-ver:{user.pk}", f"learn:*-body:{user.pk}:*"]
+
+
 ENROLLMENTS = PrivacyProvider(
     area="enrollments", title="Course enrollments",
     holdings=(Holding("courses.Enrollment", fields=("learner", "enrolled_by")),),
-    export=enrollments_export, order=300,
+    export=enrollments_export, erase=enrollments_erase, order=300,
 )
 PROGRESS = PrivacyProvider(
     area="progress", title="Progress through courses",
     holdings=(Holding("courses.ItemProgress", fields=("enrollment",)),),
-    export=progress_export, order=290,
+    export=progress_export, erase=progress_erase, order=290,
 )
 TEACHING = PrivacyProvider(
     area="teaching", title="Courses you created or published",
     holdings=(Holding("courses.Course", fields=("created_by",)), Holding("courses.CourseVersion", fields=("author",))),
-    export=teaching_export, order=310,
+    export=teaching_export, erase=teaching_erase, order=310,
 )
 
 
 def register() -> None:
-    from tenant_apps.privacy.api import privacy_provider_register
+    from tenant_apps.privacy.api import erasure_cache_keys_register, privacy_provider_register
+
+    erasure_cache_keys_register(cache_keys)
 
     for provider in (ENROLLMENTS, PROGRESS, TEACHING):
         privacy_provider_register(provider)

@@ -14,10 +14,18 @@ def attempts_export(user) -> ExportPart:
     return ExportPart(records=[*({"kind": "attempt", **r} for r in mine), *({"kind": "graded_by_you", **r} for r in graded)])
 
 
+def attempts_erase(user, *, pseudonym: str, files: list, holds: list) -> dict[str, int]:
+    """Their attempts are deleted (statistics go on without them); attempts they graded keep the anonymised grader."""
+    from .models import QuizAttempt
+
+    deleted, _ = QuizAttempt.objects.filter(learner=user).delete()
+    return {"attempts_deleted": deleted}
+
+
 ATTEMPTS = PrivacyProvider(
     area="quiz_attempts", title="Quiz attempts",
     holdings=(Holding("quizzes.QuizAttempt", fields=("learner", "grader")),),
-    export=attempts_export, order=280,
+    export=attempts_export, erase=attempts_erase, order=280,
 )
 
 

@@ -23,6 +23,19 @@ def tracks_export(user) -> ExportPart:
     )
 
 
+def tracks_erase(user, *, pseudonym: str, files: list, holds: list) -> dict[str, int]:
+    """Their track enrollments and project step submissions are deleted (files in the files step);
+    tracks they created and reviews they gave stay, on the anonymised account."""
+    from .models import StepSubmission, TrackEnrollment
+
+    steps = StepSubmission.objects.filter(learner=user)
+    files += [name for name in steps.exclude(file="").values_list("file", flat=True)]
+    _, submissions = steps.delete()
+    _, enrollments = TrackEnrollment.objects.filter(learner=user).delete()
+    return {"step_submissions_deleted": submissions.get(StepSubmission._meta.label, 0),
+            "track_enrollments_deleted": enrollments.get(TrackEnrollment._meta.label, 0)}
+
+
 TRACKS = PrivacyProvider(
     area="tracks", title="Tracks and project submissions",
     holdings=(
@@ -30,7 +43,7 @@ TRACKS = PrivacyProvider(
         Holding("tracks.StepSubmission", fields=("learner", "reviewed_by"), files=("file",)),
         Holding("tracks.Track", fields=("created_by",)),
     ),
-    export=tracks_export, order=250,
+    export=tracks_export, erase=tracks_erase, order=250,
 )
 
 

@@ -5,6 +5,8 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 
 from tenant_apps.privacy.api import PolicyAcceptanceField
+from tenants.api import EmailLoginForm
+
 
 
 class PasswordFieldsMixin(forms.Form):
@@ -51,3 +53,18 @@ class InvitationAcceptForm(PasswordFieldsMixin):
 class ProfileForm(forms.Form):
     first_name = forms.CharField(max_length=150)
     last_name = forms.CharField(max_length=150)
+
+
+class MemberLoginForm(EmailLoginForm):
+    """The institution's login: a locked account (inactive for a registered reason, e.g. an
+    erasure cooling off) hears why, but only from someone who knows its password."""
+
+    def get_invalid_login_error(self):
+        from .services import account_lock_reason
+
+        email = (self.cleaned_data.get("username") or "").strip().lower()
+        user = User.objects.filter(username=email, is_active=False).first() if email else None
+        if user is not None and user.check_password(self.cleaned_data.get("password") or ""):
+            if reason := account_lock_reason(user):
+                return ValidationError(reason, code="locked")
+        return super().get_invalid_login_error()

@@ -37,6 +37,26 @@ def profile_export(user) -> ExportPart:
     ])
 
 
+def profile_erase(user, *, pseudonym: str, files: list, holds: list) -> dict[str, int]:
+    """Invitations to their address, imports they ran (with the uploaded lists), object permissions
+    and API tokens are deleted. The account row itself is anonymised by the pipeline's last step
+    (services.user_anonymise), after files, caches and sessions."""
+    from guardian.models import UserObjectPermission
+    from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
+
+    from .models import Invitation, UserImport
+
+    imports = UserImport.objects.filter(created_by=user)
+    files += [name for name in imports.exclude(source="").values_list("source", flat=True)]
+    invitations = Invitation.objects.filter(email__iexact=user.email).delete()[0] if user.email else 0
+    return {
+        "invitations_deleted": invitations,
+        "imports_deleted": imports.delete()[0],
+        "object_permissions_deleted": UserObjectPermission.objects.filter(user=user).delete()[0],
+        "api_tokens_deleted": OutstandingToken.objects.filter(user=user).delete()[0],
+    }
+
+
 PROFILE = PrivacyProvider(
     area="profile", title="Account and profile",
     holdings=(
@@ -49,7 +69,7 @@ PROFILE = PrivacyProvider(
         Holding("guardian.UserObjectPermission", fields=("user",)),
         Holding("token_blacklist.OutstandingToken", fields=("user",)),
     ),
-    export=profile_export, order=900,
+    export=profile_export, erase=profile_erase, order=900,
 )
 
 

@@ -17,10 +17,8 @@ from billing.api import PlanLimitExceeded, limit_refusal_notify, limit_refusal_p
 from tenant_apps.privacy.api import ChoicesForm, choices_current, consent_accept_current
 from tenants.api import handoff_token_redeem
 
-from tenants.api import EmailLoginForm
-
 from . import reset_throttle, services
-from .forms import InvitationAcceptForm, ProfileForm, SignupForm
+from .forms import InvitationAcceptForm, MemberLoginForm, ProfileForm, SignupForm
 from .roles import Role, role_of
 from .selectors import site_settings_get
 
@@ -38,7 +36,7 @@ def home(request):
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
-    authentication_form = EmailLoginForm
+    authentication_form = MemberLoginForm
     redirect_authenticated_user = True
 
 

@@ -18,10 +18,19 @@ def audit_export(user) -> ExportPart:
                                     "before", "after")))
 
 
+def audit_erase(user, *, pseudonym: str, files: list, holds: list) -> dict[str, int]:
+    """The log stays (append-only): in entries by or about them, their email, login and full name
+    become the pseudonym and the IP address is dropped (tenants.api.audit_anonymise)."""
+    from tenants.api import audit_anonymise
+
+    needles = [n for n in {user.email, user.username, user.get_full_name()} if n and len(n) > 2]
+    return {"entries_anonymised": audit_anonymise(user_id=user.pk, emails=needles, pseudonym=pseudonym)}
+
+
 AUDIT = PrivacyProvider(
     area="audit", title="Audit log entries about you",
     holdings=(Holding("tenant_audit.AuditEntry", fields=("actor_email", "actor_ip")),),
-    export=audit_export, order=800,
+    export=audit_export, erase=audit_erase, order=800,
 )
 
 

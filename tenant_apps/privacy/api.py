@@ -6,6 +6,7 @@ from .retention import RetentionCategory, retention_category_register
 from .consent import choices_current, choices_update, consent_accept_current, consent_missing, marketing_recipients
 from .forms_policies import ChoicesForm, PolicyAcceptanceField
 from .policies import bootstrap_policies, policy_current_all
+from .hooks import erasure_cache_keys_register
 from .registry import (
     ExportPart,
     Holding,
@@ -29,6 +30,7 @@ __all__ = [
     "marketing_recipients",
     "policy_current_all",
     "ExportPart",
+    "erasure_cache_keys_register",
     "Holding",
     "PrivacyProvider",
     "privacy_not_personal",

@@ -7,7 +7,7 @@ that opens offline. It is written to the institution's own storage (tenant-prefi
 institution can address it) and kept 24 hours. The person is emailed a link carrying a token
 whose sha256 only is stored; downloads need that person signed in (or, for an export a tenant
 admin ran, that admin), are audited, and answer 410 after expiry. See
-docs/decisions/0014-personal-data-export.md.
+docs/decisions/0015-personal-data-export.md.
 """
 from __future__ import annotations
 
@@ -261,10 +261,11 @@ def data_exports_export(user) -> ExportPart:
         "public_id", "status", "requested_by__email", "created_at", "finished_at", "expires_at")))
 
 
-def data_exports_erase(user, pseudonym: str = "") -> dict[str, int]:
+def data_exports_erase(user, *, pseudonym: str, files: list, holds: list) -> dict[str, int]:
+    """Their exports go (the ZIPs in the pipeline's files step, after commit); exports they ran
+    for others stay, without them."""
     mine = ExportRequest.objects.filter(user=user)
-    for name in mine.exclude(file_name="").values_list("file_name", flat=True):
-        default_storage.delete(name)
+    files += list(mine.exclude(file_name="").values_list("file_name", flat=True))
     deleted, _ = mine.delete()
     ran = ExportRequest.objects.filter(requested_by=user).update(requested_by=None)
     return {"exports deleted": deleted, "exports run for others": ran}

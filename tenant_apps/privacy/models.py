@@ -3,3 +3,4 @@ module; they are imported here so Django finds them."""
 from .models_retention import RetentionPolicy, RetentionRun  # noqa: E402,F401
 from .models_export import ExportRequest  # noqa: E402,F401
 from .models_policies import ConsentChoice, ConsentRecord, PolicyDocument  # noqa: E402,F401
+from .models_erasure import ErasureRequest, LegalHold, PrivacySettings  # noqa: E402,F401

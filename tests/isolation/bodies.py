@@ -202,6 +202,10 @@ BODIES: dict[str, Body] = {
     "manage/payments/orders/<uuid:public_id>/refund": lambda b, r: {"amount": "1.00", "revoke_access": "keep"},
     "api/v1/manage/billing/orders/<str:id>/refunds": lambda b, r: {"amount": 100},
     # pages: the edit forms, as rendered for their owner, with a change
+    # privacy (erasure): the person's password; the emailed cancel token; the cool-off setting
+    "api/v1/privacy/erasure": lambda b, r: {"password": PASSWORD},
+    "api/v1/privacy/erasure/cancel": lambda b, r: {"token": b.values["erasure_cancel_token"][0]},
+    "manage/privacy/settings": lambda b, r: {"erasure_cool_off_days": "7"},
     "manage/settings/": derived_form("admin", site_name="Hijacked"),
     "studio/courses/<slug:slug>/": derived_form("instructor", title="Hijacked"),
     "studio/courses/<slug:slug>/assignments/<uuid:assignment_uuid>/": derived_form("instructor", title="Hijacked"),

@@ -271,6 +271,16 @@ def _seed_objects(p) -> dict[str, list[str]]:
     policy_draft = privacy_policies.policy_draft_create(kind="privacy", title=f"Draft {MARKER}", body=f"Body {MARKER}",
                                                         summary=MARKER, created_by=p["admin"])
     policy_v1 = PolicyDocument.objects.get(kind="privacy", version=1)
+    # Privacy: two members' erasure requests, one cooling off (with a known cancel token), one failed.
+    from tenant_apps.privacy import erasure
+    from tenant_apps.privacy.models import ErasureRequest
+
+    retiring = [account_services.user_create(email=f"retiring{n}-{secrets.token_hex(3)}@globex.test", first_name=MARKER)
+                for n in (1, 2)]
+    erasures = [erasure.erasure_request_create(user=u, actor=p["admin"]) for u in retiring]
+    cancel_token = secrets.token_urlsafe(32)
+    ErasureRequest.objects.filter(pk=erasures[0].pk).update(cancel_token_hash=erasure._token_hash(cancel_token))
+    ErasureRequest.objects.filter(pk=erasures[1].pk).update(status="failed", error=MARKER)
 
     s = str
     return {
@@ -311,6 +321,8 @@ def _seed_objects(p) -> dict[str, list[str]]:
         "comment": [s(comment.public_id)],
         "retention_run": [s(retention_run.public_id)],
         "export": [s(e.public_id) for e in data_exports],
+        "erasure": [s(e.public_id) for e in erasures],
+        "erasure_cancel_token": [cancel_token],
     }
 
 
