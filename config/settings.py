@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import os
+
+from celery.schedules import crontab
 from datetime import timedelta
 from pathlib import Path
 
@@ -64,6 +66,7 @@ TENANT_APPS = [
     "rest_framework_simplejwt.token_blacklist",
     "tenant_apps.accounts",
     "tenant_apps.audit",
+    "tenant_apps.privacy",
     "lms.courses",
     "lms.quizzes",
     "lms.assignments",
@@ -82,11 +85,14 @@ TENANT_BOOTSTRAP_STEPS = [
     "billing.bootstrap.subscription_start",
     "billing.demo.demo_connected_account",
     "lms.demo.demo_catalog_bootstrap",
+    "tenant_apps.privacy.api.bootstrap_policies",  # the platform's privacy policy and terms as version 1
 ]
 # Who administers an institution (tenants.api.tenant_admin_check asks this, for apps beside accounts).
 TENANT_ADMIN_CHECK = "tenant_apps.accounts.api.is_tenant_admin"
 # The active institution's name, colour and logo for documents apps beside accounts render (receipts).
 TENANT_BRANDING = "tenant_apps.accounts.api.site_branding"
+# Marketing email goes only to people who opted in (tenants.mail.mail_send(category="marketing") asks this).
+MAIL_CONSENT_FILTER = "tenant_apps.privacy.api.marketing_recipients"
 # Platform-wide demo data for `seed_demo` (the run command), before the demo institutions.
 PLATFORM_DEMO_STEPS = ["billing.demo.demo_plans_ensure"]
 
@@ -116,6 +122,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "tenants.audit.AuditContextMiddleware",
+    "tenant_apps.privacy.middleware.ConsentRequiredMiddleware",  # a new policy version: accept before continuing
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -351,7 +358,8 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {"OrderStatusEnum": "billing.commerce.models.Order.Status",
                             "CampaignStateEnum": "crowdfunding.models.Campaign.State",
-                            "PledgeStatusEnum": "crowdfunding.models.Pledge.Status"},
+                            "PledgeStatusEnum": "crowdfunding.models.Pledge.Status",
+                            "PolicyKindEnum": "tenant_apps.privacy.models_policies.PolicyDocument.Kind"},
 }
 
 # --- Celery ------------------------------------------------------------------------------
@@ -366,8 +374,14 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Long, resumable money runs (crowdfunding settlement) have their own queue: workers take
 # `-Q celery,settlement` (devstack, Procfile, compose); tests own a worker on it to kill it mid-run.
 CELERY_TASK_ROUTES = {"crowdfunding.settlement.settlement_*": {"queue": "settlement"}}
+# Erasure keeps payment records under legal hold this long (tenant_apps/privacy/erasure.py).
+PRIVACY_PAYMENT_RETENTION_YEARS = int(os.environ.get("PRIVACY_PAYMENT_RETENTION_YEARS", "7"))
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
+    "privacy-retention-nightly": {
+        "task": "tenant_apps.privacy.retention.retention_nightly_everywhere",
+        "schedule": crontab(hour=3, minute=17),
+    },
     "stripe-events-sweep": {
         "task": "billing.webhooks.stripe_events_sweep",
         "schedule": 60.0,
@@ -388,6 +402,15 @@ CELERY_BEAT_SCHEDULE = {
     "crowdfunding-settlement-sweep": {
         "task": "crowdfunding.settlement.settlement_sweep_everywhere",
         "schedule": 60.0,
+    },
+    "privacy-exports-expire": {"task": "tenant_apps.privacy.export.exports_expire_everywhere", "schedule": 900.0},
+    "privacy-policy-announce": {
+        "task": "tenant_apps.privacy.tasks_policies.policy_announce_due_everywhere",
+        "schedule": 600.0,
+    },
+    "privacy-erasure-sweep": {
+        "task": "tenant_apps.privacy.erasure.erasure_sweep_everywhere",
+        "schedule": 300.0,
     },
     "refresh-tenant-usage": {
         "task": "tenants.tasks.tenant_usage_refresh_all",

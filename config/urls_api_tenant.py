@@ -16,6 +16,7 @@ urlpatterns = [
     path("docs/", ApiDocsView.as_view(url_name="api-schema", permission_classes=[AllowAny]), name="api-docs"),
     path("", include("tenant_apps.accounts.rest_api.urls")),
     path("", include("tenant_apps.audit.rest_api.urls")),
+    path("", include("tenant_apps.privacy.rest_api.urls")),
     path("", include("lms.courses.rest_api.urls")),
     path("", include("lms.quizzes.rest_api.urls")),
     path("", include("lms.assignments.rest_api.urls")),

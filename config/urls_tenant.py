@@ -10,6 +10,8 @@ urlpatterns = [
     path("billing/", include("billing.commerce.urls")),
     path("manage/payments/", include("billing.commerce.urls_manage")),
     path("manage/audit/", include("tenant_apps.audit.urls")),
+    path("manage/privacy/", include("tenant_apps.privacy.urls_manage")),
+    path("privacy/", include("tenant_apps.privacy.urls")),
     path("manage/campaigns/", include("crowdfunding.urls_manage")),
     path("campaigns/", include("crowdfunding.urls")),
     path("manage/", include("tenant_apps.accounts.urls_manage")),

@@ -14,3 +14,6 @@ class CrowdfundingConfig(AppConfig):
         from .products import PledgePayments
 
         product_provider_register("pledge", PledgePayments())
+        from . import privacy as personal_data
+
+        personal_data.register()  # what it holds about people (tenant_apps.privacy)

@@ -9,6 +9,8 @@ selector serve both audit pages.
 from __future__ import annotations
 
 import contextvars
+import json
+import re
 from datetime import date, datetime, time
 import ipaddress
 from typing import Any
@@ -17,7 +19,7 @@ from django import forms
 from django.apps import apps
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -138,6 +140,70 @@ def audit_log(*, action: str, target=None, before=None, after=None, actor=None):
 
 
 # --- reads, for the tenant admins' page and API and the operator console -----------------
+# --- privacy maintenance: the only writes the append-only log accepts ----------------------------
+
+def _maintenance(cursor, on: bool = True) -> None:
+    # SET LOCAL lasts until the outermost transaction ends, so each maintenance switches it
+    # off again when done: the rest of a surrounding transaction is append-only again.
+    cursor.execute(f"SET LOCAL educrowd.audit_maintenance = '{'on' if on else 'off'}'")
+
+
+def audit_anonymise(*, user_id: int, emails: list[str], pseudonym: str) -> int:
+    """Erasure: in the current institution's entries by or about user `user_id`, the actor's
+    email becomes `pseudonym`, the address is dropped, and labels and before/after values that
+    hold one of `emails` are replaced. -> entries changed. Re-runnable."""
+    model = _store()
+    about = Q(actor_id=user_id) | Q(target_type="auth.user", target_id=str(user_id))
+    for email in emails:
+        about |= Q(target_label__icontains=email) | Q(actor_email__iexact=email)
+    table = model._meta.db_table
+    changed = 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        _maintenance(cursor)
+        for entry in model.objects.filter(about).only("pk", "actor_email", "actor_ip", "target_label", "before", "after"):
+            label, before, after = entry.target_label, entry.before, entry.after
+            for email in emails:
+                label = _scrub(label, email, pseudonym)
+                before, after = _scrub(before, email, pseudonym), _scrub(after, email, pseudonym)
+            actor_email = pseudonym if entry.actor_email else ""
+            if (actor_email, None, label, before, after) == (entry.actor_email, entry.actor_ip, entry.target_label,
+                                                             entry.before, entry.after):
+                continue
+            cursor.execute(
+                f'UPDATE "{table}" SET actor_email = %s, actor_ip = NULL, target_label = %s, before = %s, after = %s '
+                "WHERE id = %s",
+                [actor_email, label, None if before is None else json.dumps(before, cls=DjangoJSONEncoder),
+                 None if after is None else json.dumps(after, cls=DjangoJSONEncoder), entry.pk])
+            changed += 1
+        _maintenance(cursor, on=False)
+    return changed
+
+
+def _scrub(value, needle: str, replacement: str):
+    """`value` (str, or JSON: dict/list/str) with `needle` replaced, case-insensitively."""
+    if isinstance(value, str):
+        return re.sub(re.escape(needle), replacement, value, flags=re.IGNORECASE)
+    if isinstance(value, dict):
+        return {_scrub(k, needle, replacement): _scrub(v, needle, replacement) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_scrub(v, needle, replacement) for v in value]
+    return value
+
+
+def audit_purge(*, before: datetime, dry_run: bool = False) -> int:
+    """Retention: delete the current institution's entries older than `before`. -> how many."""
+    model = _store()
+    table = model._meta.db_table
+    if dry_run:
+        return model.objects.filter(created_at__lt=before).count()
+    with transaction.atomic(), connection.cursor() as cursor:
+        _maintenance(cursor)
+        cursor.execute(f'DELETE FROM "{table}" WHERE created_at < %s', [before])
+        deleted = cursor.rowcount
+        _maintenance(cursor, on=False)
+        return deleted
+
+
 def _day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 

@@ -60,7 +60,28 @@ def mail_render(*, template: str, context: dict) -> dict:
     }
 
 
-def mail_send(*, template: str, to: list[str], context: dict) -> None:
-    """Render the message now; enqueue its delivery on commit."""
+CONSENT_CATEGORIES = frozenset({"marketing"})
+
+
+def mail_recipients_allowed(*, to: list[str], category: str) -> list[str]:
+    """Of `to`, who may receive mail of `category`: everyone, except for marketing, where only
+    those who consented (settings.MAIL_CONSENT_FILTER, a dotted path: the tenancy core knows no
+    consent records). No filter configured: marketing goes to nobody (fail closed)."""
+    if category not in CONSENT_CATEGORIES:
+        return list(to)
+    path = getattr(settings, "MAIL_CONSENT_FILTER", "")
+    if not path:
+        return []
+    from django.utils.module_loading import import_string
+
+    return list(import_string(path)(list(to)))
+
+
+def mail_send(*, template: str, to: list[str], context: dict, category: str = "transactional") -> None:
+    """Render the message now; enqueue its delivery on commit. `category` "marketing": only to the
+    recipients who consented (nothing is sent when none did)."""
+    to = mail_recipients_allowed(to=list(to), category=category)
+    if not to:
+        return
     payload = {**mail_render(template=template, context=context), "to": list(to), "from_email": settings.DEFAULT_FROM_EMAIL}
     transaction.on_commit(lambda: _enqueue(payload))

@@ -10,3 +10,6 @@ class CommerceConfig(AppConfig):
 
     def ready(self) -> None:
         from . import handlers  # noqa: F401 - registers its webhook handlers
+        from . import privacy as personal_data
+
+        personal_data.register()  # what it holds about people (tenant_apps.privacy)

@@ -141,7 +141,7 @@ def test_self_sign_up_over_the_limit_gets_a_plain_message_and_admins_are_told(si
     _fill_learners(site_a, 1)
     _on_plan(site_a, max_learners=1)
     form = {"first_name": "Sam", "last_name": "Self", "email": "sam@example.org",
-            "password1": "a-long-pass-phrase-9", "password2": "a-long-pass-phrase-9"}
+            "password1": "a-long-pass-phrase-9", "password2": "a-long-pass-phrase-9", "accept_policies": "on"}
     with django_capture_on_commit_callbacks(execute=True):
         response = client_as(site_a, None).post("/accounts/signup/", form)
     assert response.status_code == 400

@@ -6,3 +6,8 @@ class AssignmentsConfig(AppConfig):
     name = "lms.assignments"
     label = "assignments"
     verbose_name = "Assignments, grading and gradebook"
+
+    def ready(self) -> None:
+        from . import privacy as personal_data
+
+        personal_data.register()  # what it holds about people (tenant_apps.privacy)

@@ -17,3 +17,6 @@ class CoursesConfig(AppConfig):
         connect_signals()
         tenant_usage_counter_register("courses", course_count)
         product_provider_register("course", CourseProducts())
+        from . import privacy as personal_data
+
+        personal_data.register()  # what it holds about people (tenant_apps.privacy)

@@ -5,3 +5,8 @@ class QuizzesConfig(AppConfig):
     name = "lms.quizzes"
     label = "quizzes"
     verbose_name = "Quizzes"
+
+    def ready(self) -> None:
+        from . import privacy as personal_data
+
+        personal_data.register()  # what it holds about people (tenant_apps.privacy)

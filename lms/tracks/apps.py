@@ -12,3 +12,6 @@ class TracksConfig(AppConfig):
         from .products import TrackProducts
 
         product_provider_register("track", TrackProducts())
+        from . import privacy as personal_data
+
+        personal_data.register()  # what it holds about people (tenant_apps.privacy)

@@ -6,6 +6,13 @@ from .decorators import tenant_admin_required
 from .permissions import IsTenantAdmin
 from .roles import Role, is_tenant_admin, role_of
 from .selectors import site_settings_get
+from .services import (
+    account_lock_reason_register,
+    user_anonymise,
+    user_erasure_lock,
+    user_erasure_unlock,
+    user_sessions_end,
+)
 from .uploads import LOGO_KINDS, csv_safe_cell, image_kind
 
 
@@ -19,10 +26,15 @@ __all__ = [
     "IsTenantAdmin",
     "LOGO_KINDS",
     "Role",
+    "account_lock_reason_register",
     "csv_safe_cell",
     "image_kind",
     "is_tenant_admin",
     "role_of",
     "site_branding",
     "tenant_admin_required",
+    "user_anonymise",
+    "user_erasure_lock",
+    "user_erasure_unlock",
+    "user_sessions_end",
 ]

@@ -13,3 +13,6 @@ class AccountsConfig(AppConfig):
 
         tenant_usage_counter_register("learners", learner_count)
         tenant_usage_counter_register("staff", staff_count)
+        from . import privacy as personal_data
+
+        personal_data.register()  # what it holds about people (tenant_apps.privacy)

@@ -4,6 +4,9 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 
+from tenant_apps.privacy.api import PolicyAcceptanceField
+from tenants.api import EmailLoginForm
+
 
 
 class PasswordFieldsMixin(forms.Form):
@@ -30,7 +33,8 @@ class SignupForm(PasswordFieldsMixin):
     first_name = forms.CharField(max_length=150)
     last_name = forms.CharField(max_length=150)
     email = forms.EmailField(max_length=150)  # it becomes auth_user.username
-    field_order = ["first_name", "last_name", "email", "password1", "password2"]
+    accept_policies = PolicyAcceptanceField()
+    field_order = ["first_name", "last_name", "email", "password1", "password2", "accept_policies"]
 
     def clean_email(self):
         email = self.cleaned_data["email"].strip().lower()
@@ -42,9 +46,25 @@ class SignupForm(PasswordFieldsMixin):
 class InvitationAcceptForm(PasswordFieldsMixin):
     first_name = forms.CharField(max_length=150)
     last_name = forms.CharField(max_length=150)
-    field_order = ["first_name", "last_name", "password1", "password2"]
+    accept_policies = PolicyAcceptanceField()
+    field_order = ["first_name", "last_name", "password1", "password2", "accept_policies"]
 
 
 class ProfileForm(forms.Form):
     first_name = forms.CharField(max_length=150)
     last_name = forms.CharField(max_length=150)
+
+
+class MemberLoginForm(EmailLoginForm):
+    """The institution's login: a locked account (inactive for a registered reason, e.g. an
+    erasure cooling off) hears why, but only from someone who knows its password."""
+
+    def get_invalid_login_error(self):
+        from .services import account_lock_reason
+
+        email = (self.cleaned_data.get("username") or "").strip().lower()
+        user = User.objects.filter(username=email, is_active=False).first() if email else None
+        if user is not None and user.check_password(self.cleaned_data.get("password") or ""):
+            if reason := account_lock_reason(user):
+                return ValidationError(reason, code="locked")
+        return super().get_invalid_login_error()

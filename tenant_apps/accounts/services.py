@@ -111,6 +111,8 @@ def user_set_active(*, user: User, active: bool, actor: User | None = None) -> U
         if role_of(user) == Role.TENANT_ADMIN and not _admins_other_than(user).exists():
             raise ValidationError({"is_active": "An institution needs at least one active administrator."})
     elif not user.is_active:  # coming back takes a place again
+        if reason := account_lock_reason(user):  # e.g. an erasure cooling off: cancel it instead
+            raise ValidationError({"is_active": reason})
         role_forget(user)
         limit = _plan_limit_of(role_of(user))
         if limit:
@@ -531,3 +533,70 @@ def user_import_fail(*, user_import_id: int, error: str) -> UserImport | None:
     if user_import is None or user_import.is_finished:
         return user_import
     return _import_finish(user_import, error=error)
+
+
+# --- erasure (tenant_apps.privacy): lock during the cool-off, and the account's final anonymisation ---
+
+# Reasons an inactive account is locked, asked by the login form after a refused sign-in with the
+# right password: fn(user) -> message or None (tenant_apps.privacy registers the erasure cool-off).
+_lock_reasons: list = []
+
+
+def account_lock_reason_register(fn) -> None:
+    if fn not in _lock_reasons:
+        _lock_reasons.append(fn)
+
+
+def account_lock_reason(user: User) -> str | None:
+    for fn in _lock_reasons:
+        if message := fn(user):
+            return message
+    return None
+
+
+def user_sessions_end(*, user_id: int) -> int:
+    """Delete every browser session of `user_id` now (database and session cache). Re-runnable."""
+    return _sessions_end(user_id=user_id)
+
+
+@transaction.atomic
+def user_erasure_lock(*, user: User) -> bool:
+    """An erasure was requested: the account cannot sign in (inactive), every session and token
+    ends. The last active administrator cannot be locked. -> whether the account was active."""
+    _lock_admin_set()
+    role_forget(user)
+    if user.is_active and role_of(user) == Role.TENANT_ADMIN and not _admins_other_than(user).exists():
+        raise ValidationError("An institution needs at least one active administrator: "
+                              "name another administrator before this account is erased.")
+    was_active = user.is_active
+    if was_active:
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+    user_sign_out_everywhere(user=user, actor=user)
+    return was_active
+
+
+@transaction.atomic
+def user_erasure_unlock(*, user: User, was_active: bool) -> None:
+    """The erasure was cancelled: the account is as before (its place on the plan was kept for it)."""
+    if was_active and not user.is_active:
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+
+
+@transaction.atomic
+def user_anonymise(*, user: User, pseudonym: str) -> dict[str, int]:
+    """Erasure's last step: the account row stays as a tombstone (payments under legal hold point
+    at it) with nothing of the person: `pseudonym` as username, `pseudonym@invalid` as email, no
+    names, no usable password, inactive, no role. Re-runnable."""
+    user.username, user.email = pseudonym, f"{pseudonym}@invalid"
+    user.first_name = user.last_name = ""
+    user.is_active = user.is_staff = user.is_superuser = False
+    user.last_login = None
+    user.set_unusable_password()
+    user.save()
+    user.groups.clear()
+    user.user_permissions.clear()
+    role_forget(user)
+    Profile.objects.filter(user=user).update(email_verified_at=None, credentials_epoch=models.F("credentials_epoch") + 1)
+    return {"accounts": 1}

@@ -7,18 +7,18 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_http_methods
 
 from billing.api import PlanLimitExceeded, limit_refusal_notify, limit_refusal_plain
+from tenant_apps.privacy.api import ChoicesForm, choices_current, consent_accept_current
 from tenants.api import handoff_token_redeem
 
-from tenants.api import EmailLoginForm
-
 from . import reset_throttle, services
-from .forms import InvitationAcceptForm, ProfileForm, SignupForm
+from .forms import InvitationAcceptForm, MemberLoginForm, ProfileForm, SignupForm
 from .roles import Role, role_of
 from .selectors import site_settings_get
 
@@ -36,7 +36,7 @@ def home(request):
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
-    authentication_form = EmailLoginForm
+    authentication_form = MemberLoginForm
     redirect_authenticated_user = True
 
 
@@ -63,10 +63,12 @@ def signup(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user = services.user_create(
-                email=data["email"], password=data["password1"], first_name=data["first_name"],
-                last_name=data["last_name"], role=Role.LEARNER,
-            )
+            with transaction.atomic():
+                user = services.user_create(
+                    email=data["email"], password=data["password1"], first_name=data["first_name"],
+                    last_name=data["last_name"], role=Role.LEARNER,
+                )
+                consent_accept_current(user=user, source="signup", request=request)
         except PlanLimitExceeded as exc:
             # The person signing up cannot upgrade anything: a plain message; the admins are told.
             limit_refusal_notify(exc, what=f"self sign-up of {data['email']}")
@@ -107,8 +109,10 @@ def profile(request):
         services.user_update_profile(user=user, **form.cleaned_data)
         messages.success(request, "Profile saved.")
         return redirect("profile")
-    return render(request, "accounts/profile.html", {"form": form, "role": _role_label(user), "profile": user.profile},
-                  status=400 if form.errors else 200)
+    return render(request, "accounts/profile.html", {
+        "form": form, "role": _role_label(user), "profile": user.profile,
+        "choices_form": ChoicesForm(initial=choices_current(user=user)),
+    }, status=400 if form.errors else 200)
 
 
 @login_required
@@ -129,10 +133,12 @@ def invitation_accept(request, token: str):
     form = InvitationAcceptForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.invitation_accept(
-                token=token, password=form.cleaned_data["password1"],
-                first_name=form.cleaned_data["first_name"], last_name=form.cleaned_data["last_name"],
-            )
+            with transaction.atomic():
+                user = services.invitation_accept(
+                    token=token, password=form.cleaned_data["password1"],
+                    first_name=form.cleaned_data["first_name"], last_name=form.cleaned_data["last_name"],
+                )
+                consent_accept_current(user=user, source="invitation", request=request)
         except PlanLimitExceeded as exc:
             limit_refusal_notify(exc, what=f"invitation accepted by {invitation.email}")
             form.add_error(None, limit_refusal_plain(exc))

@@ -8,3 +8,6 @@ class TenantAuditConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401 - sign-in and failed sign-in are audited
+        from . import privacy as personal_data
+
+        personal_data.register()  # what it holds about people (tenant_apps.privacy)

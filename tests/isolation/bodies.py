@@ -44,6 +44,7 @@ def _form(b, route) -> dict:
         "course": v["course_slug"][0], "email": people["instructor2"].email, "user": people["instructor2"].email,
         "password": PASSWORD, "password1": "N3w-Passw0rd-long!", "password2": "N3w-Passw0rd-long!",
         "new_password1": "N3w-Passw0rd-long!", "new_password2": "N3w-Passw0rd-long!", "post": "on",
+        "accept_policies": "on",
     }
     if route.pattern.startswith("accounts/login"):
         body |= {"username": people["admin"].email, "email": people["admin"].email}
@@ -163,6 +164,11 @@ def _deadline(fmt: str = "%Y-%m-%dT%H:%M") -> str:
 
 
 BODIES: dict[str, Body] = {
+    # privacy: a valid draft (the universal "kind" is not a policy kind), accepting B's version 1
+    "manage/privacy/policies/new": lambda b, r: {"kind": "terms", "title": "Hijacked", "body": "Hijacked"},
+    "manage/privacy/policies/<uuid:public_id>/": lambda b, r: {"kind": "privacy", "title": "Hijacked", "body": "Hijacked"},
+    "api/v1/manage/privacy/policies": lambda b, r: {"kind": "terms", "title": "Hijacked", "body": "Hijacked"},
+    "api/v1/privacy/consents": lambda b, r: {"documents": [b.values["policy_version"][1]]},
     # crowdfunding: a new draft, its parts, a state change B's live campaign allows, the learner's pledge
     "manage/campaigns/new/": lambda b, r: {"title": "Hijacked", "pitch": "Hijacked", "category": "other",
                                            "goal_amount": "100.00", "deadline": _deadline()},
@@ -190,6 +196,10 @@ BODIES: dict[str, Body] = {
     "campaigns/<slug:slug>/scholarship/": lambda b, r: {"motivation": "Hijacked"},
     "api/v1/campaigns/<slug:slug>/scholarships/applications": lambda b, r: {"motivation": "Hijacked"},
     "api/v1/campaigns/<slug:slug>/scholarships/applications/<uuid:id>/decide": lambda b, r: {"decision": "award"},
+    # privacy: a retention policy change, a dry run
+    "manage/privacy/retention/policies": lambda b, r: {"category": "audit", "days": "120", "enabled": "on"},
+    "api/v1/manage/privacy/retention": lambda b, r: {"category": "audit", "days": 120, "enabled": True},
+    "api/v1/manage/privacy/retention/runs": lambda b, r: {"dry_run": True},
     # payments: B's priced course with B's 100 % coupon (no Stripe needed); a new coupon; a refund
     "billing/buy/<slug:kind>/<str:ref>/": lambda b, r: {"coupon": b.values["coupon"][0]},
     "api/v1/billing/orders": lambda b, r: {"product_kind": "course", "product_ref": b.values["product_ref"][0],
@@ -199,6 +209,10 @@ BODIES: dict[str, Body] = {
     "manage/payments/orders/<uuid:public_id>/refund": lambda b, r: {"amount": "1.00", "revoke_access": "keep"},
     "api/v1/manage/billing/orders/<str:id>/refunds": lambda b, r: {"amount": 100},
     # pages: the edit forms, as rendered for their owner, with a change
+    # privacy (erasure): the person's password; the emailed cancel token; the cool-off setting
+    "api/v1/privacy/erasure": lambda b, r: {"password": PASSWORD},
+    "api/v1/privacy/erasure/cancel": lambda b, r: {"token": b.values["erasure_cancel_token"][0]},
+    "manage/privacy/settings": lambda b, r: {"erasure_cool_off_days": "7"},
     "manage/settings/": derived_form("admin", site_name="Hijacked"),
     "studio/courses/<slug:slug>/": derived_form("instructor", title="Hijacked"),
     "studio/courses/<slug:slug>/assignments/<uuid:assignment_uuid>/": derived_form("instructor", title="Hijacked"),

@@ -18,6 +18,10 @@ ALL_METHODS = ("GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE")
 
 REGISTRY: list[tuple[str, str, str]] = [
     # (parameter, regex searched in the route, kind of B's object)
+    ("export_id", r"", "export"),
+    ("id", r"^api/v1/privacy/exports/", "export"),
+    ("id", r"^api/v1/manage/privacy/users/", "member"),
+    ("public_id", r"^manage/privacy/users/", "member"),
     ("slug", r"^(api/v1/)?(studio/)?tracks/", "track_slug"),
     ("slug", r"^(api/v1/)?(manage/)?campaigns/<slug:slug>/scholarships?/", "scholarship_campaign_slug"),
     ("slug", r"^(api/v1/)?(manage/)?campaigns/", "campaign_slug"),
@@ -67,6 +71,13 @@ REGISTRY: list[tuple[str, str, str]] = [
     ("public_id", r"^campaigns/my-pledges/", "pledge"),
     ("public_id", r"^campaigns/.*/comments/", "comment"),
     ("id", r"^api/v1/me/pledges/", "pledge"),
+    ("public_id", r"^manage/privacy/retention/runs/", "retention_run"),
+    ("id", r"^api/v1/manage/privacy/retention/runs/", "retention_run"),
+    ("public_id", r"^(manage/)?privacy/(policies|versions)/", "policy_version"),
+    ("id", r"^api/v1/manage/privacy/policies/", "policy_version"),
+    ("public_id", r"^manage/privacy/erasures/", "erasure"),
+    ("id", r"^api/v1/manage/privacy/erasures/", "erasure"),
+    ("token", r"^privacy/erasure/cancel/", "erasure_cancel_token"),
     ("token", r"^accounts/verify/", "verify_token"),
     ("token", r"^accounts/invitation/", "invitation_token"),
     ("uidb64", r"^accounts/reset/", "reset_uid"),

@@ -274,8 +274,40 @@ def _seed_objects(p) -> dict[str, list[str]]:
         deadline=timezone.now() + timedelta(days=30), seat_kind="course", seat_ref=str(paid.uuid), seats_wanted=4)
     seats_live = crowd_services.campaign_publish(campaign=seats_live, actor=p["admin"])
 
+    # Privacy: a retention run (its report names B's marker).
+    from tenant_apps.privacy.models_retention import RetentionRun
+
+    retention_run = RetentionRun.objects.create(dry_run=True, trigger="staff", actor=p["admin"],
+                                                report={"audit": {"title": MARKER, "count": 1}})
+    # Privacy: the learner's own export and one the admin ran for them, both built and ready.
+    from tenant_apps.privacy.export import export_build
+    from tenant_apps.privacy.models import ExportRequest
+
+    data_exports = [ExportRequest.objects.create(user=learner, requested_by=learner)]
+    export_build(export_id=data_exports[0].pk)
+    data_exports.append(ExportRequest.objects.create(user=learner, requested_by=p["admin"]))
+    export_build(export_id=data_exports[1].pk)
+    # Privacy: a draft policy version (named with the marker) beside B's published version 1.
+    from tenant_apps.privacy import policies as privacy_policies
+    from tenant_apps.privacy.models_policies import PolicyDocument
+
+    policy_draft = privacy_policies.policy_draft_create(kind="privacy", title=f"Draft {MARKER}", body=f"Body {MARKER}",
+                                                        summary=MARKER, created_by=p["admin"])
+    policy_v1 = PolicyDocument.objects.get(kind="privacy", version=1)
+    # Privacy: two members' erasure requests, one cooling off (with a known cancel token), one failed.
+    from tenant_apps.privacy import erasure
+    from tenant_apps.privacy.models import ErasureRequest
+
+    retiring = [account_services.user_create(email=f"retiring{n}-{secrets.token_hex(3)}@globex.test", first_name=MARKER)
+                for n in (1, 2)]
+    erasures = [erasure.erasure_request_create(user=u, actor=p["admin"]) for u in retiring]
+    cancel_token = secrets.token_urlsafe(32)
+    ErasureRequest.objects.filter(pk=erasures[0].pk).update(cancel_token_hash=erasure._token_hash(cancel_token))
+    ErasureRequest.objects.filter(pk=erasures[1].pk).update(status="failed", error=MARKER)
+
     s = str
     return {
+        "policy_version": [s(policy_draft.public_id), s(policy_v1.public_id)],
         "course_slug": [course.slug],
         "track_slug": [track.slug],
         "module": [s(module.uuid)],
@@ -314,6 +346,10 @@ def _seed_objects(p) -> dict[str, list[str]]:
         "scholarship_seat": [s(seat.public_id)],
         "scholarship_application": [s(application.public_id)],
         "backers_export": [s(backers_export.public_id)],
+        "retention_run": [s(retention_run.public_id)],
+        "export": [s(e.public_id) for e in data_exports],
+        "erasure": [s(e.public_id) for e in erasures],
+        "erasure_cancel_token": [cancel_token],
     }
 
 

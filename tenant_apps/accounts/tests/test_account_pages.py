@@ -166,7 +166,7 @@ def test_session_from_one_institution_is_void_on_another(site_a, site_b, admin_a
 # --- self sign-up and email verification ---------------------------------------------------
 
 SIGNUP = {"first_name": "Lin", "last_name": "Learner", "email": "Lin@Example.Test",
-          "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+          "password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "accept_policies": "on"}
 
 
 def test_signup_is_closed_by_default(site_a):
@@ -355,7 +355,8 @@ def _invite(site, capture, mailoutbox, *, email="invitee@example.test", role="in
     return invitation, _link_in(mailoutbox[-1], "/accounts/invitation/")
 
 
-ACCEPT = {"first_name": "Ivy", "last_name": "Invitee", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+ACCEPT = {"first_name": "Ivy", "last_name": "Invitee", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD,
+          "accept_policies": "on"}
 
 
 def test_invitation_link_creates_account_with_the_invited_role(
