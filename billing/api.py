@@ -7,7 +7,7 @@ from django.urls import reverse
 from tenants.api import PlanLimitExceeded
 
 from . import gateway, money
-from .commerce.offsession import SavedCardCharge, saved_card_charge, saved_card_refund
+from .commerce.offsession import OffSessionCharge, SavedCardCharge, saved_card_charge, saved_card_charges, saved_card_refund
 from .commerce.selectors import receipt_url_for
 from .commerce.products import Product, ProductProvider, price_currency_check, product_provider_register, tenant_currency
 from .connect import SaleNotReady, billing_page_path, sale_ready_check
@@ -50,6 +50,7 @@ __all__ = [
     "limit_refusal_notify",
     "limit_refusal_plain",
     "Money",
+    "OffSessionCharge",
     "Plan",
     "Product",
     "ProductProvider",
@@ -75,6 +76,7 @@ __all__ = [
     "receipt_url_for",
     "sale_ready_check",
     "saved_card_charge",
+    "saved_card_charges",
     "saved_card_refund",
     "stripe_event_counts",
     "stripe_event_get",
