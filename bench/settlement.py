@@ -9,12 +9,15 @@ then checks that every pledge was charged exactly once (the simulator's charges)
 CPU seconds each process used. Logging at WARNING, as served. Target: 10,000 pledges ≤ 60 s on
 2 cores.
 
-Measured (2 cores shared with PostgreSQL, Redis, the simulator and the worker; 10,000 pledges):
-- before (one transaction per pledge, ~14 queries each; a new simulator connection per call):
-  88–129 pledges/s, ~114 s (2,000 pledges: 110/s; CPU worker 18 s, postgres 5.5 s).
-- after (batches of 20 pledges per transaction: one locking read, one Stripe call each, the
-  orders, ledger rows and pledge states written in bulk; keep-alive simulator): see the
-  report printed; ~300 pledges/s, 10,000 in ~33 s, emails delivered by ~35 s.
+Measured (2 cores shared with PostgreSQL, Redis, the simulator and the worker):
+- before (one transaction per pledge, ~14 queries each, one email task per pledge, a new
+  simulator connection per call): 88–129 pledges/s, ~114 s for 10,000; for 2,000: 110/s with
+  CPU worker 18 s + postgres 5.5 s (~13 ms CPU per pledge, email tasks not all counted).
+- after (batches of 20 pledges per transaction: one locking read, one Stripe call each, orders,
+  ledger rows and pledge states written in bulk; one email task per batch; keep-alive
+  simulator): 10,000 in 34.3 s (291/s) on a quiet machine; 38.9 s (257/s), emails all
+  delivered at 49.4 s, with other test runs loading the machine (load average 4.8); CPU worker
+  30 s + postgres 7 s + simulator 5 s (~4.2 ms CPU per pledge, emails included).
 
 Run on demand: `make bench-settlement` (or `.venv/bin/python bench/settlement.py [N]`).
 """
