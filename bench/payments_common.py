@@ -67,6 +67,46 @@ def worker_start(*, queues: str, processes: int = 2) -> subprocess.Popen:
     return worker
 
 
+def cpu_seconds(services) -> dict[str, float]:
+    """CPU seconds used so far by this benchmark's processes: this one (the simulator's threads
+    run here), the worker and its pool, PostgreSQL (backends that ended are counted in the
+    postmaster's children time) and Redis. Linux only: read from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    procs = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            procs[int(entry)] = (int(fields[1]), sum(int(v) for v in fields[11:15]) / tick)  # ppid, u+s+cu+cs
+    roots = {os.getpid(): "bench + simulator"}
+    if services.postgres:
+        try:
+            roots[int((services.postgres.data_dir / "postmaster.pid").read_text().split()[0])] = "postgres"
+        except (OSError, ValueError, IndexError):
+            pass
+    if services.redis and services.redis.process:
+        roots[services.redis.process.pid] = "redis"
+    group = dict(roots)
+    for _ in range(4):  # children, grandchildren (the worker's pool, postgres backends)
+        for pid, (ppid, _) in procs.items():
+            if ppid in group and pid not in group:
+                group[pid] = "worker" if group[ppid] == "bench + simulator" else group[ppid]
+    out: dict[str, float] = {}
+    for pid, name in group.items():
+        if pid in procs:
+            out[name] = out.get(name, 0.0) + procs[pid][1]
+    return out
+
+
+def cpu_used(before: dict[str, float], after: dict[str, float]) -> str:
+    """'worker 12.0 s, postgres 3.1 s, ...': CPU seconds between two `cpu_seconds` readings."""
+    used = {name: after[name] - before.get(name, 0.0) for name in after}
+    return ", ".join(f"{name} {seconds:.1f} s" for name, seconds in sorted(used.items(), key=lambda kv: -kv[1]))
+
+
 def teardown(services, server, worker=None) -> None:
     from django.db import connection
 

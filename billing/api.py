@@ -7,7 +7,7 @@ from django.urls import reverse
 from tenants.api import PlanLimitExceeded
 
 from . import money
-from .commerce.offsession import SavedCardCharge, saved_card_charge, saved_card_refund
+from .commerce.offsession import OffSessionCharge, SavedCardCharge, saved_card_charge, saved_card_charges, saved_card_refund
 from .commerce.saved_cards import (
     CardSetupSession,
     CardSetupUnavailable,
@@ -61,6 +61,7 @@ __all__ = [
     "limit_refusal_notify",
     "limit_refusal_plain",
     "Money",
+    "OffSessionCharge",
     "Plan",
     "Product",
     "ProductProvider",
@@ -91,6 +92,7 @@ __all__ = [
     "receipt_url_for",
     "sale_ready_check",
     "saved_card_charge",
+    "saved_card_charges",
     "saved_card_refund",
     "stripe_event_counts",
     "stripe_event_get",

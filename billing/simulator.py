@@ -16,6 +16,7 @@ Every page says it is a simulator. It refuses to start when DEBUG is off.
 from __future__ import annotations
 
 import html
+import io
 import json
 import logging
 import os
@@ -24,9 +25,8 @@ import random
 import threading
 import time
 import urllib.request
-from socketserver import ThreadingMixIn
-from urllib.parse import parse_qs, urlparse
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, unquote, urlparse
 
 import stripe
 
@@ -179,13 +179,47 @@ class Simulator:
             f"<p><a href='{cancel}'>Cancel and go back</a></p>"))
 
 
-class _Quiet(WSGIRequestHandler):
+class _Handler(BaseHTTPRequestHandler):
+    """HTTP/1.1 with keep-alive, as Stripe's API answers: a client (stripe-python's pooled
+    session) sends its calls over one connection instead of connecting once per call."""
+
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
+    wbufsize = -1  # the status line, headers and body leave in one write (flushed after each request)
+
+    def _serve(self) -> None:
+        path, _, query = self.path.partition("?")
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        environ = {"REQUEST_METHOD": self.command, "PATH_INFO": unquote(path), "QUERY_STRING": query,
+                   "CONTENT_LENGTH": str(length), "wsgi.input": io.BytesIO(body)}
+        environ |= {"HTTP_" + name.upper().replace("-", "_"): value for name, value in self.headers.items()}
+        answer = {}
+
+        def start_response(status, headers, exc_info=None):
+            answer.update(status=status, headers=headers)
+
+        content = b"".join(self.server.app(environ, start_response))
+        code, _, reason = answer["status"].partition(" ")
+        self.send_response(int(code), reason)
+        for name, value in answer["headers"]:
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(content)))
+        self.end_headers()
+        self.wfile.write(content)
+
+    do_GET = do_POST = do_DELETE = _serve
+
     def log_message(self, format, *args):  # noqa: A002 - stdlib signature
         logger.info("%s - %s", self.address_string(), format % args)
 
 
-class _Server(ThreadingMixIn, WSGIServer):
+class _Server(ThreadingHTTPServer):
     daemon_threads = True
+
+    def __init__(self, address, app):
+        super().__init__(address, _Handler)
+        self.app = app
 
 
 def serve(*, host: str, port: int, fake: FakeStripe | None = None, sender: WebhookSender | None = None,
@@ -200,7 +234,7 @@ def serve(*, host: str, port: int, fake: FakeStripe | None = None, sender: Webho
     fake = fake or FakeStripe(hosted_base_url=f"http://{host}:{port}")
     if sender is not None:
         fake.on_event(sender)
-    server = make_server(host, port, Simulator(fake), server_class=_Server, handler_class=_Quiet)
+    server = _Server((host, port), Simulator(fake))
     threading.Thread(target=server.serve_forever, daemon=True, name="payment-simulator").start()
     return server, fake
 

@@ -19,38 +19,40 @@ import logging
 from datetime import timedelta
 
 from celery import shared_task
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from billing.api import money, saved_card_charge
-from tenants.api import audit_log, mail_send
+from billing.api import OffSessionCharge, money, saved_card_charges
+from tenants.api import audit_log, mail_send_many
 
 from .models import Campaign, Pledge
 from .services import campaign_conclude
 
 logger = logging.getLogger(__name__)
 
-CHUNK = 100
+CHUNK = 100  # pledges per task (every worker process takes part)
+BATCH = 20  # pledges per transaction within a chunk (row locks held while Stripe answers)
+MAIL_BATCH = 100  # emails per delivery task
 REMINDER_EVERY = timedelta(hours=48)
 REMINDERS_FOR = timedelta(days=7)
 
 
 def _site_url(path: str) -> str:
-    from django.db import connection
-
     from tenants.api import site_url_for_tenant
 
     return site_url_for_tenant(connection.tenant, path)
 
 
 def _backers_tell(pledges, *, template: str, campaign: Campaign) -> None:
-    for pledge in pledges:
-        mail_send(template=template, to=[pledge.backer.email], context={
-            "campaign": campaign, "pledge": pledge, "amount": money.format_minor(pledge.amount, pledge.currency),
-            "campaign_url": _site_url(f"/campaigns/{campaign.slug}/"),
-            "pay_url": _site_url(f"/campaigns/my-pledges/{pledge.public_id}/pay/"),
-        })
+    """Email these backers (rendered now, delivered after commit, MAIL_BATCH to a task)."""
+    campaign_url = _site_url(f"/campaigns/{campaign.slug}/")
+    messages = [(template, [pledge.backer.email], {
+        "campaign": campaign, "pledge": pledge, "amount": money.format_minor(pledge.amount, pledge.currency),
+        "campaign_url": campaign_url, "pay_url": _site_url(f"/campaigns/my-pledges/{pledge.public_id}/pay/"),
+    }) for pledge in pledges]
+    for start in range(0, len(messages), MAIL_BATCH):
+        mail_send_many(messages=messages[start:start + MAIL_BATCH])
 
 
 # --- closing at the deadline -------------------------------------------------------------------
@@ -100,46 +102,85 @@ def _enqueue(campaign_id: int) -> None:
 
 def pledge_collect(*, pledge_id: int, last_try: bool = False) -> str | None:
     """Charge one pledge off-session, exactly once; -> its new status (None: taken elsewhere)."""
+    return pledges_collect(pledge_ids=[pledge_id], last_try=last_try).get(pledge_id)
+
+
+_CHANGED = ["status", "status_note", "stripe_payment_intent_id", "collected_at", "application_fee_amount",
+            "processor_fee_amount", "order_number", "auth_requested_at", "reminders_sent", "updated_at"]
+_TELL = {Pledge.Status.COLLECTED: "crowdfunding/pledge_collected", Pledge.Status.ERRORED: "crowdfunding/pledge_failed",
+         Pledge.Status.DROPPED: "crowdfunding/pledge_failed",
+         Pledge.Status.AUTHENTICATION_REQUIRED: "crowdfunding/pledge_authenticate"}
+
+
+def pledges_collect(*, pledge_ids: list[int], last_try: bool = False) -> dict[int, str]:
+    """Charge these pledges off-session, each exactly once, in one transaction that holds their
+    row locks; -> new status by pledge id (pledges taken elsewhere, or no longer chargeable, are
+    left out). Stripe's answers, the paid orders, the ledger entries and the pledges' new states
+    commit together; a process killed before the commit leaves them all active, and the re-run
+    sends the same idempotency keys, so Stripe replays its answers instead of charging again."""
     with transaction.atomic():
         wanted = [Pledge.Status.ACTIVE] + ([Pledge.Status.AUTHENTICATION_REQUIRED] if last_try else [])
-        pledge = (Pledge.objects.select_for_update(skip_locked=True, of=("self",)).select_related("campaign", "backer")
-                  .filter(pk=pledge_id, status__in=wanted).first())
-        if pledge is None:
-            return None
-        campaign = pledge.campaign
-        result = saved_card_charge(
+        pledges = list(Pledge.objects.select_for_update(skip_locked=True, of=("self",)).select_related("campaign", "backer")
+                       .filter(pk__in=pledge_ids, status__in=wanted).order_by("pk"))
+        if not pledges:
+            return {}
+        results = saved_card_charges(charges=[OffSessionCharge(
             amount=pledge.amount, currency=pledge.currency, customer=pledge.stripe_customer_id,
             payment_method=pledge.stripe_payment_method_id,
             idempotency=f"pledge-{pledge.public_id}-collect" + ("-last" if last_try else ""),
-            metadata={"kind": "pledge", "pledge_id": str(pledge.public_id), "campaign": campaign.slug},
-            description=f"Pledge to “{campaign.title}”", buyer=pledge.backer, product_kind="pledge",
-            product_ref=str(pledge.public_id))
+            metadata={"kind": "pledge", "pledge_id": str(pledge.public_id), "campaign": pledge.campaign.slug},
+            description=f"Pledge to “{pledge.campaign.title}”", buyer=pledge.backer, product_kind="pledge",
+            product_ref=str(pledge.public_id)) for pledge in pledges])
         now = timezone.now()
-        pledge.stripe_payment_intent_id = result.payment_intent_id or pledge.stripe_payment_intent_id
-        if result.status == "succeeded":
-            pledge.status, pledge.collected_at, pledge.status_note = Pledge.Status.COLLECTED, now, ""
-            pledge.application_fee_amount, pledge.processor_fee_amount = result.application_fee, result.processor_fee
-            pledge.order_number = result.order_number
-        elif result.status == "declined":
-            pledge.status, pledge.status_note = Pledge.Status.ERRORED, result.message[:500]
-        elif result.status == "authentication_required":
-            if last_try:
-                pledge.status = Pledge.Status.DROPPED
-                pledge.status_note = "The card still needed its holder after a week of reminders; nothing was charged."
-            else:
-                pledge.status, pledge.status_note = Pledge.Status.AUTHENTICATION_REQUIRED, result.message[:500]
-                pledge.auth_requested_at, pledge.reminders_sent = now, 0
-        else:  # the payment service is unavailable: stays as it was, retried by the next run
-            logger.warning("pledge %s not charged now: %s", pledge.public_id, result.message)
-            return pledge.status
-        pledge.save()
-        if pledge.status == Pledge.Status.AUTHENTICATION_REQUIRED:
-            _backers_tell([pledge], template="crowdfunding/pledge_authenticate", campaign=campaign)
-        elif pledge.status == Pledge.Status.COLLECTED:
-            _backers_tell([pledge], template="crowdfunding/pledge_collected", campaign=campaign)
-        elif pledge.status in (Pledge.Status.ERRORED, Pledge.Status.DROPPED):
-            _backers_tell([pledge], template="crowdfunding/pledge_failed", campaign=campaign)
-        return pledge.status
+        changed = [pledge for pledge, result in zip(pledges, results)
+                   if _outcome_apply(pledge, result, now=now, last_try=last_try)]
+        _pledges_write(changed)
+        told: dict[tuple[str, int], list[Pledge]] = {}
+        for pledge in changed:
+            if pledge.status in _TELL:
+                told.setdefault((pledge.status, pledge.campaign_id), []).append(pledge)
+        for (status, _), group in told.items():
+            _backers_tell(group, template=_TELL[status], campaign=group[0].campaign)
+        return {pledge.pk: pledge.status for pledge in pledges}
+
+
+def _pledges_write(pledges: list[Pledge]) -> None:
+    """The settlement fields of these pledges in one UPDATE … FROM (VALUES …) (Django's
+    bulk_update builds a CASE per field and row: costlier than the charges themselves)."""
+    if not pledges:
+        return
+    fields = [Pledge._meta.get_field(name) for name in _CHANGED]
+    quote = connection.ops.quote_name
+    sets = ", ".join(f"{quote(f.column)} = v.{quote(f.column)}::{f.db_type(connection)}" for f in fields)
+    row = "(" + ", ".join(["%s"] * (len(fields) + 1)) + ")"
+    sql = (f"UPDATE {quote(Pledge._meta.db_table)} AS p SET {sets} FROM (VALUES {', '.join([row] * len(pledges))}) "
+           f"AS v(id, {', '.join(quote(f.column) for f in fields)}) WHERE p.id = v.id")
+    params = [value for pledge in pledges for value in
+              [pledge.pk, *(f.get_db_prep_save(getattr(pledge, f.attname), connection) for f in fields)]]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def _outcome_apply(pledge: Pledge, result, *, now, last_try: bool) -> bool:
+    """Stripe's answer onto the pledge (saved by the caller); -> whether it changed."""
+    if result.status == "unavailable":  # the payment service is unavailable: stays as it was, retried by the next run
+        logger.warning("pledge %s not charged now: %s", pledge.public_id, result.message)
+        return False
+    pledge.updated_at = now
+    pledge.stripe_payment_intent_id = result.payment_intent_id or pledge.stripe_payment_intent_id
+    if result.status == "succeeded":
+        pledge.status, pledge.collected_at, pledge.status_note = Pledge.Status.COLLECTED, now, ""
+        pledge.application_fee_amount, pledge.processor_fee_amount = result.application_fee, result.processor_fee
+        pledge.order_number = result.order_number
+    elif result.status == "declined":
+        pledge.status, pledge.status_note = Pledge.Status.ERRORED, result.message[:500]
+    elif last_try:  # authentication still required
+        pledge.status = Pledge.Status.DROPPED
+        pledge.status_note = "The card still needed its holder after a week of reminders; nothing was charged."
+    else:
+        pledge.status, pledge.status_note = Pledge.Status.AUTHENTICATION_REQUIRED, result.message[:500]
+        pledge.auth_requested_at, pledge.reminders_sent = now, 0
+    return True
 
 
 def _settle_if_done(campaign_id: int) -> None:
@@ -196,7 +237,10 @@ def settlement_run(campaign_id: int, *, inline: bool = False) -> int:
 @shared_task(acks_late=True)
 def settlement_chunk(campaign_id: int, pledge_ids: list[int]) -> int:
     """Charge these pledges (those still active); settle the campaign when none is left."""
-    handled = sum(1 for pledge_id in pledge_ids if pledge_collect(pledge_id=pledge_id) not in (None, Pledge.Status.ACTIVE))
+    handled = 0
+    for start in range(0, len(pledge_ids), BATCH):
+        outcomes = pledges_collect(pledge_ids=pledge_ids[start:start + BATCH])
+        handled += sum(1 for status in outcomes.values() if status != Pledge.Status.ACTIVE)
     if not Pledge.objects.filter(campaign_id=campaign_id, status=Pledge.Status.ACTIVE).exists():
         _settle_if_done(campaign_id)
     return handled

@@ -19,7 +19,7 @@ from .handoff import handoff_token_make, handoff_token_redeem
 from .limits import FEATURE_REQUIRED, LIMIT_REACHED, PlanLimitExceeded
 from .login import EmailLoginForm
 from .csvio import csv_safe_cell, csv_streaming_response
-from .mail import mail_render, mail_send
+from .mail import mail_render, mail_send, mail_send_many
 from .markdown import render_markdown
 from .models import Domain, Tenant
 from .rest_api.authentication import refresh_rotate, tokens_for
@@ -88,6 +88,7 @@ __all__ = [
     "lockout",
     "mail_render",
     "mail_send",
+    "mail_send_many",
     "model_checked",
     "query_without_page",
     "refresh_rotate",

@@ -5,7 +5,8 @@ the surrounding transaction commits, so the request never waits on (or fails wit
 links, the user). What it enqueues is the finished message: subject, text, html, to. The
 `mail_deliver` task only hands that to the email backend, retrying SMTP/socket failures with
 exponential backoff; a delivery that still fails after the retries is logged, never raised
-into a request.
+into a request. `mail_send_many` is the same for a batch (one task, one SMTP connection for
+many backers of a campaign, say), retrying only the messages not sent yet.
 
 Tests: `MAIL_DELIVER_EAGER` (config/settings_test.py) makes the on-commit callback run the
 task in-process with `Task.apply()` (Celery's eager execution for this one task, retries
@@ -19,11 +20,12 @@ import logging
 import smtplib
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
 
 from celery import shared_task
+from celery.utils.time import get_exponential_backoff_interval
 
 logger = logging.getLogger(__name__)
 
@@ -39,16 +41,37 @@ def mail_deliver(self, *, subject: str, text: str, html: str, to: list[str], fro
     return message.send()
 
 
-def _enqueue(payload: dict) -> None:
+@shared_task(bind=True, acks_late=True, max_retries=6)
+def mail_deliver_many(self, *, messages: list[dict], from_email: str | None = None) -> int:
+    """Deliver already-rendered messages ({"subject", "text", "html", "to"}) over one connection;
+    a SMTP/socket failure retries those not sent yet (never the ones before it), with the
+    backoff of `mail_deliver`; -> how many were sent."""
+    sent = 0
+    try:
+        with get_connection() as smtp:
+            for message in messages:
+                email = EmailMultiAlternatives(message["subject"], message["text"], from_email or settings.DEFAULT_FROM_EMAIL,
+                                               message["to"], connection=smtp)
+                email.attach_alternative(message["html"], "text/html")
+                email.send()
+                sent += 1
+    except (smtplib.SMTPException, OSError) as exc:
+        countdown = get_exponential_backoff_interval(factor=5, retries=self.request.retries, maximum=600, full_jitter=True)
+        raise self.retry(exc=exc, countdown=countdown, kwargs={"messages": messages[sent:], "from_email": from_email})
+    return sent
+
+
+def _enqueue(payload: dict, *, task=mail_deliver) -> None:
+    to = payload.get("to") or [m["to"] for m in payload.get("messages", [])]
     if getattr(settings, "MAIL_DELIVER_EAGER", False):
-        result = mail_deliver.apply(kwargs=payload)
+        result = task.apply(kwargs=payload)
         if result.failed():
-            logger.error("mail to %s not delivered: %r", payload["to"], result.result)
+            logger.error("mail to %s not delivered: %r", to, result.result)
         return
     try:
-        mail_deliver.apply_async(kwargs=payload)
+        task.apply_async(kwargs=payload)
     except Exception:  # noqa: BLE001 - the data is committed; a broker outage must not become a 500
-        logger.exception("could not enqueue mail to %s", payload["to"])
+        logger.exception("could not enqueue mail to %s", to)
 
 
 def mail_render(*, template: str, context: dict) -> dict:
@@ -85,3 +108,13 @@ def mail_send(*, template: str, to: list[str], context: dict, category: str = "t
         return
     payload = {**mail_render(template=template, context=context), "to": list(to), "from_email": settings.DEFAULT_FROM_EMAIL}
     transaction.on_commit(lambda: _enqueue(payload))
+
+
+def mail_send_many(*, messages: list[tuple[str, list[str], dict]]) -> None:
+    """`mail_send` for many messages ((template, to, context) each) delivered by one task over one
+    connection (e.g. the backers of a settlement batch): rendered now, enqueued on commit."""
+    if not messages:
+        return
+    rendered = [{**mail_render(template=template, context=context), "to": list(to)} for template, to, context in messages]
+    payload = {"messages": rendered, "from_email": settings.DEFAULT_FROM_EMAIL}
+    transaction.on_commit(lambda: _enqueue(payload, task=mail_deliver_many))

@@ -12,6 +12,7 @@ Decimal(part) × whole / total rounded half-up.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import IntegrityError, transaction
@@ -60,16 +61,70 @@ def _record(*, kind: str, reference: str, order: Order | None, currency: str, me
     return txn
 
 
+def _charge_entries(*, total: int, application_fee: int, processor_fee: int) -> list[tuple[str, int]]:
+    return [
+        (Account.CUSTOMER, -total),
+        (Account.INSTITUTION, total - application_fee),
+        (Account.PLATFORM, application_fee - processor_fee),
+        (Account.PROCESSOR, processor_fee),
+    ]
+
+
 def charge_record(*, order: Order | None, reference: str, total: int, application_fee: int, processor_fee: int,
                   currency: str | None = None, memo: str = ""):
     """A card payment (an order's, or a collected pledge's when `order` is None)."""
     return _record(kind=LedgerTransaction.Kind.CHARGE, reference=reference, order=order,
-                   currency=currency or order.currency, memo=memo or f"Payment for order {order.number}", entries=[
-                       (Account.CUSTOMER, -total),
-                       (Account.INSTITUTION, total - application_fee),
-                       (Account.PLATFORM, application_fee - processor_fee),
-                       (Account.PROCESSOR, processor_fee),
-                   ])
+                   currency=currency or order.currency, memo=memo or f"Payment for order {order.number}",
+                   entries=_charge_entries(total=total, application_fee=application_fee, processor_fee=processor_fee))
+
+
+@dataclass(frozen=True)
+class Charge:
+    """One card payment for `charges_record` (the arguments of `charge_record`)."""
+    order: Order | None
+    reference: str
+    total: int
+    application_fee: int
+    processor_fee: int
+    currency: str
+    memo: str = ""
+
+
+def charges_record(*, charges: list[Charge]) -> int:
+    """`charge_record` for many payments at once (a settlement batch): the same transactions and
+    entries, each `(kind, reference)` once, written with two inserts; -> how many were new."""
+    kind = LedgerTransaction.Kind.CHARGE
+    done = set(LedgerTransaction.objects.filter(kind=kind, reference__in=[c.reference for c in charges])
+               .values_list("reference", flat=True))
+    todo = {}
+    for charge in charges:
+        if charge.reference not in done:
+            todo.setdefault(charge.reference, charge)
+    if not todo:
+        return 0
+    now = timezone.now()
+    rows = []
+    for charge in todo.values():
+        entries = [(a, v) for a, v in _charge_entries(total=charge.total, application_fee=charge.application_fee,
+                                                       processor_fee=charge.processor_fee) if v]
+        if sum(v for _, v in entries) != 0:
+            raise Unbalanced(f"{kind} {charge.reference}: entries sum to {sum(v for _, v in entries)}, not 0")
+        rows.append((charge, entries))
+    try:
+        with transaction.atomic():
+            txns = LedgerTransaction.objects.bulk_create(
+                LedgerTransaction(kind=kind, reference=charge.reference, order=charge.order, currency=charge.currency,
+                                  memo=(charge.memo or (f"Payment for order {charge.order.number}" if charge.order else ""))[:300],
+                                  occurred_at=now)
+                for charge, _ in rows)
+            LedgerEntry.objects.bulk_create(
+                LedgerEntry(transaction=txn, account=account, amount=amount, currency=charge.currency)
+                for txn, (charge, entries) in zip(txns, rows) for account, amount in entries)
+    except IntegrityError:  # some were recorded concurrently: one by one, the other writes stand
+        return sum(1 for charge, _ in rows if charge_record(
+            order=charge.order, reference=charge.reference, total=charge.total, application_fee=charge.application_fee,
+            processor_fee=charge.processor_fee, currency=charge.currency, memo=charge.memo) is not None)
+    return len(rows)
 
 
 def refund_record(*, order: Order | None, reference: str, amount: int, application_fee_refunded: int,

@@ -40,52 +40,118 @@ def _fee_in(intent: dict) -> int:
     return int(balance.get("fee") or 0) if isinstance(balance, dict) else 0
 
 
+@dataclass(frozen=True)
+class OffSessionCharge:
+    """One charge of a saved card, as `saved_card_charge` takes it (batches: `saved_card_charges`)."""
+    amount: int
+    currency: str
+    customer: str
+    payment_method: str
+    idempotency: str
+    metadata: dict
+    description: str
+    buyer: object
+    product_kind: str
+    product_ref: str
+
+
 def saved_card_charge(*, amount: int, currency: str, customer: str, payment_method: str, idempotency: str,
                       metadata: dict, description: str, buyer, product_kind: str, product_ref: str) -> SavedCardCharge:
     """Charge `amount` (minor units of `currency`) off-session; never raises for card outcomes.
     A success is recorded as a paid order of `buyer` for product `product_kind`/`product_ref`
     (so it has a receipt, shows in the orders list and is refunded like any order) and in the
     ledger, inside the caller's transaction."""
+    return saved_card_charges(charges=[OffSessionCharge(
+        amount=amount, currency=currency, customer=customer, payment_method=payment_method, idempotency=idempotency,
+        metadata=metadata, description=description, buyer=buyer, product_kind=product_kind, product_ref=product_ref)])[0]
+
+
+def saved_card_charges(*, charges: list[OffSessionCharge]) -> list[SavedCardCharge]:
+    """`saved_card_charge` for several charges at once (a settlement batch): one call to Stripe
+    each, in order, then the paid orders and the ledger entries of all the successes written
+    in a handful of queries, inside the caller's transaction; -> one outcome per charge."""
     account = payout_account()
     if account is None:
-        return SavedCardCharge("unavailable", message="The institution cannot take payments (no Connect account).")
-    fee = ledger.fee_of(amount, _fee_bps())
-    params = {"amount": amount, "currency": currency.lower(), "customer": customer, "payment_method": payment_method,
-              "off_session": True, "confirm": True, "expand": ["latest_charge.balance_transaction"], "description": description[:250],
-              "metadata": {**metadata, "tenant_schema": connection.schema_name},
-              "transfer_data": {"destination": account.stripe_account_id}}
+        return [SavedCardCharge("unavailable", message="The institution cannot take payments (no Connect account).")
+                for _ in charges]
+    fee_bps = _fee_bps()
+    outcomes, paid = [], []
+    for charge in charges:
+        fee = ledger.fee_of(charge.amount, fee_bps)
+        outcome, intent = _intent_create(charge, fee=fee, destination=account.stripe_account_id)
+        outcomes.append(outcome)
+        if intent is not None:
+            paid.append((len(outcomes) - 1, charge, intent, fee))
+    if paid:
+        numbers = _orders_record(paid, destination=account.stripe_account_id)
+        for index, charge, intent, fee in paid:
+            outcomes[index] = SavedCardCharge("succeeded", payment_intent_id=intent["id"], application_fee=fee,
+                                              processor_fee=_fee_in(intent), order_number=numbers[intent["id"]])
+    return outcomes
+
+
+def _intent_create(charge: OffSessionCharge, *, fee: int, destination: str) -> tuple[SavedCardCharge | None, dict | None]:
+    """Stripe's answer for one charge: (outcome, None) unless it succeeded, then (None, the PaymentIntent)."""
+    params = {"amount": charge.amount, "currency": charge.currency.lower(), "customer": charge.customer,
+              "payment_method": charge.payment_method, "off_session": True, "confirm": True,
+              "expand": ["latest_charge.balance_transaction"], "description": charge.description[:250],
+              "metadata": {**charge.metadata, "tenant_schema": connection.schema_name},
+              "transfer_data": {"destination": destination}}
     if fee:
         params["application_fee_amount"] = fee
     try:
-        intent = gateway.payment_intent_create(params=params, idempotency=idempotency).to_dict()
+        intent = gateway.payment_intent_create(params=params, idempotency=charge.idempotency).to_dict()
     except gateway.CardError as exc:
         error = exc.error
         code = getattr(error, "code", None) or ""
         intent = getattr(error, "payment_intent", None)
         intent_id = (intent.get("id") if isinstance(intent, dict) else getattr(intent, "id", "")) or ""
         status = "authentication_required" if code == "authentication_required" else "declined"
-        return SavedCardCharge(status, payment_intent_id=intent_id, message=exc.user_message or str(exc))
+        return SavedCardCharge(status, payment_intent_id=intent_id, message=exc.user_message or str(exc)), None
     except gateway.StripeError as exc:
-        logger.warning("off-session charge %s refused: %s", idempotency, exc)
-        return SavedCardCharge("unavailable", message="The payment service is unavailable; it will be retried.")
+        logger.warning("off-session charge %s refused: %s", charge.idempotency, exc)
+        return SavedCardCharge("unavailable", message="The payment service is unavailable; it will be retried."), None
     if intent.get("status") != "succeeded":
         return SavedCardCharge("authentication_required", payment_intent_id=intent["id"],
-                               message="The card needs its holder to confirm this payment.")
-    processor_fee = _fee_in(intent)
-    order = Order.objects.filter(stripe_payment_intent_id=intent["id"]).first()
-    if order is None:
-        order = Order.objects.create(
-            number=f"tmp-{intent['id']}"[:20], buyer=buyer, buyer_email=buyer.email, buyer_name=buyer.get_full_name()[:300],
-            status=Order.Status.PAID, product_kind=product_kind, product_ref=product_ref, description=description[:300],
-            currency=currency, subtotal_amount=amount, total_amount=amount, application_fee_amount=fee,
-            processor_fee_amount=processor_fee, destination_account=account.stripe_account_id,
-            stripe_payment_intent_id=intent["id"], paid_at=timezone.now(), fulfilled_at=timezone.now())
-        order.number = f"R-{order.pk:06d}"
-        order.save(update_fields=["number"])
-    ledger.charge_record(order=order, reference=intent["id"], total=amount, application_fee=fee,
-                         processor_fee=processor_fee, currency=currency, memo=description[:300])
-    return SavedCardCharge("succeeded", payment_intent_id=intent["id"], application_fee=fee, processor_fee=processor_fee,
-                           order_number=order.number)
+                               message="The card needs its holder to confirm this payment."), None
+    return None, intent
+
+
+def _order_ids_take(count: int) -> list[int]:
+    """`count` ids from the orders' id sequence (the numbers are known before the insert)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                       [Order._meta.db_table, count])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _orders_record(paid: list[tuple[int, OffSessionCharge, dict, int]], *, destination: str) -> dict[str, str]:
+    """The paid orders (one per PaymentIntent, also when Stripe replayed a key) and their ledger
+    transactions; -> order number by PaymentIntent id."""
+    intent_ids = [intent["id"] for _, _, intent, _ in paid]
+    orders = {order.stripe_payment_intent_id: order for order in
+              Order.objects.filter(stripe_payment_intent_id__in=intent_ids).only("pk", "number", "stripe_payment_intent_id")}
+    now = timezone.now()
+    new = {}
+    for _, charge, intent, fee in paid:
+        if intent["id"] in orders or intent["id"] in new:
+            continue
+        buyer = charge.buyer
+        new[intent["id"]] = Order(
+            buyer=buyer, buyer_email=buyer.email, buyer_name=buyer.get_full_name()[:300],
+            status=Order.Status.PAID, product_kind=charge.product_kind, product_ref=charge.product_ref,
+            description=charge.description[:300], currency=charge.currency, subtotal_amount=charge.amount,
+            total_amount=charge.amount, application_fee_amount=fee, processor_fee_amount=_fee_in(intent),
+            destination_account=destination, stripe_payment_intent_id=intent["id"], paid_at=now, fulfilled_at=now)
+    if new:
+        for order, pk in zip(new.values(), _order_ids_take(len(new))):
+            order.pk, order.number = pk, f"R-{pk:06d}"  # the number follows from the id, as for any order
+        orders |= {order.stripe_payment_intent_id: order for order in Order.objects.bulk_create(new.values())}
+    ledger.charges_record(charges=[
+        ledger.Charge(order=orders[intent["id"]], reference=intent["id"], total=charge.amount, application_fee=fee,
+                      processor_fee=_fee_in(intent), currency=charge.currency, memo=charge.description[:300])
+        for _, charge, intent, fee in paid])
+    return {intent_id: order.number for intent_id, order in orders.items()}
 
 
 def saved_card_refund(*, payment_intent_id: str, amount: int, currency: str, application_fee: int, total: int,

@@ -1,0 +1,153 @@
+"""Load benchmark: the public campaign page `/campaigns/<slug>/` read by anonymous visitors,
+against the app served as in production (gunicorn, DEBUG off) on loopback, with a campaign of
+BACKERS backers (2,000), COMMENTS comments (300), 10 updates, 8 tiers and 3 stretch goals.
+Prints req/s, p50/p99 latency and the queries per page (first build and served again), and
+checks the queries do not grow with the backers and comments. Target: ≥ 300 req/s at p99
+≤ 100 ms on 2 cores.
+
+Run on demand: `make bench-campaign` (or `.venv/bin/python bench/campaign_page.py`). Needs
+Debian's `wrk`. Options: --duration 20 --connections 16 --workers 3.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+BACKERS, COMMENTS = int(os.environ.get("BENCH_BACKERS", 2000)), int(os.environ.get("BENCH_COMMENTS", 300))
+UPDATES, TIERS = 10, 8
+HOST = "bench.localhost"
+
+
+def seed(*, slug: str, backers: int, comments: int):
+    """A live campaign with `backers` active pledges and `comments` comments; -> (tenant, campaign)."""
+    from datetime import timedelta
+
+    from django.contrib.auth.hashers import make_password
+    from django.contrib.auth.models import User
+    from django.utils import timezone
+    from django_tenants.utils import tenant_context
+
+    from crowdfunding import services
+    from crowdfunding.models import CampaignUpdate, Comment, Pledge, StretchGoal
+    from tenants.models import Tenant
+
+    tenant = Tenant.objects.get(slug="bench")
+    with tenant_context(tenant):
+        admin = User.objects.get(email="admin@bench.test")
+        campaign = services.campaign_create(actor=admin, title=f"Clean wells ({slug})", slug=slug, goal_amount=10_000_000,
+                                            pitch="Water for every classroom in the valley", story="## Why\n\n" + "Because. " * 80,
+                                            deadline=timezone.now() + timedelta(days=20))
+        campaign = services.campaign_publish(campaign=campaign, actor=admin)
+        tiers = [services.tier_create(campaign=campaign, actor=admin, title=f"Reward {t}", minimum_amount=1000 * (t + 1),
+                                      description="A thank-you " * 5, quantity_limit=500 if t % 2 else None)
+                 for t in range(TIERS)]
+        for g in range(3):
+            StretchGoal.objects.create(campaign=campaign, amount=12_000_000 + g * 2_000_000, text=f"Stretch {g}")
+        unusable = make_password(None)
+        users = User.objects.bulk_create([User(username=f"{slug}-b{i}@bench.test", email=f"{slug}-b{i}@bench.test",
+                                               first_name=f"Backer{i}", password=unusable) for i in range(backers)])
+        Pledge.objects.bulk_create([Pledge(campaign=campaign, backer=u, amount=1500 + i, currency=campaign.currency,
+                                           tier=tiers[i % TIERS], status=Pledge.Status.ACTIVE,
+                                           stripe_payment_method_id="pm_bench") for i, u in enumerate(users)],
+                                   batch_size=2000)
+        for u in range(UPDATES):
+            CampaignUpdate.objects.create(campaign=campaign, title=f"Update {u}", body="We dug **another** well. " * 20,
+                                          author=admin, backers_only=u % 4 == 0)
+        Comment.objects.bulk_create([Comment(campaign=campaign, author=users[i % len(users)] if users else admin,
+                                             body=f"Comment {i}: good luck! " * 4) for i in range(comments)])
+    return tenant, campaign
+
+
+def queries_of(slug: str) -> tuple[int, int]:
+    """(queries of the first anonymous request, of the same page again)."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    cache.clear()
+    client = Client(HTTP_HOST=HOST)
+    with CaptureQueriesContext(connection) as built:
+        first = client.get(f"/campaigns/{slug}/")
+    with CaptureQueriesContext(connection) as again:
+        second = client.get(f"/campaigns/{slug}/")
+    assert first.status_code == second.status_code == 200, (first.status_code, first.content[:300])
+    connection.set_schema_to_public()
+    return len(built.captured_queries), len(again.captured_queries)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--duration", type=int, default=20)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=3)  # 2 cores, PostgreSQL, Redis and wrk share them
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is not installed: apt-get install wrk")
+    from learner_load import free_port, run_wrk
+
+    from config.embedded import ensure_services
+
+    services = ensure_services(data_dir=ROOT / ".data" / "bench", for_tests=True)
+    os.environ.update(DJANGO_SETTINGS_MODULE="config.settings", DEBUG="0", SECRET_KEY="bench-secret-key-not-for-production",
+                      ALLOWED_HOSTS="*", SECURE_COOKIES="0", SECURE_SSL_REDIRECT="0", LOG_LEVEL="WARNING")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from billing.models import Plan
+    from tenants.services import public_tenant_ensure, template_ensure, tenant_create
+
+    server = None
+    try:
+        call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
+        public_tenant_ensure()
+        template_ensure()
+        call_command("collectstatic", interactive=False, verbosity=0)
+        plan = Plan.objects.create(code="bench", name="Bench", price_amount=0, features={"crowdfunding": True})
+        tenant_create(name="Bench University", slug="bench", plan=plan, admin_email="admin@bench.test",
+                      admin_password="bench-password-123")
+        started = time.perf_counter()
+        seed(slug="small", backers=20, comments=5)
+        seed(slug="wells", backers=BACKERS, comments=COMMENTS)
+        print(f"seeded a campaign with {BACKERS} backers, {COMMENTS} comments, {UPDATES} updates, {TIERS} tiers "
+              f"in {time.perf_counter() - started:.0f}s")
+        small, big = queries_of("small"), queries_of("wells")
+        print(f"queries per page: {big[0]} built / {big[1]} served again (20 backers, 5 comments: {small[0]} / {small[1]})"
+              f" — {'constant' if small == big else 'GROWS with backers/comments'}")
+        port = free_port()
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "config.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(args.workers),
+             "--access-logfile", "/dev/null", "--error-logfile", "-", "--log-level", "warning"],
+            cwd=ROOT, env=os.environ.copy(),
+        )
+        time.sleep(3)
+        page = "/campaigns/wells/"
+        run_wrk(port, page, [""], 3, args.connections)  # warm-up
+        r = run_wrk(port, page, [""], args.duration, args.connections)
+        met = r["rps"] >= 300 and r["p99"] <= 100 and not r["errors"]
+        print(f"{page} anonymous: {r['rps']:.1f} req/s   p50 {r['p50']:.1f} ms   p99 {r['p99']:.1f} ms   "
+              f"non-2xx {r['errors']}   — target ≥ 300 req/s at p99 ≤ 100 ms: {'met' if met else 'MISSED'}")
+        print(f"(gunicorn sync workers: {args.workers}, wrk connections: {args.connections}, DEBUG off, loopback)")
+    finally:
+        if server:
+            server.terminate()
+            server.wait(10)
+        from django.db import connection
+
+        connection.close()
+        services.stop()
+
+
+if __name__ == "__main__":
+    main()
