@@ -24,12 +24,20 @@ class FetchRefused(ValueError):
     pass
 
 
-def _url_fetcher(url: str, *args, **kwargs):
-    if url.startswith("data:"):
-        from weasyprint.urls import default_url_fetcher
+def receipt_url_fetcher():
+    """WeasyPrint's fetcher restricted to data: URIs (the inlined logo): no network, no files."""
+    from weasyprint.urls import URLFetcher
 
-        return default_url_fetcher(url, *args, **kwargs)
-    raise FetchRefused(f"receipts fetch nothing from outside: {url[:80]}")
+    class ReceiptFetcher(URLFetcher):
+        def __init__(self):
+            super().__init__(allowed_protocols=("data",), allow_redirects=False)
+
+        def fetch(self, url, headers=None):
+            if url.split(":", 1)[0].lower() != "data":
+                raise FetchRefused(f"receipts fetch nothing from outside: {url[:80]}")
+            return super().fetch(url, headers)
+
+    return ReceiptFetcher()
 
 
 def _logo_data_uri(name: str) -> str:
@@ -70,4 +78,4 @@ def receipt_pdf(order: Order) -> bytes:
     from weasyprint import HTML
 
     html = render_to_string("billing/commerce/receipt_pdf.html", receipt_context(order))
-    return HTML(string=html, url_fetcher=_url_fetcher, base_url="about:blank").write_pdf()
+    return HTML(string=html, url_fetcher=receipt_url_fetcher(), base_url="about:blank").write_pdf()

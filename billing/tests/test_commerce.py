@@ -431,3 +431,32 @@ def test_payouts_are_ledgered_and_the_console_reads_platform_fees_from_the_ledge
 
     payments = billing_overview().learner_payments
     assert [(r["currency"], r["paid"], r["platform_fees"]) for r in payments] == [("USD", 4900, 73)]
+
+
+def test_receipt_with_the_institution_logo_renders_it_and_fetches_nothing_else(shop, public_client,
+                                                                              django_capture_on_commit_callbacks):
+    import io
+
+    from django.core.files.base import ContentFile
+    from pypdf import PdfReader
+
+    from billing.commerce import receipts
+    from tenant_apps.accounts.models import SiteSettings
+
+    png = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+           b"\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff\x89\x99=\x1d\x00\x00\x00\x00IEND\xaeB`\x82")
+    with shop.site:
+        site = SiteSettings.objects.get()
+        site.logo.save("logo.png", ContentFile(png))
+    with django_capture_on_commit_callbacks(execute=True):
+        order = _paid_order(shop, public_client)
+    response = shop.site.client(shop.learner).get(f"/billing/orders/{order.public_id}/receipt.pdf")
+    assert response.status_code == 200
+    reader = PdfReader(io.BytesIO(response.content))
+    assert order.number in reader.pages[0].extract_text()
+    assert any(page.images for page in reader.pages)  # the logo is drawn
+    fetcher = receipts.receipt_url_fetcher()
+    with pytest.raises(receipts.FetchRefused):
+        fetcher.fetch("http://127.0.0.1:9/steal.png")
+    with pytest.raises(receipts.FetchRefused):
+        fetcher.fetch("file:///etc/passwd")
