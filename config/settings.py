@@ -85,6 +85,7 @@ TENANT_BOOTSTRAP_STEPS = [
     "billing.bootstrap.subscription_start",
     "billing.demo.demo_connected_account",
     "lms.demo.demo_catalog_bootstrap",
+    "crowdfunding.demo.demo_campaigns_bootstrap",
     "tenant_apps.privacy.api.bootstrap_policies",  # the platform's privacy policy and terms as version 1
 ]
 # Who administers an institution (tenants.api.tenant_admin_check asks this, for apps beside accounts).

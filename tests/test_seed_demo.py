@@ -28,6 +28,12 @@ def test_seed_demo_builds_institutions_with_courses_and_is_idempotent(settings, 
     from billing.api import connect_account_ready
 
     assert connect_account_ready(tenant)  # a made-up ready Connect account sells the priced demo course
+    from crowdfunding.models import Campaign
+
+    with tenant_context(tenant):  # two live demo campaigns, one funding scholarship seats (made once)
+        live = {c.slug: c for c in Campaign.objects.filter(state="live")}
+        assert set(live) == {"new-science-lab", "scholarships-for-ten"}
+        assert live["scholarships-for-ten"].is_scholarship and live["new-science-lab"].tiers.count() == 2
 
 
 def test_seed_demo_with_real_stripe_keys_leaves_the_priced_course_a_draft(settings, tmp_path):
