@@ -64,10 +64,12 @@ TENANT_APPS = [
     "rest_framework_simplejwt.token_blacklist",
     "tenant_apps.accounts",
     "tenant_apps.audit",
+    "tenant_apps.credentials",
     "lms.courses",
     "lms.quizzes",
     "lms.assignments",
     "lms.tracks",
+    "lms.certificates",
     "billing.commerce",
     "crowdfunding",
     # no models: wiring between lms and crowdfunding (scholarship seats), one floor above both

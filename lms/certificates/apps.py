@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class CertificatesConfig(AppConfig):
+    """Certificates learners earn and anyone can verify (tenant schema)."""
+
+    name = "lms.certificates"
+    label = "certificates"
+    verbose_name = "Certificates"
