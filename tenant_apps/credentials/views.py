@@ -10,7 +10,7 @@ import json
 
 from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from . import selectors, services
 from .models import StatusList
@@ -29,22 +29,22 @@ def _json(request, data: dict, *, max_age: int, content_type: str = "application
     return response
 
 
-@require_GET
+@require_safe
 def did_json(request):
     return _json(request, selectors.did_document(), max_age=300, content_type="application/did+json")
 
 
-@require_GET
+@require_safe
 def jwks_json(request):
     return _json(request, selectors.jwks(), max_age=300, content_type="application/jwk-set+json")
 
 
-@require_GET
+@require_safe
 def issuer_json(request):
     return _json(request, selectors.issuer_profile(), max_age=300)
 
 
-@require_GET
+@require_safe
 def status_list(request, public_id):
     try:
         listed = selectors.status_list_get(public_id=public_id)

@@ -61,6 +61,7 @@ REGISTRY: list[tuple[str, str, str]] = [
     ("id", r"^api/v1/campaigns/.*/scholarships/seats/", "scholarship_seat"),
     ("id", r"^api/v1/campaigns/.*/scholarships/applications/", "scholarship_application"),
     ("public_id", r"^manage/campaigns/.*/tiers/", "tier"),
+    ("public_id", r"^credentials/status/", "status_list"),
     ("id", r"^api/v1/campaigns/.*/tiers/", "tier"),
     ("public_id", r"^campaigns/my-pledges/", "pledge"),
     ("public_id", r"^campaigns/.*/comments/", "comment"),

@@ -269,6 +269,18 @@ def _seed_objects(p) -> dict[str, list[str]]:
         deadline=timezone.now() + timedelta(days=30), seat_kind="course", seat_ref=str(paid.uuid), seats_wanted=4)
     seats_live = crowd_services.campaign_publish(campaign=seats_live, actor=p["admin"])
 
+    # Verifiable credentials: B's issuer key (made on first signing), a revoked status entry, its list.
+    from tenant_apps.credentials import api as credentials
+
+    status_index = credentials.status_index_allocate()
+    credentials.credential_sign(credentials.open_badge_build(
+        credential_id=f"urn:uuid:{secrets.token_hex(8)}", achievement_id=f"urn:uuid:{course.uuid}",
+        achievement_name=f"{MARKER} course", achievement_description=MARKER, criteria_narrative=MARKER,
+        recipient_name=f"{PRIVATE} learner", recipient_email=learner.email, issued_at=timezone.now(),
+        status_index=status_index))
+    credentials.status_set(status_index, revoked=True)
+    status_list_id = credentials.status_list_credential(status_index)["id"].rsplit("/", 1)[1]
+
     s = str
     return {
         "course_slug": [course.slug],
@@ -308,6 +320,7 @@ def _seed_objects(p) -> dict[str, list[str]]:
         "scholarship_campaign_slug": [funded.slug, seats_live.slug],
         "scholarship_seat": [s(seat.public_id)],
         "scholarship_application": [s(application.public_id)],
+        "status_list": [status_list_id],
     }
 
 

@@ -352,3 +352,14 @@ def test_verify_credential_online_resolves_did_web_through_fetch(site_a):
     result = verify_credential(signed, fetch=fetch)
     assert result.status == "revoked", result.reasons
     assert set(fetched) == set(served)
+
+
+def test_only_one_key_is_active_at_a_time(site_a):
+    from django.db import IntegrityError, transaction
+
+    from tenant_apps.credentials.services import _key_new
+
+    with site_a:
+        api.credential_sign(_badge())
+        with pytest.raises(IntegrityError), transaction.atomic():
+            _key_new().save()
