@@ -6,9 +6,9 @@ certificate and the gradebook; this module only lays them out in the tenant-bran
 
 WeasyPrint fetches nothing from outside: `DocumentFetcher` answers only the fonts bundled in
 `fonts/` (SIL OFL: EB Garamond and Lato), names in the active tenant's own storage
-(`tenant-storage:<name>`) and inline `data:` URIs, and refuses every other URL — no network,
-no other file. Images given as bytes are inlined as data URIs; the QR code (segno) is an inline
-PNG of the verification URL.
+(`tenant-storage:<name>`), the images of the document being rendered (given as bytes:
+`inline:<sha256>`) and `data:` URIs, and refuses every other URL — no network, no other file.
+The QR code (segno) is a PNG of the verification URL.
 
 The credential JSON, when given, is embedded twice: as the PDF attachment `credential.json`
 (an embedded file, relationship /Data) and, byte for byte, in the document information
@@ -22,7 +22,7 @@ subset into each PDF.
 from __future__ import annotations
 
 import atexit
-import base64
+import hashlib
 import datetime
 import io
 import re
@@ -42,6 +42,7 @@ CREDENTIAL_ATTACHMENT = "credential.json"
 CREDENTIAL_INFO_KEY = "/EducrowdCredential"
 NUMBER_INFO_KEY = "/EducrowdCertificateNumber"
 STORAGE_SCHEME = "tenant-storage"
+INLINE_SCHEME = "inline"
 
 PageSize = Literal["A4", "Letter"]
 ScoreKind = Literal["quiz", "assignment", "project", "lab"]
@@ -154,15 +155,18 @@ def _image_mime(data: bytes) -> str | None:
     return None
 
 
-def _image_src(image: Image) -> str:
-    """Bytes become a data URI; a storage name becomes a tenant-storage: URL the fetcher answers."""
+def _image_src(image: Image, images: dict[str, bytes]) -> str:
+    """An image's URL for the template. Bytes are handed to the fetcher by content hash
+    (`inline:<sha256>`), not inlined as base64, which the HTML parser would read character by
+    character; a storage name becomes a `tenant-storage:` URL."""
     if not image:
         return ""
     if isinstance(image, bytes):
-        mime = _image_mime(image)
-        if mime is None or len(image) > MAX_IMAGE_BYTES:
+        if _image_mime(image) is None or len(image) > MAX_IMAGE_BYTES:
             return ""
-        return f"data:{mime};base64,{base64.b64encode(image).decode()}"
+        key = f"{INLINE_SCHEME}:{hashlib.sha256(image).hexdigest()}"
+        images[key] = image
+        return key
     return f"{STORAGE_SCHEME}:{quote(image)}"
 
 
@@ -175,8 +179,8 @@ def qr_png(url: str) -> bytes:
     return out.getvalue()
 
 
-def _qr_src(url: str) -> str:
-    return f"data:image/png;base64,{base64.b64encode(qr_png(url)).decode()}" if url else ""
+def _qr_src(url: str, images: dict[str, bytes]) -> str:
+    return _image_src(qr_png(url), images) if url else ""
 
 
 # --- the URL fetcher -------------------------------------------------------------------------
@@ -192,11 +196,15 @@ def _fetcher_class():
 
         def __init__(self):
             super().__init__(allowed_protocols=("data",), allow_redirects=False)
+            self.inline: dict[str, bytes] = {}  # this render's images given as bytes
 
         def fetch(self, url, headers=None):
             scheme = url.split(":", 1)[0].lower()
             if scheme == "data":
                 return super().fetch(url, headers)
+            if scheme == INLINE_SCHEME and url in self.inline:
+                data = self.inline[url]
+                return URLFetcherResponse(url, data, {"Content-Type": _image_mime(data)})
             if scheme == "file":
                 return URLFetcherResponse(url, _bundled_font(url), {"Content-Type": "font/ttf"})
             if scheme == STORAGE_SCHEME:
@@ -263,12 +271,17 @@ def _fonts_folder_remove(fonts) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _html_to_pdf(html: str, *, credential: bytes | None = None, number: str = "") -> bytes:
+def _html_to_pdf(html: str, *, images: dict[str, bytes] | None = None, credential: bytes | None = None,
+                 number: str = "") -> bytes:
     from weasyprint import HTML, Attachment
 
     fetcher, fonts, stylesheet = _engine()
-    document = HTML(string=html, url_fetcher=fetcher, base_url="about:blank").render(
-        stylesheets=[stylesheet], font_config=fonts)
+    fetcher.inline = images or {}
+    try:
+        document = HTML(string=html, url_fetcher=fetcher, base_url="about:blank").render(
+            stylesheets=[stylesheet], font_config=fonts)
+    finally:
+        fetcher.inline = {}
     if number:
         document.metadata.custom["EducrowdCertificateNumber"] = number
     attachments = []
@@ -299,27 +312,27 @@ def _css_string(value: str) -> str:
     return "".join(ch if ch.isalnum() or ch in " .,-_" else f"\\{ord(ch):x} " for ch in value)
 
 
-def _header_context(branding: Branding, page_size: str) -> dict:
+def _header_context(branding: Branding, page_size: str, images: dict[str, bytes]) -> dict:
     return {
         "institution": branding.name, "institution_css": _css_string(branding.name),
         "color": _color(branding.primary_color),
-        "logo": _image_src(branding.logo), "page_size": _page_size(page_size),
-        "signatories": [{"name": s.name, "title": s.title, "signature": _image_src(s.signature)}
+        "logo": _image_src(branding.logo, images), "page_size": _page_size(page_size),
+        "signatories": [{"name": s.name, "title": s.title, "signature": _image_src(s.signature, images)}
                         for s in branding.signatories],
     }
 
 
-def certificate_context(data: CertificateData) -> dict:
+def _certificate_context(data: CertificateData, images: dict[str, bytes]) -> dict:
     return {
-        **_header_context(data.branding, data.page_size),
+        **_header_context(data.branding, data.page_size, images),
         "learner_name": data.learner_name, "course_title": data.course_title, "issued_on": data.issued_on,
         "grade_band": data.grade_band, "total_percent": format_percent(data.total_percent),
         "number": data.certificate_number, "verification_url": data.verification_url,
-        "qr": _qr_src(data.verification_url),
+        "qr": _qr_src(data.verification_url, images),
     }
 
 
-def marksheet_context(data: MarksheetData) -> dict:
+def _marksheet_context(data: MarksheetData, images: dict[str, bytes]) -> dict:
     lines = []
     for line in data.lines:
         if line.kind not in SCORE_KINDS:
@@ -331,10 +344,10 @@ def marksheet_context(data: MarksheetData) -> dict:
         })
     weight_sum = sum((Decimal(str(line.weight)) for line in data.lines), Decimal(0))
     return {
-        **_header_context(data.branding, data.page_size),
+        **_header_context(data.branding, data.page_size, images),
         "learner_name": data.learner_name, "course_title": data.course_title, "issued_on": data.issued_on,
         "number": data.certificate_number, "number_css": _css_string(data.certificate_number),
-        "verification_url": data.verification_url, "qr": _qr_src(data.verification_url), "lines": lines,
+        "verification_url": data.verification_url, "qr": _qr_src(data.verification_url, images), "lines": lines,
         "total_score": format_number(data.total_score), "total_max": format_number(data.total_max),
         "total_weight": format_percent(weight_sum), "total_percent": format_percent(data.total_percent),
         "grade_band": data.grade_band, "extra": list(data.extra.items()),
@@ -346,12 +359,14 @@ def render_certificate_pdf(data: CertificateData) -> bytes:
     credential = data.credential_json
     if isinstance(credential, str):
         credential = credential.encode("utf-8")
-    html = render_to_string("certificates/pdf/certificate.html", certificate_context(data))
-    return _html_to_pdf(html, credential=credential, number=data.certificate_number)
+    images: dict[str, bytes] = {}
+    html = render_to_string("certificates/pdf/certificate.html", _certificate_context(data, images))
+    return _html_to_pdf(html, images=images, credential=credential, number=data.certificate_number)
 
 
 def render_marksheet_pdf(data: MarksheetData) -> bytes:
     """The score breakdown as a portrait PDF (A4 or Letter), one row per gradebook line."""
-    html = render_to_string("certificates/pdf/marksheet.html", marksheet_context(data))
-    return _html_to_pdf(html, number=data.certificate_number)
+    images: dict[str, bytes] = {}
+    html = render_to_string("certificates/pdf/marksheet.html", _marksheet_context(data, images))
+    return _html_to_pdf(html, images=images, number=data.certificate_number)
 
