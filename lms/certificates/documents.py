@@ -10,9 +10,10 @@ WeasyPrint fetches nothing from outside: `DocumentFetcher` answers only the font
 `inline:<sha256>`) and `data:` URIs, and refuses every other URL — no network, no other file.
 The QR code (segno) is a PNG of the verification URL.
 
-The credential JSON, when given, is embedded twice: as the PDF attachment `credential.json`
-(an embedded file, relationship /Data) and, byte for byte, in the document information
-dictionary under `/EducrowdCredential` (as text); `/EducrowdCertificateNumber` carries the number.
+The credential JSON, when given, is embedded twice: byte for byte as the PDF attachment
+`credential.json` (an embedded file in the document's /EmbeddedFiles), and as text in the
+document information dictionary under `/EducrowdCredential`; `/EducrowdCertificateNumber`
+carries the number (in the marksheet too).
 pypdf reads them back: `PdfReader(f).attachments["credential.json"][0]`, `PdfReader(f).metadata`.
 
 Speed: each thread keeps one WeasyPrint `FontConfiguration` (the bundled fonts are read and
@@ -22,9 +23,10 @@ subset into each PDF.
 from __future__ import annotations
 
 import atexit
-import hashlib
 import datetime
+import hashlib
 import io
+import os
 import re
 import shutil
 import threading
@@ -249,9 +251,10 @@ _local = threading.local()
 
 
 def _engine():
-    """Per thread: the fetcher, the font configuration (fonts registered once) and the parsed stylesheet."""
+    """Per thread and process (a forked worker builds its own): the fetcher, the font configuration
+    (fonts registered once) and the parsed stylesheet."""
     engine = getattr(_local, "engine", None)
-    if engine is None:
+    if engine is None or _local.pid != os.getpid():
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
@@ -260,12 +263,16 @@ def _engine():
         css = render_to_string("certificates/pdf/documents.css", {"fonts": FONTS_DIR.as_uri() + "/"})
         stylesheet = CSS(string=css, url_fetcher=fetcher, font_config=fonts, base_url="about:blank")
         engine = _local.engine = (fetcher, fonts, stylesheet)
-        atexit.register(_fonts_folder_remove, fonts)
+        _local.pid = os.getpid()
+        atexit.register(_fonts_folder_remove, fonts, os.getpid())
     return engine
 
 
-def _fonts_folder_remove(fonts) -> None:
-    # WeasyPrint removes its temporary font folder in __del__, which fails at interpreter exit.
+def _fonts_folder_remove(fonts, pid: int) -> None:
+    # WeasyPrint removes its temporary font folder in __del__, which fails at interpreter exit;
+    # a forked child leaves its parent's folder alone.
+    if pid != os.getpid():
+        return
     folder, fonts._folder = fonts._folder, None
     if folder:
         shutil.rmtree(folder, ignore_errors=True)

@@ -260,6 +260,16 @@ def test_unsafe_branding_and_bad_input():
     assert documents._image_src(b"not an image", images) == "" and images == {}
 
 
+def test_threads_render_side_by_side_each_with_its_own_engine():
+    from concurrent.futures import ThreadPoolExecutor
+
+    names = [f"Learner {i} Ångström" for i in range(6)]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        pdfs = list(pool.map(lambda name: render_certificate_pdf(_certificate(learner_name=name)), names))
+    for name, pdf in zip(names, pdfs):
+        assert name in PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+
+
 def test_numbers_print_as_the_gradebook_has_them():
     fmt = documents.format_number
     assert [fmt(85), fmt(D("85.50")), fmt(85.5), fmt(D(1) / 3), fmt(D("-0.001")), fmt(None), fmt(D("100.00"))] == [
