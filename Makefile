@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: install run test bench bench-load bench-payments bench-webhooks bench-settlement clean-data
+.PHONY: install run test bench bench-load bench-payments bench-webhooks bench-settlement bench-certificates clean-data
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,9 @@ bench-payments: install
 
 bench-settlement: install
 	@$(PY) bench/settlement.py
+
+bench-certificates: install
+	@$(PY) bench/certificate_pdf.py $(BENCH_ARGS)
 
 bench-webhooks: install
 	@$(PY) bench/webhooks.py $(BENCH_ARGS)
