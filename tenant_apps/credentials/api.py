@@ -1,7 +1,7 @@
 """Front door of `tenant_apps.credentials`: the only module of this app that other apps import.
 
 Everything runs in the current tenant's schema. See docs/decisions/0009-app-front-doors-and-bootstrap-steps.md
-and docs/decisions/0015-verifiable-credentials.md.
+and docs/decisions/0018-verifiable-credentials.md.
 """
 from __future__ import annotations
 
