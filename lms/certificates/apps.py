@@ -7,3 +7,8 @@ class CertificatesConfig(AppConfig):
     name = "lms.certificates"
     label = "certificates"
     verbose_name = "Certificates"
+
+    def ready(self):
+        from .signals import connect_signals
+
+        connect_signals()
