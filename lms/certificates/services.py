@@ -277,6 +277,7 @@ def certificate_reissue(*, certificate: Certificate, actor: User, reason: str = 
         source=Certificate.Source.REISSUE, issued_by=actor, replaces=certificate,
     )
     _after_issue(new, actor)
+    transaction.on_commit(lambda: selectors.verify_cache_drop(certificate.number))  # now names its replacement
     return new
 
 
