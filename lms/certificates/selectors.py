@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.contrib.auth.models import User
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from lms.assignments import api as assignments_api
@@ -197,7 +198,10 @@ def certificate_verify(*, number: str) -> Verification:
 
 
 def verify_cache_drop(number: str) -> None:
-    cache.delete(_verify_key(number_normalise(number)))
+    """Drop the cached answer now and again on commit (a reader between the two may have cached the old one)."""
+    key = _verify_key(number_normalise(number))
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
 
 
 def bulk_job_get(*, course: Course, job_uuid) -> BulkIssueJob | None:

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from billing.api import feature_check, plan_feature_enabled
 from lms.courses.api import Course, Enrollment, can_edit, can_grade
 from lms.tracks import api as tracks_api
 from tenants.api import audit_log, mail_send, site_url_for_tenant, tenant_branding
@@ -26,6 +27,7 @@ from .models import BulkIssueJob, Certificate, CourseRules, Revocation, TrackRul
 from .rules import rules_clean, rules_digest
 
 NUMBER_PREFIX = "EC-"
+FEATURE = "certificates"  # the plan feature every issue path needs
 
 
 def number_make() -> str:
@@ -100,7 +102,7 @@ def _after_issue(certificate: Certificate, actor: User | None) -> None:
     audit_log(action="certificate.issue", target=certificate, actor=actor,
               after={"number": certificate.number, "learner": certificate.learner_id, "source": certificate.source,
                      "grade_band": certificate.grade_band})
-    transaction.on_commit(lambda: selectors.verify_cache_drop(certificate.number))
+    selectors.verify_cache_drop(certificate.number)
     if certificate.learner.email:
         mail_send(template="certificates/issued", to=[certificate.learner.email],
                   context={"certificate": certificate, "site_name": certificate.institution_name,
@@ -113,6 +115,7 @@ def certificate_issue_for_enrollment(*, enrollment: Enrollment, source: str = Ce
                                      eligibility: Eligibility | None = None) -> IssueResult:
     """Issue the learner's certificate for their enrollment's version rules, once. Not eligible:
     nothing is written (unless staff override with allow_ineligible)."""
+    feature_check(FEATURE)
     if issued_by is not None and not can_grade(issued_by, enrollment.course):
         raise PermissionDenied("You cannot issue certificates for this course.")
     rules = selectors.version_rules(enrollment.version)
@@ -144,6 +147,7 @@ def certificate_issue_for_enrollment(*, enrollment: Enrollment, source: str = Ce
 @transaction.atomic
 def certificate_issue_for_track(*, track, learner: User, source: str = Certificate.Source.AUTO,
                                 issued_by: User | None = None) -> IssueResult:
+    feature_check(FEATURE)
     if issued_by is not None and not tracks_api.track_permission_has(issued_by, tracks_api.TRACK_REVIEW, track):
         raise PermissionDenied("You cannot issue certificates for this track.")
     rules = selectors.track_rules(track=track)
@@ -174,7 +178,7 @@ def certificate_auto_issue(*, learner_id: int, course_id: int | None = None, ste
     and the tracks containing it or the project step). Idempotent; returns the new numbers."""
     issued = []
     learner = User.objects.filter(pk=learner_id).first()
-    if learner is None:
+    if learner is None or not plan_feature_enabled(FEATURE):
         return issued
     tracks = []
     if course_id is not None:
@@ -240,7 +244,7 @@ def certificate_revoke(*, certificate: Certificate, reason: str, actor: User) ->
         raise ValidationError("This certificate is already revoked.") from None
     audit_log(action="certificate.revoke", target=certificate, actor=actor,
               after={"number": certificate.number, "reason": revocation.reason})
-    transaction.on_commit(lambda: selectors.verify_cache_drop(certificate.number))
+    selectors.verify_cache_drop(certificate.number)
     return revocation
 
 
@@ -277,7 +281,7 @@ def certificate_reissue(*, certificate: Certificate, actor: User, reason: str = 
         source=Certificate.Source.REISSUE, issued_by=actor, replaces=certificate,
     )
     _after_issue(new, actor)
-    transaction.on_commit(lambda: selectors.verify_cache_drop(certificate.number))  # now names its replacement
+    selectors.verify_cache_drop(certificate.number)  # it now names its replacement
     return new
 
 
@@ -286,6 +290,7 @@ def certificate_reissue(*, certificate: Certificate, actor: User, reason: str = 
 
 @transaction.atomic
 def bulk_issue_start(*, course: Course, actor: User) -> BulkIssueJob:
+    feature_check(FEATURE)
     if not can_grade(actor, course):
         raise PermissionDenied("You cannot issue certificates for this course.")
     if course.published_version_id is None or not course.versions.exists():
