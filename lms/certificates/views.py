@@ -2,6 +2,7 @@
 course staff's list, issue, bulk issue (with progress), revoke, reissue and the rules editor."""
 from __future__ import annotations
 
+from datetime import datetime, time
 from functools import wraps
 from urllib.parse import urlencode
 
@@ -12,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -127,13 +129,24 @@ def verify(request, number: str):
 # --- course staff ----------------------------------------------------------------------------
 
 
+def _day(value: str | None, *, end: bool = False):
+    """A date filter as an aware datetime: the start (or end) of that day; None if empty or invalid."""
+    try:
+        day = parse_date((value or "")[:10])
+    except ValueError:
+        return None
+    if day is None:
+        return None
+    moment = datetime.combine(day, time.max if end else time.min)
+    return timezone.make_aware(moment)
+
+
 @course_staff("grade")
 @require_GET
 def staff_list(request, course):
     status = request.GET.get("status", "")
     search = request.GET.get("q", "").strip()[:100]
-    issued_from = parse_date(request.GET.get("from", "") or "") if request.GET.get("from") else None
-    issued_to = parse_date(request.GET.get("to", "") or "") if request.GET.get("to") else None
+    issued_from, issued_to = _day(request.GET.get("from")), _day(request.GET.get("to"), end=True)
     rows = selectors.certificate_list_for_course(
         course=course, status=status if status in ("valid", "revoked") else "", search=search,
         issued_from=issued_from, issued_to=issued_to)

@@ -65,6 +65,8 @@ REGISTRY: list[tuple[str, str, str]] = [
     ("public_id", r"^campaigns/my-pledges/", "pledge"),
     ("public_id", r"^campaigns/.*/comments/", "comment"),
     ("id", r"^api/v1/me/pledges/", "pledge"),
+    ("number", r"certificates", "certificate_number"),
+    ("job_uuid", r"", "certificate_job"),
     ("token", r"^accounts/verify/", "verify_token"),
     ("token", r"^accounts/invitation/", "invitation_token"),
     ("uidb64", r"^accounts/reset/", "reset_uid"),
