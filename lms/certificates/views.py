@@ -24,6 +24,7 @@ from tenants.api import tenant_admin_check
 
 from . import selectors, services
 from .models import Certificate
+from .rules import rules_digest
 
 FEATURE = "certificates"
 
@@ -101,8 +102,6 @@ def my_certificates(request):
         rules = selectors.version_rules(enrollment.version)
         if not rules or not rules.get("enabled"):
             continue
-        from .rules import rules_digest
-
         if (enrollment.course_id, rules_digest(rules)) in have:
             continue
         result = selectors.course_eligibility(enrollment=enrollment)

@@ -298,6 +298,8 @@ def _seed_objects(p) -> dict[str, list[str]]:
         "submission": [s(submission.uuid), s(ungraded.uuid)],
         "category": [s(category.uuid), s(quiz_category.uuid)],
         "enrollment": [s(enrollment.uuid)],
+        "certificate_number": [certificate.number],
+        "certificate_job": [s(bulk_job.uuid)],
         "track_item": [s(course_track_item.uuid), s(project_item.uuid)],
         "project": [s(project_item.project.uuid)],
         "step": [s(step.uuid)],
@@ -322,8 +324,6 @@ def _seed_objects(p) -> dict[str, list[str]]:
         "scholarship_campaign_slug": [funded.slug, seats_live.slug],
         "scholarship_seat": [s(seat.public_id)],
         "scholarship_application": [s(application.public_id)],
-        "certificate_number": [certificate.number],
-        "certificate_job": [s(bulk_job.uuid)],
     }
 
 

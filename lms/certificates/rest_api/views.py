@@ -80,7 +80,7 @@ class CertificateOutput(serializers.ModelSerializer):
     status = serializers.SerializerMethodField()
     revoked_at = serializers.SerializerMethodField()
     revocation_reason = serializers.SerializerMethodField()
-    course = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    course = serializers.SerializerMethodField()
     replaces = serializers.SlugRelatedField(slug_field="number", read_only=True)
     learner_email = serializers.EmailField(source="learner.email", read_only=True)
 
@@ -89,6 +89,13 @@ class CertificateOutput(serializers.ModelSerializer):
         fields = ["number", "subject_kind", "course", "version_number", "learner_name", "learner_email",
                   "subject_title", "institution_name", "issued_at", "grade_band", "total_percent", "breakdown",
                   "source", "replaces", "status", "revoked_at", "revocation_reason"]
+
+    def get_course(self, obj) -> str | None:
+        """The course's slug, while the course exists (a certificate outlives it)."""
+        if not obj.course_id:
+            return None
+        course = Course.objects.filter(pk=obj.course_id).only("slug").first()
+        return course.slug if course else None
 
     def _revocation(self, obj):
         return getattr(obj, "revocation", None)
