@@ -9,6 +9,8 @@ class CertificatesConfig(AppConfig):
     verbose_name = "Certificates"
 
     def ready(self):
+        from . import privacy as personal_data
         from .signals import connect_signals
 
         connect_signals()
+        personal_data.register()  # what it holds about people (tenant_apps.privacy, when installed)
