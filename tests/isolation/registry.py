@@ -30,6 +30,8 @@ REGISTRY: list[tuple[str, str, str]] = [
     ("item_uuid", r"/file$", "file_item"),
     ("item_uuid", r"", "content_item"),
     ("enrollment_uuid", r"", "enrollment"),
+    ("number", r"certificates", "certificate_number"),
+    ("job_uuid", r"", "certificate_job"),
     ("quiz_uuid", r"", "quiz"),
     ("question_uuid", r"", "question"),
     ("attempt_uuid", r"", "attempt"),
