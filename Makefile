@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: install run test bench bench-load bench-payments bench-webhooks bench-settlement bench-campaign clean-data
+.PHONY: install run test bench bench-load bench-payments bench-webhooks bench-settlement bench-campaign bench-certificates clean-data
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,9 @@ bench-settlement: install
 
 bench-campaign: install
 	@$(PY) bench/campaign_page.py $(BENCH_ARGS)
+
+bench-certificates: install
+	@$(PY) bench/certificate_pdf.py $(BENCH_ARGS)
 
 bench-webhooks: install
 	@$(PY) bench/webhooks.py $(BENCH_ARGS)

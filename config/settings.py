@@ -67,10 +67,12 @@ TENANT_APPS = [
     "tenant_apps.accounts",
     "tenant_apps.audit",
     "tenant_apps.privacy",
+    "tenant_apps.credentials",
     "lms.courses",
     "lms.quizzes",
     "lms.assignments",
     "lms.tracks",
+    "lms.certificates",
     "billing.commerce",
     "crowdfunding",
     # no models: wiring between lms and crowdfunding (scholarship seats), one floor above both
@@ -247,6 +249,13 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # DEBUG error pages never show connection URLs (they carry passwords) or other secrets.
 DEFAULT_EXCEPTION_REPORTER_FILTER = "tenants.security.SecretHidingReporterFilter"
+
+# --- verifiable credentials (tenant_apps/credentials, docs/decisions/0015) ------------------
+# 32 random bytes, urlsafe base64: seals the institutions' Ed25519 private keys at rest. Required to
+# sign with DEBUG off; in DEBUG and tests a key derived from SECRET_KEY stands in. After changing it,
+# keep the old value in CREDENTIALS_ENCRYPTION_KEYS_PREVIOUS (comma-separated) so existing keys open.
+CREDENTIALS_ENCRYPTION_KEY = os.environ.get("CREDENTIALS_ENCRYPTION_KEY", "")
+CREDENTIALS_ENCRYPTION_KEYS_PREVIOUS = os.environ.get("CREDENTIALS_ENCRYPTION_KEYS_PREVIOUS", "")
 
 # --- i18n / static / media ---------------------------------------------------------------
 LANGUAGE_CODE = "en-us"

@@ -21,7 +21,11 @@ urlpatterns = [
     path("", include("lms.quizzes.urls")),
     path("", include("lms.assignments.urls")),
     path("", include("lms.tracks.urls")),
+    path("", include("lms.certificates.urls")),
     path("api/v1/", include("config.urls_api_tenant")),
+    # the institution as a credential issuer: did:web document, JWKS, OB3 profile, status lists
+    path(".well-known/", include("tenant_apps.credentials.urls_well_known")),
+    path("credentials/", include("tenant_apps.credentials.urls")),
 ]
 
 handler404 = "tenants.errors.page_not_found"

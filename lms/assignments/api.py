@@ -4,6 +4,7 @@ See docs/decisions/0009-app-front-doors-and-bootstrap-steps.md.
 """
 from .models import Assignment
 from .publishing import draft_create
+from .selectors import posted_grades_for_course
 from .services import assignment_update
 from .uploads import CONTENT_TYPES, safe_file_name, submission_file_check
 
@@ -12,6 +13,7 @@ __all__ = [
     "CONTENT_TYPES",
     "assignment_update",
     "draft_create",
+    "posted_grades_for_course",
     "safe_file_name",
     "submission_file_check",
 ]

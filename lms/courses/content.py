@@ -25,6 +25,23 @@ PROVIDERS = {
     "assignment": "lms.assignments.publishing",
 }
 
+# Course-level parts of the draft that other apps own (not items), published into the snapshot
+# under their key. A provider module exposes:
+#
+#     course_snapshot(course) -> dict | None          # None: nothing to publish (key left out)
+#     course_validate_for_publish(course) -> list[str]
+#     course_draft_restore(course, data: dict | None)  # rollback: the old version's part (None if absent)
+COURSE_PROVIDERS = {
+    "certificate": "lms.certificates.publishing",
+}
+
+
+def course_providers():
+    for key, path in COURSE_PROVIDERS.items():
+        provider = import_optional(path)
+        if provider is not None:
+            yield key, provider
+
 
 def import_optional(path: str) -> ModuleType | None:
     """Import a provider module of an optional app: None when that module (or its app's package)

@@ -401,15 +401,18 @@ def attempt_for_staff(*, attempt: QuizAttempt, quiz: dict) -> dict:
     }
 
 
-def quiz_scores_for_course(*, course: Course) -> dict[tuple[int, UUID], tuple[Decimal, Decimal, datetime]]:
+def quiz_scores_for_course(*, course: Course, learner_id: int | None = None
+                           ) -> dict[tuple[int, UUID], tuple[Decimal, Decimal, datetime]]:
     """For the gradebook: {(learner_id, quiz_uuid): (score, max_score, graded_at)}, one entry
     per learner and quiz that has at least one fully graded attempt, taken from the best one
     (highest score / max_score; ties go to the earlier attempt). Attempts waiting for essay
-    grading or still in progress are left out. One query."""
+    grading or still in progress are left out. One query. `learner_id`: only that learner's."""
     best: dict[tuple[int, UUID], QuizAttempt] = {}
+    rows = QuizAttempt.objects.filter(course=course, status=QuizAttempt.Status.GRADED, score__isnull=False)
+    if learner_id is not None:
+        rows = rows.filter(learner_id=learner_id)
     rows = (
-        QuizAttempt.objects.filter(course=course, status=QuizAttempt.Status.GRADED, score__isnull=False)
-        .only("learner_id", "quiz_uuid", "score", "max_score", "graded_at", "number").order_by("number")
+        rows.only("learner_id", "quiz_uuid", "score", "max_score", "graded_at", "number").order_by("number")
     )
     for attempt in rows:
         key = (attempt.learner_id, attempt.quiz_uuid)

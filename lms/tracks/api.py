@@ -3,7 +3,10 @@
 See docs/decisions/0009-app-front-doors-and-bootstrap-steps.md.
 """
 from .models import Track, TrackEnrollment
-from .selectors import course_lock_reason, tracks_for_dashboard
+from .permissions import EDIT as TRACK_EDIT
+from .permissions import REVIEW as TRACK_REVIEW
+from .permissions import has as track_permission_has
+from .selectors import course_lock_reason, track_items, track_states, tracks_for_dashboard
 from .services import (
     project_step_add,
     track_add_course,
@@ -17,12 +20,17 @@ from .services import (
 __all__ = [
     "Track",
     "TrackEnrollment",
+    "TRACK_EDIT",
+    "TRACK_REVIEW",
     "course_lock_reason",
     "project_step_add",
     "track_add_course",
     "track_add_project",
     "track_create",
     "track_enroll",
+    "track_items",
+    "track_permission_has",
+    "track_states",
     "track_start_course",
     "track_update",
     "tracks_for_dashboard",

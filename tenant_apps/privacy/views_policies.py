@@ -51,7 +51,10 @@ def policy_version(request, public_id):
 
 def _safe_next(request) -> str:
     target = request.POST.get("next") or request.GET.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    # a path on this site only ("/…"): anything else (a view name, a control character) goes home
+    if (not target.startswith("/") or any(ord(c) < 32 for c in target)
+            or not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                   require_https=request.is_secure())):
         return "/"
     return target
 

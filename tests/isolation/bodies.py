@@ -246,6 +246,12 @@ BODIES: dict[str, Body] = {
     "api/v1/studio/courses/<str:slug>/modules/<str:id>/lessons/reorder": lambda b, r: {"order": b.values["lesson"]},
     "api/v1/studio/courses/<str:slug>/lessons/<str:id>/items/reorder":
         lambda b, r: {"order": list(reversed(b.values["content_item"]))},
+    # certificates: a revocation needs its reason; rules need "enabled"; staff issue names an enrollment
+    "studio/courses/<slug:slug>/certificates/<str:number>/revoke": lambda b, r: {"reason": "Hijacked"},
+    "api/v1/certificates/<str:number>/revoke": lambda b, r: {"reason": "Hijacked"},
+    "api/v1/studio/courses/<slug:slug>/certificate-rules": lambda b, r: {"enabled": True, "min_completion_percent": 0},
+    "api/v1/studio/tracks/<slug:slug>/certificate-rules": lambda b, r: {"enabled": True, "min_completion_percent": 0},
+    "api/v1/courses/<slug:slug>/certificates": lambda b, r: {"enrollment": b.values["enrollment"][0]},
 }
 
 

@@ -150,6 +150,10 @@ def _seed_objects(p) -> dict[str, list[str]]:
         quiz_services.question_create(quiz=quiz, **question)
     assignment, assignment_item = add_assignment(course, lesson, title=f"{MARKER} essay")
     permissions.course_role_assign(course=course, user=p["ta"], course_role="teaching_assistant")
+    from lms.certificates import services as certificate_services
+
+    certificate_services.course_rules_update(course=course, rules={"enabled": True, "min_completion_percent": 0},
+                                             actor=instructor)
     course_services.course_publish(course=course, author=instructor, change_note=MARKER)
     course_services.course_publish(course=course, author=instructor, change_note=f"{MARKER} 2")
     course.refresh_from_db()
@@ -176,6 +180,16 @@ def _seed_objects(p) -> dict[str, list[str]]:
     ungraded = assignment_services.submission_create(learner=learner, course=course, assignment_uuid=assignment.uuid,
                                                      text=f"{PRIVATE} second", upload=pdf("again.pdf"))
     assert Submission.objects.filter(learner=learner).count() == 2
+
+    # Certificates: the learner's (issued by staff) and a finished bulk issue of the course.
+    from lms.certificates.models import BulkIssueJob
+
+    certificate = certificate_services.certificate_issue_for_enrollment(
+        enrollment=Enrollment.objects.select_related("version", "course", "learner").get(pk=enrollment.pk),
+        source="staff", issued_by=instructor).certificate
+    bulk_job = BulkIssueJob.objects.create(course=course, created_by=instructor, status="done", total=2, processed=2,
+                                           report={"issued": [], "already": [], "not_eligible": [
+                                               {"learner": learner2.pk, "name": MARKER, "reasons": [MARKER]}]})
 
     # A published track with the course and a project whose step takes a file; the learner handed one in.
     track = track_services.track_create(author=instructor, title=f"{MARKER} track globex-only", free_order=True)
@@ -304,6 +318,17 @@ def _seed_objects(p) -> dict[str, list[str]]:
     cancel_token = secrets.token_urlsafe(32)
     ErasureRequest.objects.filter(pk=erasures[0].pk).update(cancel_token_hash=erasure._token_hash(cancel_token))
     ErasureRequest.objects.filter(pk=erasures[1].pk).update(status="failed", error=MARKER)
+    # Verifiable credentials: B's issuer key (made on first signing), a revoked status entry, its list.
+    from tenant_apps.credentials import api as credentials
+
+    status_index = credentials.status_index_allocate()
+    credentials.credential_sign(credentials.open_badge_build(
+        credential_id=f"urn:uuid:{secrets.token_hex(8)}", achievement_id=f"urn:uuid:{course.uuid}",
+        achievement_name=f"{MARKER} course", achievement_description=MARKER, criteria_narrative=MARKER,
+        recipient_name=f"{PRIVATE} learner", recipient_email=learner.email, issued_at=timezone.now(),
+        status_index=status_index))
+    credentials.status_set(status_index, revoked=True)
+    status_list_id = credentials.status_list_credential(status_index)["id"].rsplit("/", 1)[1]
 
     s = str
     return {
@@ -321,6 +346,8 @@ def _seed_objects(p) -> dict[str, list[str]]:
         "submission": [s(submission.uuid), s(ungraded.uuid)],
         "category": [s(category.uuid), s(quiz_category.uuid)],
         "enrollment": [s(enrollment.uuid)],
+        "certificate_number": [certificate.number],
+        "certificate_job": [s(bulk_job.uuid)],
         "track_item": [s(course_track_item.uuid), s(project_item.uuid)],
         "project": [s(project_item.project.uuid)],
         "step": [s(step.uuid)],
@@ -350,6 +377,7 @@ def _seed_objects(p) -> dict[str, list[str]]:
         "export": [s(e.public_id) for e in data_exports],
         "erasure": [s(e.public_id) for e in erasures],
         "erasure_cancel_token": [cancel_token],
+        "status_list": [status_list_id],
     }
 
 

@@ -16,10 +16,11 @@ from .snapshots import CENT, HUNDRED, Rules, assignment_in_snapshot, assignment_
 from .lookups import assignment_get, assignment_list, category_list, course_access, course_get, uuid_or_none
 from .learner import LearnerAssignment, LearnerSubmission, learner_assignment_by_uuid, learner_assignment_get, learner_submission_get, posted_grades_for, submission_get_for_file
 from .grading import AssignmentGradingSummary, assignment_titles, grade_history, grading_next, grading_queue, grading_summary, learner_other_submissions, submission_get_for_grader, submission_get_for_grading
-from .gradebook import Gradebook, GradebookBucket, GradebookCell, GradebookColumn, GradebookRow, UNCATEGORISED, gradebook, gradebook_csv, quiz_columns_for_categories
+from .gradebook import Gradebook, GradebookBucket, GradebookCell, GradebookColumn, GradebookRow, UNCATEGORISED, gradebook, gradebook_csv, posted_grades_for_course, quiz_columns_for_categories
 from .dashboard import Deadline, RecentGrade, recent_grades, upcoming_deadlines
 
 __all__ = [
+    "posted_grades_for_course",
     "CENT",
     "HUNDRED",
     "Rules",

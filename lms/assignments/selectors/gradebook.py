@@ -89,6 +89,22 @@ def _percent(points: Decimal, max_points: Decimal) -> Decimal:
     return points * HUNDRED / max_points
 
 
+def posted_grades_for_course(*, course: Course, learner_id: int | None = None
+                             ) -> dict[tuple[int, str], tuple[Decimal, int]]:
+    """{(learner_id, assignment uuid str): (final_points, max_points)} of each learner's latest
+    POSTED attempt per assignment (what the gradebook counts). One query. `learner_id`: only that learner's."""
+    rows = Submission.objects.filter(course=course, grade__status=Grade.Status.POSTED)
+    if learner_id is not None:
+        rows = rows.filter(learner_id=learner_id)
+    latest: dict[tuple[int, str], tuple[int, Decimal, int]] = {}
+    for learner, a_uuid, attempt, final, max_points in rows.values_list(
+            "learner_id", "assignment_uuid", "attempt", "grade__final_points", "grade__max_points"):
+        key = (learner, str(a_uuid))
+        if key not in latest or attempt > latest[key][0]:
+            latest[key] = (attempt, final, max_points)
+    return {key: (final, max_points) for key, (_, final, max_points) in latest.items()}
+
+
 def gradebook(*, course: Course) -> Gradebook:
     """Learners × graded items with weighted category totals and a course total (percent).
 

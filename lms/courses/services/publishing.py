@@ -14,7 +14,7 @@ from billing import api as billing_api
 from tenants.api import audit_log
 
 from .. import permissions
-from ..content import provider_for
+from ..content import course_providers, provider_for
 from ..models import ContentItem, Course, CourseVersion, Lesson, Module
 from .drafts import COURSE_FIELDS
 
@@ -34,7 +34,12 @@ def _item_snapshot(item: ContentItem) -> dict:
 
 def course_snapshot(course: Course) -> dict:
     modules = course.modules.prefetch_related("lessons__items").all()
-    return {
+    extras = {}
+    for key, provider in course_providers():
+        part = provider.course_snapshot(course)
+        if part is not None:
+            extras[key] = part
+    return extras | {
         "schema": SNAPSHOT_SCHEMA,
         "course": {name: getattr(course, name) for name in COURSE_FIELDS} | {"cover": course.cover.name if course.cover else ""},
         "modules": [
@@ -98,6 +103,8 @@ def _content_problems(course: Course) -> list[str]:
                         problems.append(f"{item.get_kind_display()} {where} is not set up.")
                     else:
                         problems.extend(f"{where}: {p}" for p in provider.validate_for_publish(item.ref_uuid))
+    for _key, provider in course_providers():
+        problems.extend(provider.course_validate_for_publish(course))
     return problems
 
 
@@ -200,6 +207,8 @@ def course_rollback(*, course: Course, version_number: int, author: User, change
 
 
 def _draft_restore(course: Course, snapshot: dict) -> None:
+    for key, provider in course_providers():
+        provider.course_draft_restore(course, snapshot.get(key))
     for name, value in snapshot["course"].items():
         if name not in ("cover", "slug"):
             setattr(course, name, value)

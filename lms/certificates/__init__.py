@@ -1,0 +1,1 @@
+"""Certificates and marksheets: rules per course/track, issuing, revocation, PDFs, verification."""
