@@ -81,6 +81,16 @@ def policies_get() -> list[Policy]:
     return out
 
 
+def chosen_days(category: str) -> int | None:
+    """The institution's period for `category` (clamped to the bounds) when it chose one, else None."""
+    known = _categories.get(category)
+    row = RetentionPolicy.objects.filter(category=category).values("days").first()
+    if known is None or row is None:
+        return None
+    _, low, high = _bounds(known)
+    return min(max(row["days"], low), high)
+
+
 @transaction.atomic
 def policy_set(*, actor, category: str, days: int, enabled: bool = True) -> Policy:
     known = _categories.get(category)
