@@ -2,7 +2,7 @@
 under legal hold by erasure), comments, and campaigns and updates they wrote."""
 from __future__ import annotations
 
-from tenant_apps.privacy.api import ExportPart, Holding, PrivacyProvider, privacy_not_personal, rows
+from tenant_apps.privacy.api import ExportPart, Holding, PrivacyProvider, latest_by_user, privacy_not_personal, rows
 
 
 def pledges_export(user) -> ExportPart:
@@ -48,6 +48,39 @@ def pledges_erase(user, *, pseudonym: str, files: list, holds: list) -> dict[str
             "comments_deleted": comments}
 
 
+def pledges_last_activity(user_ids: list[int]) -> dict:
+    """Pledging and commenting (not `updated_at`: settlement moves that without the person)."""
+    from .models import Comment, Pledge
+
+    latest = latest_by_user(Pledge.objects.filter(backer_id__in=user_ids), "backer_id", "created_at")
+    for user_id, when in latest_by_user(Comment.objects.filter(author_id__in=user_ids), "author_id",
+                                        "created_at").items():
+        latest[user_id] = max(when, latest.get(user_id, when))
+    return latest
+
+
+def pledges_obligations(user_ids: list[int]) -> dict[int, str]:
+    """A pledge that may still be charged: open, or waiting for the backer's authentication, on a
+    campaign that has not failed or been cancelled."""
+    from .models import Campaign, Pledge
+
+    waiting = (*Pledge.OPEN, Pledge.Status.AUTHENTICATION_REQUIRED)
+    return {pk: "open_pledge" for pk in Pledge.objects.filter(backer_id__in=user_ids, status__in=waiting).exclude(
+        campaign__state__in=(Campaign.State.FAILED, Campaign.State.CANCELLED)).values_list("backer_id", flat=True)}
+
+
+def pledges_release(model: str, ids: list[str]) -> dict[str, int]:
+    """The legal hold ended: the pledge stays (campaign totals, its receipt number), without the
+    Stripe references that lead to the card holder or the settlement's note."""
+    from .models import Pledge
+
+    if model != "crowdfunding.Pledge":
+        return {}
+    return {"pledges_released": Pledge.objects.filter(pk__in=[int(pk) for pk in ids]).update(
+        stripe_customer_id="", stripe_checkout_session_id="", stripe_setup_intent_id="", stripe_payment_method_id="",
+        stripe_payment_intent_id="", status_note="", anonymous=True)}
+
+
 PLEDGES = PrivacyProvider(
     area="pledges", title="Pledges and campaign comments",
     holdings=(
@@ -57,6 +90,7 @@ PLEDGES = PrivacyProvider(
         Holding("crowdfunding.CampaignUpdate", fields=("author",)),
     ),
     export=pledges_export, erase=pledges_erase, legal_hold="payments", order=210,
+    last_activity=pledges_last_activity, obligations=pledges_obligations, release=pledges_release,
 )
 
 

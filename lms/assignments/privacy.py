@@ -2,7 +2,15 @@
 grade changes; and what they graded."""
 from __future__ import annotations
 
-from tenant_apps.privacy.api import ExportPart, Holding, PrivacyProvider, privacy_not_personal, rows, stored_files
+from tenant_apps.privacy.api import (
+    ExportPart,
+    Holding,
+    PrivacyProvider,
+    latest_by_user,
+    privacy_not_personal,
+    rows,
+    stored_files,
+)
 
 
 def submissions_export(user) -> ExportPart:
@@ -50,10 +58,16 @@ def submissions_erase(user, *, pseudonym: str, files: list, holds: list) -> dict
     return {"submissions_deleted": deleted.get(Submission._meta.label, 0)}
 
 
+def submissions_last_activity(user_ids: list[int]) -> dict:
+    from .models import Submission
+
+    return latest_by_user(Submission.objects.filter(learner_id__in=user_ids), "learner_id", "submitted_at")
+
+
 SUBMISSIONS = PrivacyProvider(
     area="submissions", title="Assignment submissions and their files",
     holdings=(Holding("assignments.Submission", fields=("learner", "file_name"), files=("file",)),),
-    export=submissions_export, erase=submissions_erase, order=270,
+    export=submissions_export, erase=submissions_erase, last_activity=submissions_last_activity, order=270,
 )
 GRADES = PrivacyProvider(
     area="grades", title="Grades and feedback",

@@ -1,7 +1,7 @@
 """What courses hold about a person: enrollments, progress through each item, what they authored."""
 from __future__ import annotations
 
-from tenant_apps.privacy.api import ExportPart, Holding, PrivacyProvider, privacy_not_personal, rows
+from tenant_apps.privacy.api import ExportPart, Holding, PrivacyProvider, latest_by_user, privacy_not_personal, rows
 
 
 def enrollments_export(user) -> ExportPart:
@@ -57,6 +57,18 @@ def teaching_erase(user, *, pseudonym: str, files: list, holds: list) -> dict[st
             "versions_kept": CourseVersion.objects.filter(author=user).count()}
 
 
+def enrollments_last_activity(user_ids: list[int]) -> dict[int, object]:
+    """Enrolling, completing or dropping a course, and any progress on its items (retention)."""
+    from .models import Enrollment, ItemProgress
+
+    latest = latest_by_user(Enrollment.objects.filter(learner_id__in=user_ids), "learner_id",
+                            "created_at", "completed_at", "dropped_at")
+    for user_id, when in latest_by_user(ItemProgress.objects.filter(enrollment__learner_id__in=user_ids),
+                                        "enrollment__learner_id", "updated_at").items():
+        latest[user_id] = max(when, latest.get(user_id, when))
+    return latest
+
+
 def cache_keys(user) -> list[str]:
     """The person's cached dashboard/catalog bodies and their version counter (dashboard_cache)."""
     return [f"learn:dash-learner-ver:{user.pk}", f"learn:*-body:{user.pk}:*"]
@@ -65,7 +77,7 @@ def cache_keys(user) -> list[str]:
 ENROLLMENTS = PrivacyProvider(
     area="enrollments", title="Course enrollments",
     holdings=(Holding("courses.Enrollment", fields=("learner", "enrolled_by")),),
-    export=enrollments_export, erase=enrollments_erase, order=300,
+    export=enrollments_export, erase=enrollments_erase, last_activity=enrollments_last_activity, order=300,
 )
 PROGRESS = PrivacyProvider(
     area="progress", title="Progress through courses",

@@ -1,7 +1,7 @@
 """What quizzes hold about a person: their attempts (answers, scores, feedback), and attempts they graded."""
 from __future__ import annotations
 
-from tenant_apps.privacy.api import ExportPart, Holding, PrivacyProvider, rows
+from tenant_apps.privacy.api import ExportPart, Holding, PrivacyProvider, latest_by_user, rows
 
 
 def attempts_export(user) -> ExportPart:
@@ -22,10 +22,17 @@ def attempts_erase(user, *, pseudonym: str, files: list, holds: list) -> dict[st
     return {"attempts_deleted": deleted}
 
 
+def attempts_last_activity(user_ids: list[int]) -> dict:
+    from .models import QuizAttempt
+
+    return latest_by_user(QuizAttempt.objects.filter(learner_id__in=user_ids), "learner_id",
+                          "started_at", "submitted_at", "answers_saved_at")
+
+
 ATTEMPTS = PrivacyProvider(
     area="quiz_attempts", title="Quiz attempts",
     holdings=(Holding("quizzes.QuizAttempt", fields=("learner", "grader")),),
-    export=attempts_export, erase=attempts_erase, order=280,
+    export=attempts_export, erase=attempts_erase, last_activity=attempts_last_activity, order=280,
 )
 
 

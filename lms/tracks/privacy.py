@@ -1,7 +1,7 @@
 """What tracks hold about a person: track enrollments, project step submissions (with files)."""
 from __future__ import annotations
 
-from tenant_apps.privacy.api import ExportPart, Holding, PrivacyProvider, rows, stored_files
+from tenant_apps.privacy.api import ExportPart, Holding, PrivacyProvider, latest_by_user, rows, stored_files
 
 
 def tracks_export(user) -> ExportPart:
@@ -36,6 +36,16 @@ def tracks_erase(user, *, pseudonym: str, files: list, holds: list) -> dict[str,
             "track_enrollments_deleted": enrollments.get(TrackEnrollment._meta.label, 0)}
 
 
+def tracks_last_activity(user_ids: list[int]) -> dict:
+    from .models import StepSubmission, TrackEnrollment
+
+    latest = latest_by_user(TrackEnrollment.objects.filter(learner_id__in=user_ids), "learner_id", "created_at")
+    for user_id, when in latest_by_user(StepSubmission.objects.filter(learner_id__in=user_ids), "learner_id",
+                                        "submitted_at").items():
+        latest[user_id] = max(when, latest.get(user_id, when))
+    return latest
+
+
 TRACKS = PrivacyProvider(
     area="tracks", title="Tracks and project submissions",
     holdings=(
@@ -43,7 +53,7 @@ TRACKS = PrivacyProvider(
         Holding("tracks.StepSubmission", fields=("learner", "reviewed_by"), files=("file",)),
         Holding("tracks.Track", fields=("created_by",)),
     ),
-    export=tracks_export, erase=tracks_erase, order=250,
+    export=tracks_export, erase=tracks_erase, last_activity=tracks_last_activity, order=250,
 )
 
 

@@ -10,10 +10,11 @@ class PrivacyConfig(AppConfig):
 
     def ready(self) -> None:
         from . import erasure, export  # export: registers its tasks with the worker
-        from . import privacy_policies, retention, tasks_policies  # noqa: F401 - tasks_policies: the beat task
+        from . import privacy_policies, retention, retention_accounts, tasks_policies  # noqa: F401 - tasks_policies: the beat task
         from .registry import privacy_provider_register
 
         privacy_provider_register(export.DATA_EXPORTS)
         retention.register_personal_data()
         privacy_policies.register()
         erasure.register()
+        retention_accounts.register()

@@ -75,8 +75,15 @@ def _token_hash(token: str) -> str:
 
 
 def retention_until(now=None):
-    years = int(getattr(settings, "PRIVACY_PAYMENT_RETENTION_YEARS", 7))
+    """When a record put under legal hold now may go: the institution's "payments" retention
+    period when it chose one, else PRIVACY_PAYMENT_RETENTION_YEARS (default 7)."""
+    from .retention import chosen_days
+
     now = now or timezone.now()
+    days = chosen_days("payments")
+    if days is not None:
+        return now + timedelta(days=days)
+    years = int(getattr(settings, "PRIVACY_PAYMENT_RETENTION_YEARS", 7))
     try:
         return now.replace(year=now.year + years)
     except ValueError:  # 29 February
@@ -93,34 +100,46 @@ def _cancel_url(token: str) -> str:
     return site_url_for_tenant(connection.tenant, f"/privacy/erasure/cancel/{token}/")
 
 
+# Nobody asked for a retention erasure: the person gets at least this long to keep the account
+# (the institution's cool-off when it is longer).
+RETENTION_NOTICE_DAYS = 14
+REASON_RETENTION = "retention"
+
+
 @transaction.atomic
-def erasure_request_create(*, user: User, actor: User | None = None) -> ErasureRequest:
-    """The person (actor None or the person) or an administrator asks: lock the account, sign it
+def erasure_request_create(*, user: User, actor: User | None = None, reason: str = "") -> ErasureRequest:
+    """The person (actor None or the person) or an administrator asks, or retention (`reason`
+    "retention", actor None) finds the account inactive past its period: lock the account, sign it
     out everywhere, start the cool-off, email a cancel link. 409-worthy ValidationError when one
     is already under way, or when `user` is the last active administrator."""
     user = User.objects.select_for_update().get(pk=user.pk)
     if ErasureRequest.objects.filter(user=user, status__in=ErasureRequest.ACTIVE).exists():
         raise ValidationError(ALREADY_REQUESTED, code="already_requested")
-    by_self = actor is None or actor.pk == user.pk
+    by_retention = reason == REASON_RETENTION
+    by_self = not by_retention and (actor is None or actor.pk == user.pk)
     was_active = accounts.user_erasure_lock(user=user)
     days = privacy_settings_get().erasure_cool_off_days
+    if by_retention:
+        days = max(days, RETENTION_NOTICE_DAYS)
     token = secrets.token_urlsafe(32)
     nonce = secrets.token_hex(16)
     try:
         with transaction.atomic():
             request = ErasureRequest.objects.create(
-                user=user, requested_by=None if by_self else actor, by_self=by_self, was_active=was_active,
+                user=user, requested_by=None if by_self or by_retention else actor, by_self=by_self,
+                reason=REASON_RETENTION if by_retention else "", was_active=was_active,
                 scheduled_for=timezone.now() + timedelta(days=days), pseudonym=pseudonym_make(user_id=user.pk, nonce=nonce),
                 cancel_token_hash=_token_hash(token), steps_total=len(erasure_steps()),
             )
     except IntegrityError as exc:  # a concurrent request won
         raise ValidationError(ALREADY_REQUESTED, code="already_requested") from exc
-    audit_log(action="privacy.erasure_request", target=user, actor=actor or user,
-              after={"request": str(request.public_id), "by": "self" if by_self else "admin",
+    audit_log(action="privacy.erasure_request", target=user, actor=None if by_retention else actor or user,
+              after={"request": str(request.public_id),
+                     "by": "retention" if by_retention else "self" if by_self else "admin",
                      "scheduled_for": request.scheduled_for.isoformat()})
     mail_send(template="privacy/erasure_requested", to=[user.email], context={
         "user": user, "site_name": _site_name(), "cancel_url": _cancel_url(token), "request": request,
-        "days": days, "by_self": by_self,
+        "days": days, "by_self": by_self, "by_retention": by_retention,
     })
     if days == 0:
         request_id = request.pk
@@ -174,6 +193,10 @@ def _lock_reason(user: User) -> str | None:
     request = ErasureRequest.objects.filter(user=user, status=Status.COOLING_OFF).first()
     if request is None:
         return None
+    if request.reason == REASON_RETENTION:
+        return (f"This account is locked: it had not been used for a long time, so on {request.created_at:%d %B %Y} "
+                f"its erasure was scheduled for {request.scheduled_for:%d %B %Y}. To keep it, use the link in the "
+                f"email we sent.")
     return (f"This account is locked: its erasure was requested on {request.created_at:%d %B %Y} and it will be "
             f"erased after {request.scheduled_for:%d %B %Y}. To keep it, use the cancel link in the email we sent.")
 
@@ -411,11 +434,17 @@ def _requests_export(user) -> registry.ExportPart:
         "public_id", "status", "by_self", "created_at", "scheduled_for", "cancelled_at", "finished_at")))
 
 
+def _requests_last_activity(user_ids: list[int]) -> dict:
+    """Cancelling an erasure (with the emailed link, no sign-in) says "I am still here" (retention)."""
+    return registry.latest_by_user(ErasureRequest.objects.filter(user_id__in=user_ids, cancelled_at__isnull=False),
+                                   "user_id", "cancelled_at")
+
+
 ERASURE_REQUESTS = registry.PrivacyProvider(
     area="erasure_requests", title="Erasure requests",
     # No erase: the request is the record that the erasure happened; it points at the anonymised account.
     holdings=(registry.Holding("privacy.ErasureRequest", fields=("user", "requested_by")),),
-    export=_requests_export, order=950,
+    export=_requests_export, last_activity=_requests_last_activity, order=950,
 )
 
 

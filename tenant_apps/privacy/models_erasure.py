@@ -53,6 +53,9 @@ class ErasureRequest(models.Model):
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="+", help_text="The administrator who asked; empty: the person.")
     by_self = models.BooleanField(default=True)
+    # "": the person or an administrator asked; "retention": the account was inactive past the
+    # institution's period (tenant_apps/privacy/retention_accounts.py), nobody asked.
+    reason = models.CharField(max_length=16, blank=True, default="")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.COOLING_OFF, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     scheduled_for = models.DateTimeField(db_index=True)

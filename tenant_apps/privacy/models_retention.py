@@ -35,3 +35,15 @@ class RetentionRun(models.Model):
 
     class Meta:
         ordering = ["-started_at", "-pk"]
+
+
+class RetentionHold(models.Model):
+    """An administrator keeps this account out of the inactive-accounts retention (a dispute, a
+    pending certificate, an alumnus the institution wants to keep). Erasure the person asks for
+    is not affected."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)

@@ -12,6 +12,7 @@ test fails on any, so a future app cannot forget.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Callable, Iterable
 
 from django.apps import apps
@@ -51,6 +52,14 @@ class PrivacyProvider:
     # name replaced where the law allows, visible only to finance staff.
     legal_hold: str = ""
     order: int = 100  # erasure runs providers in this order (then the account itself)
+    # Retention of inactive accounts (tenant_apps/privacy/retention_accounts.py), both optional:
+    # `last_activity(user_ids)` -> {user id: the latest time this area saw the person act};
+    # `obligations(user_ids)` -> {user id: why the account must stay for now ("open_pledge")}.
+    last_activity: Callable[[list[int]], dict[int, datetime]] | None = None
+    obligations: Callable[[list[int]], dict[int, str]] | None = None
+    # The legal hold on some of this area's records ended (retention category "payments"):
+    # `release(model_label, ids)` removes what is left of the person in them -> {"what": count}.
+    release: Callable[[str, list[str]], dict[str, int]] | None = None
 
 
 _providers: dict[str, PrivacyProvider] = {}
@@ -76,6 +85,41 @@ def providers() -> list[PrivacyProvider]:
 
 def provider_get(area: str) -> PrivacyProvider | None:
     return _providers.get(area)
+
+
+def last_activity_of(user_ids: list[int]) -> dict[int, datetime]:
+    """The latest activity each area knows of, per person (absent: no area saw any)."""
+    latest: dict[int, datetime] = {}
+    for provider in providers():
+        if provider.last_activity is None:
+            continue
+        for user_id, when in provider.last_activity(user_ids).items():
+            if when is not None and (user_id not in latest or when > latest[user_id]):
+                latest[user_id] = when
+    return latest
+
+
+def obligations_of(user_ids: list[int]) -> dict[int, str]:
+    """Why some accounts must stay for now (the first area to name a reason wins)."""
+    found: dict[int, str] = {}
+    for provider in providers():
+        if provider.obligations is not None:
+            for user_id, reason in provider.obligations(user_ids).items():
+                found.setdefault(user_id, reason)
+    return found
+
+
+def latest_by_user(queryset, user_field: str, *time_fields: str) -> dict[int, datetime]:
+    """{user id: the greatest of `time_fields`} over `queryset` (a helper for `last_activity`)."""
+    from django.db.models import Max
+    from django.db.models.functions import Greatest
+
+    if len(time_fields) == 1:
+        latest = Max(time_fields[0])
+    else:
+        latest = Max(Greatest(*time_fields))  # Greatest ignores NULLs on PostgreSQL
+    return {row[user_field]: row["latest"] for row in queryset.values(user_field).annotate(latest=latest).order_by()
+            if row["latest"] is not None}
 
 
 # --- the walk ------------------------------------------------------------------------------------

@@ -2,8 +2,9 @@
 platform's bounds) and what is older goes, nightly (Celery beat), each run audited.
 
 Apps register the categories they keep (`retention_category_register`): the audit log
-registers "audit" (audit and access logs, 90 days by default), learner payments "payments"
-(7 years), the privacy app "inactive_accounts" (through the erasure pipeline). A category's
+registers "audit" (audit and access logs, 90 days by default); the privacy app registers
+"inactive_accounts" (through the erasure pipeline) and "payments" (legal holds that ended),
+see retention_accounts.py and docs/decisions/0017. A category's
 `apply(cutoff, dry_run)` returns {"count": n, "detail": {...}}: with `dry_run` it only counts
 what would go, which is the report staff see before anything is removed (and what the nightly
 run does for a category an institution has switched off).
@@ -79,6 +80,16 @@ def policies_get() -> list[Policy]:
         out.append(Policy(category=category, days=days, enabled=row.enabled if row else True, min_days=low,
                           max_days=high, default_days=default, customised=row is not None))
     return out
+
+
+def chosen_days(category: str) -> int | None:
+    """The institution's period for `category` (clamped to the bounds) when it chose one, else None."""
+    known = _categories.get(category)
+    row = RetentionPolicy.objects.filter(category=category).values("days").first()
+    if known is None or row is None:
+        return None
+    _, low, high = _bounds(known)
+    return min(max(row["days"], low), high)
 
 
 @transaction.atomic
