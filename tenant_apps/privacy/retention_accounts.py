@@ -1,7 +1,7 @@
 """The privacy app's own retention categories: "inactive_accounts" (learner accounts unused for
 the period go through the erasure pipeline) and "payments" (records kept under legal hold after
 an erasure are released once their hold ends). See
-docs/decisions/0017-retention-of-inactive-accounts-and-payment-records.md.
+docs/decisions/0019-retention-of-inactive-accounts-and-payment-records.md.
 """
 from __future__ import annotations
 
