@@ -4,7 +4,7 @@ platform's bounds) and what is older goes, nightly (Celery beat), each run audit
 Apps register the categories they keep (`retention_category_register`): the audit log
 registers "audit" (audit and access logs, 90 days by default); the privacy app registers
 "inactive_accounts" (through the erasure pipeline) and "payments" (legal holds that ended),
-see retention_accounts.py and docs/decisions/0017. A category's
+see retention_accounts.py and docs/decisions/0019. A category's
 `apply(cutoff, dry_run)` returns {"count": n, "detail": {...}}: with `dry_run` it only counts
 what would go, which is the report staff see before anything is removed (and what the nightly
 run does for a category an institution has switched off).
