@@ -7,6 +7,7 @@ app_name = "privacy_manage"
 
 urlpatterns = [
     path("users/<uuid:public_id>/exports", views_export.member_exports, name="member-exports"),
+    path("users/<uuid:public_id>/retention-hold", views_export.member_retention_hold, name="member-retention-hold"),
     path("exports/<uuid:export_id>/download", views_export.member_export_download, name="export-download"),
     path("retention/", views_retention.retention_page, name="retention"),
     path("retention/policies", views_retention.policy_save, name="retention-policy"),

@@ -89,9 +89,29 @@ def member_exports(request, public_id):
                                       "when it is ready, and you can download it here.")
             return redirect("privacy_manage:member-exports", public_id=public_id)
     items = exports.export_list_for_user(user=member)
+    from .models_retention import RetentionHold
+
     return render(request, "privacy/manage/member_exports.html", {
         "member": member, "exports": items, "error": error, "polling": any(e.is_open for e in items), "section": "users",
+        "retention_hold": RetentionHold.objects.filter(user=member).first(),
     }, status=status)
+
+
+@tenant_admin_required
+@require_POST
+def member_retention_hold(request, public_id):
+    """Keep a member out of the inactive-accounts retention (or release them); audited."""
+    from .retention_accounts import retention_hold_clear, retention_hold_set
+
+    member = _member_or_404(public_id)
+    if request.POST.get("action") == "release":
+        retention_hold_clear(user=member, actor=request.user)
+        messages.success(request, f"{member.email} is no longer held from retention.")
+    else:
+        reason = request.POST.get("reason", "").replace("\x00", "").strip()[:300]
+        retention_hold_set(user=member, actor=request.user, reason=reason)
+        messages.success(request, f"{member.email} is held: the inactive-accounts retention leaves this account alone.")
+    return redirect("privacy_manage:member-exports", public_id=public_id)
 
 
 @tenant_admin_required

@@ -196,6 +196,9 @@ BODIES: dict[str, Body] = {
     "campaigns/<slug:slug>/scholarship/": lambda b, r: {"motivation": "Hijacked"},
     "api/v1/campaigns/<slug:slug>/scholarships/applications": lambda b, r: {"motivation": "Hijacked"},
     "api/v1/campaigns/<slug:slug>/scholarships/applications/<uuid:id>/decide": lambda b, r: {"decision": "award"},
+    # privacy: a member held from retention
+    "manage/privacy/users/<uuid:public_id>/retention-hold": lambda b, r: {"action": "hold", "reason": "Hijacked"},
+    "api/v1/manage/privacy/users/<uuid:id>/retention-hold": lambda b, r: {"reason": "Hijacked"},
     # privacy: a retention policy change, a dry run
     "manage/privacy/retention/policies": lambda b, r: {"category": "audit", "days": "120", "enabled": "on"},
     "api/v1/manage/privacy/retention": lambda b, r: {"category": "audit", "days": 120, "enabled": True},

@@ -8,6 +8,8 @@ urlpatterns = [
     path("privacy/exports", views_export.ExportListApi.as_view(), name="api-privacy-exports"),
     path("privacy/exports/<uuid:id>", views_export.ExportDetailApi.as_view(), name="api-privacy-export"),
     path("privacy/exports/<uuid:id>/download", views_export.ExportDownloadApi.as_view(), name="api-privacy-export-download"),
+    path("manage/privacy/users/<uuid:id>/retention-hold", views_export.MemberRetentionHoldApi.as_view(),
+         name="api-privacy-member-retention-hold"),
     path("manage/privacy/users/<uuid:id>/exports", views_export.MemberExportListApi.as_view(), name="api-privacy-member-exports"),
     path("manage/privacy/retention", views_retention.RetentionPolicyListApi.as_view(), name="api-retention-policies"),
     path("manage/privacy/retention/runs", views_retention.RetentionRunListApi.as_view(), name="api-retention-runs"),

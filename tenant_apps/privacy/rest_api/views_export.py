@@ -114,3 +114,47 @@ class MemberExportListApi(TenantApi):
         except exports.ExportBusy as exc:
             return _busy(exc)
         return Response(ExportOutput(export, context={"owner": False}).data, status=status.HTTP_201_CREATED)
+
+
+class RetentionHoldInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class RetentionHoldOutput(serializers.Serializer):
+    held = serializers.BooleanField()
+    reason = serializers.CharField()
+    since = serializers.DateTimeField(allow_null=True)
+
+
+class MemberRetentionHoldApi(TenantApi):
+    """Tenant admins: keep a member out of the inactive-accounts retention (PUT) or release (DELETE)."""
+
+    permission_classes = [InTenantSchema, IsAuthenticated, IsTenantAdmin]
+    InputSerializer = RetentionHoldInput
+    _member = MemberExportListApi._member
+
+    def _state(self, member) -> dict:
+        from ..models_retention import RetentionHold
+
+        hold = RetentionHold.objects.filter(user=member).first()
+        return {"held": hold is not None, "reason": hold.reason if hold else "", "since": hold.created_at if hold else None}
+
+    @extend_schema(tags=TAGS, responses=RetentionHoldOutput)
+    def get(self, request, id):
+        return Response(RetentionHoldOutput(self._state(self._member(id))).data)
+
+    @extend_schema(tags=TAGS, request=RetentionHoldInput, responses=RetentionHoldOutput)
+    def put(self, request, id):
+        from ..retention_accounts import retention_hold_set
+
+        member = self._member(id)
+        retention_hold_set(user=member, actor=request.user, reason=self.validated(request)["reason"])
+        return Response(RetentionHoldOutput(self._state(member)).data)
+
+    @extend_schema(tags=TAGS, request=None, responses=RetentionHoldOutput)
+    def delete(self, request, id):
+        from ..retention_accounts import retention_hold_clear
+
+        member = self._member(id)
+        retention_hold_clear(user=member, actor=request.user)
+        return Response(RetentionHoldOutput(self._state(member)).data)

@@ -272,3 +272,28 @@ def test_the_retention_page_and_api_show_the_new_categories(site_a, admin_a):
     run = staff.post("/manage/privacy/retention/dry-run")
     report = staff.get(run["Location"]).content.decode()
     assert 'data-category="inactive_accounts"' in report and 'data-category="payments"' in report
+
+
+def test_admins_hold_a_member_from_retention_on_the_page_and_through_the_api(site_a, admin_a):
+    from tenant_apps.privacy.models_retention import RetentionHold
+
+    member = site_a.make_user("learner")
+    with site_a:
+        public_id = member.profile.public_id
+    staff = site_a.client(admin_a)
+    page = f"/manage/privacy/users/{public_id}/exports"
+    assert 'data-hold="off"' in staff.get(page).content.decode()
+    assert staff.post(f"/manage/privacy/users/{public_id}/retention-hold", {"action": "hold", "reason": "Dispute"}).status_code == 302
+    assert 'data-hold="on"' in staff.get(page).content.decode()
+    with site_a:
+        assert RetentionHold.objects.get(user=member).reason == "Dispute"
+    api = f"/api/v1/manage/privacy/users/{public_id}/retention-hold"
+    assert staff.get(api).json()["held"] is True
+    assert staff.delete(api).json()["held"] is False
+    assert staff.put(api, {"reason": "Alumnus"}, content_type="application/json").json() == {
+        "held": True, "reason": "Alumnus", "since": staff.get(api).json()["since"]}
+    learner = site_a.client(site_a.make_user("learner"))
+    assert learner.get(api).status_code == 403
+    assert learner.post(f"/manage/privacy/users/{public_id}/retention-hold", {"action": "release"}).status_code == 403
+    with site_a:
+        assert RetentionHold.objects.filter(user=member).exists()
