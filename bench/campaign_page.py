@@ -37,6 +37,7 @@ def seed(*, slug: str, backers: int, comments: int):
     from django_tenants.utils import tenant_context
 
     from crowdfunding import services
+    from crowdfunding.markdown import render_markdown
     from crowdfunding.models import CampaignUpdate, Comment, Pledge, StretchGoal
     from tenants.models import Tenant
 
@@ -60,7 +61,8 @@ def seed(*, slug: str, backers: int, comments: int):
                                            stripe_payment_method_id="pm_bench") for i, u in enumerate(users)],
                                    batch_size=2000)
         for u in range(UPDATES):
-            CampaignUpdate.objects.create(campaign=campaign, title=f"Update {u}", body="We dug **another** well. " * 20,
+            body = "We dug **another** well. " * 20
+            CampaignUpdate.objects.create(campaign=campaign, title=f"Update {u}", body=body, body_html=render_markdown(body),
                                           author=admin, backers_only=u % 4 == 0)
         Comment.objects.bulk_create([Comment(campaign=campaign, author=users[i % len(users)] if users else admin,
                                              body=f"Comment {i}: good luck! " * 4) for i in range(comments)])
@@ -68,7 +70,7 @@ def seed(*, slug: str, backers: int, comments: int):
 
 
 def queries_of(slug: str) -> tuple[int, int]:
-    """(queries of the first anonymous request, of the same page again)."""
+    """(queries of the first anonymous request: body built; of the same page again: body from the cache)."""
     from django.core.cache import cache
     from django.db import connection
     from django.test import Client
@@ -76,13 +78,37 @@ def queries_of(slug: str) -> tuple[int, int]:
 
     cache.clear()
     client = Client(HTTP_HOST=HOST)
+    client.get("/campaigns/")  # warm the routing and plan caches: count the page's own queries
     with CaptureQueriesContext(connection) as built:
         first = client.get(f"/campaigns/{slug}/")
     with CaptureQueriesContext(connection) as again:
         second = client.get(f"/campaigns/{slug}/")
     assert first.status_code == second.status_code == 200, (first.status_code, first.content[:300])
     connection.set_schema_to_public()
+    if os.environ.get("BENCH_SQL"):
+        print("\n".join(q["sql"][:160] for q in again.captured_queries))
     return len(built.captured_queries), len(again.captured_queries)
+
+
+def profile(slug: str, requests: int) -> None:
+    """cProfile over `requests` in-process anonymous requests of the page (cache warm): where the time goes."""
+    import cProfile
+    import pstats
+
+    from django.db import connection
+    from django.test import Client
+
+    client = Client(HTTP_HOST=HOST)
+    client.get(f"/campaigns/{slug}/")
+    started = time.perf_counter()
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(requests):
+        client.get(f"/campaigns/{slug}/")
+    profiler.disable()
+    print(f"in-process: {(time.perf_counter() - started) * 1000 / requests:.1f} ms per request (profiled)")
+    pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_SORT", "cumulative")).print_stats(int(os.environ.get("BENCH_ROWS", 35)))
+    connection.set_schema_to_public()
 
 
 def main() -> None:
@@ -90,6 +116,7 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=20)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=3)  # 2 cores, PostgreSQL, Redis and wrk share them
+    parser.add_argument("--profile", type=int, default=0, help="profile this many in-process requests, no load run")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install wrk")
@@ -125,6 +152,9 @@ def main() -> None:
         small, big = queries_of("small"), queries_of("wells")
         print(f"queries per page: {big[0]} built / {big[1]} served again (20 backers, 5 comments: {small[0]} / {small[1]})"
               f" — {'constant' if small == big else 'GROWS with backers/comments'}")
+        if args.profile:
+            profile("wells", args.profile)
+            return
         port = free_port()
         server = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "config.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(args.workers),
