@@ -6,7 +6,8 @@ checks the queries do not grow with the backers and comments. Target: ≥ 300 re
 ≤ 100 ms on 2 cores.
 
 Run on demand: `make bench-campaign` (or `.venv/bin/python bench/campaign_page.py`). Needs
-Debian's `wrk`. Options: --duration 20 --connections 16 --workers 3.
+Debian's `wrk`. Options: --duration 20 --connections 16 --workers 2,3 --threads 1,4 (default: as
+platform/gunicorn.conf.py sizes the web process for this machine, as in production); --profile N.
 """
 from __future__ import annotations
 
@@ -101,6 +102,10 @@ def profile(slug: str, requests: int) -> None:
     client = Client(HTTP_HOST=HOST)
     client.get(f"/campaigns/{slug}/")
     started = time.perf_counter()
+    for _ in range(requests):
+        client.get(f"/campaigns/{slug}/")
+    print(f"in-process: {(time.perf_counter() - started) * 1000 / requests:.2f} ms per request (not profiled)")
+    started = time.perf_counter()
     profiler = cProfile.Profile()
     profiler.enable()
     for _ in range(requests):
@@ -115,7 +120,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--duration", type=int, default=20)
     parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=3)  # 2 cores, PostgreSQL, Redis and wrk share them
+    # Empty: as platform/gunicorn.conf.py sizes it for this machine; "2,3": each in turn.
+    parser.add_argument("--workers", default="")
+    parser.add_argument("--threads", default="")
     parser.add_argument("--profile", type=int, default=0, help="profile this many in-process requests, no load run")
     args = parser.parse_args()
     if not shutil.which("wrk"):
@@ -155,20 +162,32 @@ def main() -> None:
         if args.profile:
             profile("wells", args.profile)
             return
-        port = free_port()
-        server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "config.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(args.workers),
-             "--access-logfile", "/dev/null", "--error-logfile", "-", "--log-level", "warning"],
-            cwd=ROOT, env=os.environ.copy(),
-        )
-        time.sleep(3)
         page = "/campaigns/wells/"
-        run_wrk(port, page, [""], 3, args.connections)  # warm-up
-        r = run_wrk(port, page, [""], args.duration, args.connections)
-        met = r["rps"] >= 300 and r["p99"] <= 100 and not r["errors"]
-        print(f"{page} anonymous: {r['rps']:.1f} req/s   p50 {r['p50']:.1f} ms   p99 {r['p99']:.1f} ms   "
-              f"non-2xx {r['errors']}   — target ≥ 300 req/s at p99 ≤ 100 ms: {'met' if met else 'MISSED'}")
-        print(f"(gunicorn sync workers: {args.workers}, wrk connections: {args.connections}, DEBUG off, loopback)")
+        for workers in args.workers.split(","):
+            for threads in args.threads.split(","):
+                port = free_port()
+                # the production configuration (platform/gunicorn.conf.py), sized by the same variables
+                env = {**os.environ, "PORT": str(port), "BIND": f"127.0.0.1:{port}", "ACCESS_LOG": "",
+                       **({"WEB_CONCURRENCY": workers} if workers else {}), **({"WEB_THREADS": threads} if threads else {})}
+                server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "platform/gunicorn.conf.py",
+                                           "--log-level", "warning", "--print-config"], cwd=ROOT, env=env,
+                                          stdout=subprocess.PIPE, text=True)
+                config = {k.strip(): v.strip() for k, _, v in (line.partition("=") for line in server.communicate()[0].splitlines())}
+                server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "platform/gunicorn.conf.py",
+                                           "--log-level", "warning"], cwd=ROOT, env=env)
+                time.sleep(3)
+                run_wrk(port, page, [""], 3, args.connections)  # warm-up
+                load = os.getloadavg()[0]
+                r = run_wrk(port, page, [""], args.duration, args.connections)
+                met = r["rps"] >= 300 and r["p99"] <= 100 and not r["errors"]
+                print(f"{page} anonymous: {r['rps']:.1f} req/s   p50 {r['p50']:.1f} ms   p99 {r['p99']:.1f} ms   "
+                      f"non-2xx {r['errors']}   — target ≥ 300 req/s at p99 ≤ 100 ms: {'met' if met else 'MISSED'}")
+                print(f"  (gunicorn {config.get('worker_class')} workers: {config.get('workers')}, threads: "
+                      f"{config.get('threads')}; wrk connections: {args.connections}; load average before: {load:.2f}; "
+                      f"DEBUG off, loopback)")
+                server.terminate()
+                server.wait(10)
+                server = None
     finally:
         if server:
             server.terminate()

@@ -16,7 +16,8 @@ from django.utils.safestring import mark_safe
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from billing.api import PlanLimitExceeded, buy_url, receipt_url_for, feature_check, limit_refusal_html, limit_refusal_plain, money, payments_simulated
+from billing.api import (PlanLimitExceeded, buy_url, feature_check, limit_refusal_html, limit_refusal_plain, money,
+                         payments_simulated, plan_feature_enabled, receipt_url_for)
 from tenants.api import tenant_admin_check
 
 from . import selectors, services
@@ -36,6 +37,10 @@ def feature_required(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
+        # Reading pages: the plan's features as cached for the site's navigation (a minute), not
+        # a query per view of the busiest page; every write still asks the plan (the services do).
+        if request.method in ("GET", "HEAD") and plan_feature_enabled("crowdfunding"):
+            return view(request, *args, **kwargs)
         try:
             feature_check("crowdfunding")
         except PlanLimitExceeded as exc:
