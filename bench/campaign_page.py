@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -89,6 +90,33 @@ def queries_of(slug: str) -> tuple[int, int]:
     if os.environ.get("BENCH_SQL"):
         print("\n".join(q["sql"][:160] for q in again.captured_queries))
     return len(built.captured_queries), len(again.captured_queries)
+
+
+def cpu_seconds(root_pids: list[int]) -> float:
+    """User + system CPU of these processes and their children (gunicorn's workers, PostgreSQL's backends)."""
+    import psutil
+
+    total = 0.0
+    for pid in root_pids:
+        try:
+            root = psutil.Process(pid)
+            for proc in [root, *root.children(recursive=True)]:
+                times = proc.cpu_times()
+                total += times.user + times.system
+        except psutil.Error:
+            continue
+    return total
+
+
+def server_pids(services) -> dict[str, list[int]]:
+    """PostgreSQL's postmaster and Redis (embedded), to charge their CPU to the page too."""
+    pids: dict[str, list[int]] = {"PostgreSQL": [], "Redis": []}
+    if services.postgres:
+        for pidfile in Path(services.postgres.data_dir).rglob("postmaster.pid"):
+            pids["PostgreSQL"].append(int(pidfile.read_text().split()[0]))
+    if services.redis and services.redis.process:
+        pids["Redis"].append(services.redis.process.pid)
+    return pids
 
 
 def profile(slug: str, requests: int) -> None:
@@ -178,13 +206,25 @@ def main() -> None:
                 time.sleep(3)
                 run_wrk(port, page, [""], 3, args.connections)  # warm-up
                 load = os.getloadavg()[0]
+                roots = {"web": [server.pid], **server_pids(services)}
+                before = {name: cpu_seconds(pids) for name, pids in roots.items()}
+                wrk_before = resource.getrusage(resource.RUSAGE_CHILDREN)
                 r = run_wrk(port, page, [""], args.duration, args.connections)
+                wrk_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                spent = {name: cpu_seconds(pids) - before[name] for name, pids in roots.items()}
+                spent["wrk"] = (wrk_after.ru_utime + wrk_after.ru_stime) - (wrk_before.ru_utime + wrk_before.ru_stime)
+                served = r["rps"] * args.duration
                 met = r["rps"] >= 300 and r["p99"] <= 100 and not r["errors"]
                 print(f"{page} anonymous: {r['rps']:.1f} req/s   p50 {r['p50']:.1f} ms   p99 {r['p99']:.1f} ms   "
                       f"non-2xx {r['errors']}   — target ≥ 300 req/s at p99 ≤ 100 ms: {'met' if met else 'MISSED'}")
                 print(f"  (gunicorn {config.get('worker_class')} workers: {config.get('workers')}, threads: "
                       f"{config.get('threads')}; wrk connections: {args.connections}; load average before: {load:.2f}; "
                       f"DEBUG off, loopback)")
+                per = {name: seconds * 1000 / served for name, seconds in spent.items()} if served else {}
+                if per:
+                    total = sum(per.values())
+                    print("  CPU per request: " + ", ".join(f"{name} {ms:.2f} ms" for name, ms in per.items())
+                          + f" = {total:.2f} ms: 2 idle cores serve at most {2000 / total:.0f} req/s")
                 server.terminate()
                 server.wait(10)
                 server = None

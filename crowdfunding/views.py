@@ -40,6 +40,7 @@ def feature_required(view):
         # Reading pages: the plan's features as cached for the site's navigation (a minute), not
         # a query per view of the busiest page; every write still asks the plan (the services do).
         if request.method in ("GET", "HEAD") and plan_feature_enabled("crowdfunding"):
+            request.crowdfunding_on = True  # the navigation's context processor need not ask again
             return view(request, *args, **kwargs)
         try:
             feature_check("crowdfunding")
