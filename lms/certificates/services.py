@@ -21,6 +21,8 @@ from lms.courses.api import Course, Enrollment, can_edit, can_grade
 from lms.tracks import api as tracks_api
 from tenants.api import audit_log, mail_send, site_url_for_tenant, tenant_branding
 
+from tenant_apps.credentials import api as credentials
+
 from . import selectors
 from .eligibility import Eligibility
 from .models import BulkIssueJob, Certificate, CourseRules, Revocation, TrackRules
@@ -99,6 +101,10 @@ def _create(*, fields: dict, lookup: dict) -> tuple[Certificate, bool]:
 
 
 def _after_issue(certificate: Certificate, actor: User | None) -> None:
+    # One certificate, one credential: sealed in the issuing transaction (a failure issues nothing).
+    from .sealing import credential_seal
+
+    credential_seal(certificate)
     audit_log(action="certificate.issue", target=certificate, actor=actor,
               after={"number": certificate.number, "learner": certificate.learner_id, "source": certificate.source,
                      "grade_band": certificate.grade_band})
@@ -107,6 +113,23 @@ def _after_issue(certificate: Certificate, actor: User | None) -> None:
         mail_send(template="certificates/issued", to=[certificate.learner.email],
                   context={"certificate": certificate, "site_name": certificate.institution_name,
                            "site_url": site_url_for_tenant(connection.tenant, "/").rstrip("/")})
+
+
+@transaction.atomic
+def certificate_credential_ensure(*, certificate: Certificate) -> Certificate:
+    """A certificate issued before credentials were wired gets its credential now (write-once, so
+    at most once; a revoked one gets its status bit set at once). Others are returned unchanged."""
+    if certificate.credential is not None:
+        return certificate
+    from .sealing import credential_seal
+
+    locked = Certificate.objects.select_for_update().select_related("learner").get(pk=certificate.pk)
+    if locked.credential is None:
+        credential_seal(locked)
+        if Revocation.objects.filter(certificate=locked).exists():
+            credentials.status_set(locked.status_list_index, revoked=True)
+    certificate.credential, certificate.status_list_index = locked.credential, locked.status_list_index
+    return certificate
 
 
 @transaction.atomic
@@ -244,6 +267,10 @@ def certificate_revoke(*, certificate: Certificate, reason: str, actor: User) ->
                                                    revoked_at=timezone.now(), revoked_by=actor)
     except IntegrityError:
         raise ValidationError("This certificate is already revoked.") from None
+    status_list_index = (Certificate.objects.filter(pk=certificate.pk)
+                         .values_list("status_list_index", flat=True).first())
+    if status_list_index is not None:  # the published status list says revoked from this commit on
+        credentials.status_set(status_list_index, revoked=True)
     audit_log(action="certificate.revoke", target=certificate, actor=actor,
               after={"number": certificate.number, "reason": revocation.reason})
     selectors.verify_cache_drop(certificate.number)
