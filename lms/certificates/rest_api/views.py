@@ -331,6 +331,7 @@ def _size(request) -> str | None:
 
 class CertificatePdfApi(DocumentApi):
     @extend_schema(tags=TAGS, summary="The certificate as a PDF (with its credential embedded)", parameters=[SizeInput],
+                   operation_id="certificate_pdf_retrieve",
                    responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     def get(self, request, number):
         return pages.pdf_response(pages.downloadable(request, number), kind="certificate", page_size=_size(request))
@@ -338,6 +339,7 @@ class CertificatePdfApi(DocumentApi):
 
 class MarksheetPdfApi(DocumentApi):
     @extend_schema(tags=TAGS, summary="The marksheet (score breakdown) as a PDF", parameters=[SizeInput],
+                   operation_id="certificate_marksheet_pdf_retrieve",
                    responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     def get(self, request, number):
         return pages.pdf_response(pages.downloadable(request, number), kind="marksheet", page_size=_size(request))
