@@ -218,14 +218,14 @@ def test_concurrent_auto_issue_calls_issue_one_certificate(committed_site):
     learner = site_a.make_user(role="learner", first_name="Rae", last_name="Race")
     world, _ = _eligible_world(site_a, instructor, learner)
     try:
-        with site_a:  # a worker of an earlier test may already have run the grade event's auto-issue
-            before = Certificate.objects.filter(learner=learner).count()
         results = race(lambda i: services.certificate_auto_issue(learner_id=learner.pk, course_id=world.course.pk),
                        4, tenant=site_a.tenant)
         assert not [r for r in results if isinstance(r, BaseException)], results
-        assert before + sum(len(r) for r in results) == 1
+        # Exactly one certificate in all: the threads' calls, and (in a full run, where an earlier
+        # test's Celery worker is still consuming) the auto-issue task the grade event queued.
         with site_a:
             assert Certificate.objects.filter(learner=learner).count() == 1
+        assert sum(len(r) for r in results) <= 1
     finally:
         with site_a:
             from lms.courses.models import Enrollment
