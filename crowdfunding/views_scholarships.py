@@ -2,12 +2,9 @@
 (/manage/campaigns/<slug>/scholarships/...); learners apply (/campaigns/<slug>/scholarship/)."""
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -18,27 +15,8 @@ from . import scholarships, selectors, services
 from .forms import ScholarshipApplicationForm, ScholarshipSetupForm, SeatAwardForm
 from .models import Campaign, ScholarshipApplication, ScholarshipSeat
 from .views import errors_to_form, feature_required, messages_of
-
-
-def _staff_required(view):
-    """Anonymous: to the login page. Not allowed to run campaigns: 403."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not services.can_manage_campaigns(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return feature_required(wrapper)
-
-
-def _managed(request, slug: str) -> Campaign:
-    campaign = selectors.campaign_for_staff(user=request.user, slug=slug)
-    if campaign is None:
-        raise Http404("No such campaign")
-    return campaign
+from .views_manage import _campaign_or_404 as _managed
+from .views_manage import staff_required as _staff_required
 
 
 def _status_of(exc: ValidationError) -> int:
