@@ -49,6 +49,15 @@ def calendar_page(request):
 
 
 @login_required
+@require_GET
+def upcoming(request):
+    """The dashboard's "Upcoming" card (fetched by the dashboard after it loads): the next days'
+    entries of the sources the dashboard does not list itself (course events, campaign deadlines)."""
+    return render(request, "calendar/_upcoming.html", {"rows": selectors.dashboard_upcoming(request.user),
+                                                       "days": selectors.DASHBOARD_DAYS})
+
+
+@login_required
 @require_POST
 def feed_token_regenerate(request):
     token = services.feed_token_regenerate(user=request.user)

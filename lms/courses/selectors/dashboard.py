@@ -86,9 +86,7 @@ DASHBOARD_SECTIONS = ("deadlines", "grades")
 # Where the dashboard's sections come from: dotted paths "module.function"; a module that does
 # not exist (yet) is skipped. See dashboard_sections().
 DASHBOARD_PROVIDERS: dict[str, list[str]] = {
-    # the calendar adds what the LMS apps do not list here themselves: course events, campaign deadlines, ...
-    "deadlines": ["lms.assignments.dashboard.upcoming_deadlines", "lms.quizzes.dashboard.upcoming_deadlines",
-                  "tenant_apps.calendar.api.dashboard_upcoming"],
+    "deadlines": ["lms.assignments.dashboard.upcoming_deadlines", "lms.quizzes.dashboard.upcoming_deadlines"],
     "grades": ["lms.assignments.dashboard.recent_grades", "lms.quizzes.dashboard.recent_grades"],
 }
 DASHBOARD_SECTION_LIMIT = 10

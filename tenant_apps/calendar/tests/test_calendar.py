@@ -72,8 +72,11 @@ def test_backer_sees_the_campaign_deadline_and_creator_too(site_a, admin_a):
     assert uid in {e["uid"] for e in _api_entries(site_a.client(backer))}
     assert uid in {e["uid"] for e in _api_entries(site_a.client(admin_a))}
     assert uid not in {e["uid"] for e in _api_entries(site_a.client(stranger))}
-    # and it is on the backer's dashboard card
-    assert "New lab closes" in site_a.client(backer).get("/dashboard/").content.decode()
+    # and on the backer's "Upcoming" card, which the dashboard loads
+    assert 'hx-get="/calendar/upcoming/"' in site_a.client(backer).get("/dashboard/").content.decode()
+    card = site_a.client(backer).get("/calendar/upcoming/").content.decode()
+    assert "New lab closes" in card and "Campaign" in card
+    assert "New lab" not in site_a.client(stranger).get("/calendar/upcoming/").content.decode()
 
 
 def test_range_is_checked(site_a):
