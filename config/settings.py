@@ -68,6 +68,7 @@ TENANT_APPS = [
     "tenant_apps.audit",
     "tenant_apps.privacy",
     "tenant_apps.credentials",
+    "tenant_apps.calendar",
     "lms.courses",
     "lms.quizzes",
     "lms.assignments",
@@ -94,6 +95,8 @@ TENANT_BOOTSTRAP_STEPS = [
 TENANT_ADMIN_CHECK = "tenant_apps.accounts.api.is_tenant_admin"
 # The active institution's name, colour and logo for documents apps beside accounts render (receipts).
 TENANT_BRANDING = "tenant_apps.accounts.api.site_branding"
+# A signed-in user's own time zone for pages ("" = the institution's; tenants.middleware.TenantTimeZoneMiddleware).
+USER_TIME_ZONE = "tenant_apps.accounts.api.user_time_zone"
 # Marketing email goes only to people who opted in (tenants.mail.mail_send(category="marketing") asks this).
 MAIL_CONSENT_FILTER = "tenant_apps.privacy.api.marketing_recipients"
 # Platform-wide demo data for `seed_demo` (the run command), before the demo institutions.

@@ -26,6 +26,7 @@ urlpatterns = [
     # the institution as a credential issuer: did:web document, JWKS, OB3 profile, status lists
     path(".well-known/", include("tenant_apps.credentials.urls_well_known")),
     path("credentials/", include("tenant_apps.credentials.urls")),
+    path("calendar/", include("tenant_apps.calendar.urls")),
 ]
 
 handler404 = "tenants.errors.page_not_found"

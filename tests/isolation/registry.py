@@ -81,6 +81,7 @@ REGISTRY: list[tuple[str, str, str]] = [
     ("public_id", r"^manage/privacy/erasures/", "erasure"),
     ("id", r"^api/v1/manage/privacy/erasures/", "erasure"),
     ("token", r"^privacy/erasure/cancel/", "erasure_cancel_token"),
+    ("token", r"^calendar/feed/", "calendar_feed_token"),
     ("token", r"^accounts/verify/", "verify_token"),
     ("token", r"^accounts/invitation/", "invitation_token"),
     ("uidb64", r"^accounts/reset/", "reset_uid"),

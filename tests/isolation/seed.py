@@ -330,8 +330,12 @@ def _seed_objects(p) -> dict[str, list[str]]:
     credentials.status_set(status_index, revoked=True)
     status_list_id = credentials.status_list_credential(status_index)["id"].rsplit("/", 1)[1]
 
+    from tenant_apps.calendar.services import feed_token_regenerate
+
+    calendar_feed_token = feed_token_regenerate(user=learner)  # the learner's secret iCal feed
     s = str
     return {
+        "calendar_feed_token": [calendar_feed_token],
         "policy_version": [s(policy_draft.public_id), s(policy_v1.public_id)],
         "course_slug": [course.slug],
         "track_slug": [track.slug],
