@@ -7,3 +7,8 @@ class CalendarConfig(AppConfig):
     name = "tenant_apps.calendar"
     label = "calendar"
     verbose_name = "Calendar"
+
+    def ready(self) -> None:
+        from . import privacy as personal_data
+
+        personal_data.register()  # what it holds about people (tenant_apps.privacy)
