@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: install run test bench bench-load bench-payments bench-webhooks bench-settlement bench-campaign bench-certificates clean-data
+.PHONY: install run test bench bench-load bench-payments bench-webhooks bench-settlement bench-campaign bench-certificates bench-certificates-cohort bench-certificate-verify clean-data
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,12 @@ bench-campaign: install
 
 bench-certificates: install
 	@$(PY) bench/certificate_pdf.py $(BENCH_ARGS)
+
+bench-certificates-cohort: install
+	@$(PY) bench/certificates_cohort.py $(BENCH_ARGS)
+
+bench-certificate-verify: install
+	@$(PY) bench/certificate_verify.py $(BENCH_ARGS)
 
 bench-webhooks: install
 	@$(PY) bench/webhooks.py $(BENCH_ARGS)

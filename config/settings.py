@@ -176,7 +176,7 @@ def _redis_db(url: str, db: int) -> str:
 CACHE_URL = os.environ.get("CACHE_URL") or _redis_db(REDIS_URL, 1)
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "config.cache.RedisCache",  # one redis-py client per pool (config/cache.py)
         "LOCATION": CACHE_URL,
         "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "educrowd"),
         # Every key carries the tenant schema (django-tenants' key function).

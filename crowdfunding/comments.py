@@ -9,9 +9,12 @@ from billing.api import feature_check
 from tenants.api import audit_log
 
 from .models import Campaign, Comment
+from .page_cache import campaign_page_changed
 from .services import can_manage
 
 MAX_LENGTH = 2000
+COMMENTS_PER_PAGE = 30
+MAX_COMMENT_PAGES = 1000  # ?comments_page= above this is refused (no unbounded OFFSET)
 
 
 def comment_post(*, campaign: Campaign, author, body: str) -> Comment:
@@ -28,7 +31,10 @@ def comment_post(*, campaign: Campaign, author, body: str) -> Comment:
     if campaign.state not in (Campaign.State.LIVE, Campaign.State.SUCCESSFUL, Campaign.State.SETTLED,
                               Campaign.State.FAILED):
         raise ValidationError("This campaign takes no comments.", code="not_public")
-    return Comment.objects.create(campaign=campaign, author=author, body=body)
+    with transaction.atomic():
+        comment = Comment.objects.create(campaign=campaign, author=author, body=body)
+        campaign_page_changed(campaign.pk)
+    return comment
 
 
 def comment_moderate(*, comment: Comment, actor, action: str) -> Comment | None:
@@ -40,6 +46,7 @@ def comment_moderate(*, comment: Comment, actor, action: str) -> Comment | None:
     with transaction.atomic():
         audit_log(action=f"campaign.comment_{action}", target=comment.campaign, actor=actor,
                   after={"comment": str(comment.public_id), "author": comment.author.email, "body": comment.body[:200]})
+        campaign_page_changed(comment.campaign_id)
         if action == "delete":
             comment.delete()
             return None
@@ -54,12 +61,17 @@ def comments_lock(*, campaign: Campaign, actor, locked: bool) -> Campaign:
     with transaction.atomic():
         Campaign.objects.filter(pk=campaign.pk).update(comments_locked=locked)
         campaign.comments_locked = locked
+        campaign_page_changed(campaign.pk)
         audit_log(action="campaign.comments_lock" if locked else "campaign.comments_unlock", target=campaign, actor=actor)
     return campaign
 
 
-def comments_visible(*, campaign: Campaign, user) -> list[Comment]:
-    rows = campaign.comments.select_related("author")
+def comments_visible(*, campaign: Campaign, user, page: int = 1) -> tuple[list[Comment], bool]:
+    """One page of comments, newest first -> (comments, whether older ones follow); one query
+    (a row past the page says there are more: no COUNT)."""
+    rows = campaign.comments.select_related("author").order_by("-created_at", "-pk")
     if not (user and user.is_authenticated and can_manage(user, campaign)):
         rows = rows.filter(hidden=False)
-    return list(rows[:200])
+    start = (page - 1) * COMMENTS_PER_PAGE
+    found = list(rows[start:start + COMMENTS_PER_PAGE + 1])
+    return found[:COMMENTS_PER_PAGE], len(found) > COMMENTS_PER_PAGE

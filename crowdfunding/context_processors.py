@@ -12,7 +12,8 @@ def navigation(request) -> dict:
     tenant = getattr(request, "tenant", None)
     if tenant is None or tenant.schema_name == settings.PUBLIC_SCHEMA_NAME:
         return {}
-    enabled = plan_feature_enabled("crowdfunding")  # cached per institution: no query per page
+    # cached per institution (no query per page); a crowdfunding page has asked already
+    enabled = getattr(request, "crowdfunding_on", None) or plan_feature_enabled("crowdfunding")
 
     def can_run() -> bool:
         from .services import can_manage_campaigns

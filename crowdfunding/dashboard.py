@@ -22,11 +22,11 @@ def view_count(campaign: Campaign) -> None:
     from django.core.cache import cache
 
     key = VIEWS_KEY.format(pk=campaign.pk)
-    if not cache.add(key, 1, VIEWS_SECONDS):
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, VIEWS_SECONDS)
+    try:
+        cache.incr(key)  # one round trip once the counter exists (every view but the first)
+    except ValueError:  # no counter yet (or it expired)
+        if not cache.add(key, 1, VIEWS_SECONDS):
+            cache.incr(key)  # another request made it in between
 
 
 def conversion(campaign: Campaign) -> dict:

@@ -53,6 +53,8 @@ class Campaign(models.Model):
     title = models.CharField(max_length=200)
     pitch = models.CharField(max_length=300, help_text="One or two sentences shown in lists and link previews.")
     story = models.TextField(blank=True, help_text="Markdown")
+    # The story rendered and sanitised once when it is written (crowdfunding/markdown.py), not per page view.
+    story_html = models.TextField(blank=True, default="", editable=False)
     cover = models.FileField(upload_to="campaign-covers/", blank=True)
     category = models.CharField(max_length=20, choices=Category.choices, default=Category.OTHER)
     video_url = models.URLField(max_length=500, blank=True)
@@ -218,6 +220,8 @@ class CampaignUpdate(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="updates")
     title = models.CharField(max_length=200)
     body = models.TextField(max_length=20000, help_text="Markdown")
+    # The body rendered and sanitised once when it is posted (crowdfunding/markdown.py), not per page view.
+    body_html = models.TextField(blank=True, default="", editable=False)
     backers_only = models.BooleanField(default=False)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     published_at = models.DateTimeField(auto_now_add=True)

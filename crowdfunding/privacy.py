@@ -32,7 +32,12 @@ def pledges_erase(user, *, pseudonym: str, files: list, holds: list) -> dict[str
     from .models import Comment, Pledge
     from .services import _tier_release
 
+    from .page_cache import campaign_pages_changed
+
     with transaction.atomic():
+        # their name leaves the comments and counts at once, not when the pages' cache expires
+        campaign_pages_changed([*Pledge.objects.filter(backer=user).values_list("campaign_id", flat=True),
+                                *Comment.objects.filter(author=user).values_list("campaign_id", flat=True)])
         kept = Pledge.objects.filter(backer=user, status__in=HELD_PLEDGES)
         shown = kept.filter(anonymous=False).update(anonymous=True)
         held = [("crowdfunding.Pledge", str(pk)) for pk in kept.values_list("pk", flat=True)]

@@ -12,6 +12,7 @@ from django.utils import timezone
 from billing.api import Money, Product
 
 from .models import Pledge
+from .page_cache import campaign_page_changed, campaign_pages_changed
 
 
 def _pledge(ref: str) -> Pledge | None:
@@ -55,6 +56,7 @@ class PledgePayments:
         pledge.status, pledge.collected_at = Pledge.Status.COLLECTED, timezone.now()
         pledge.status_note, pledge.order_number = "Paid by the backer on the payment page.", order_number
         pledge.save(update_fields=["status", "collected_at", "status_note", "order_number", "updated_at"])
+        campaign_page_changed(pledge.campaign_id)
         if pledge.campaign.is_scholarship:  # late money may pay for one more seat
             from .scholarships import seats_open_for_collected
 
@@ -62,5 +64,6 @@ class PledgePayments:
 
     def revoke(self, ref: str, user, *, reason: str) -> None:
         """A refund of the pledge's order (by staff, on the orders page) that "revokes": refunded."""
-        Pledge.objects.filter(public_id=ref, status=Pledge.Status.COLLECTED).update(
-            status=Pledge.Status.REFUNDED, status_note=reason[:500], updated_at=timezone.now())
+        refunded = Pledge.objects.filter(public_id=ref, status=Pledge.Status.COLLECTED)
+        campaign_pages_changed(refunded.values_list("campaign_id", flat=True))
+        refunded.update(status=Pledge.Status.REFUNDED, status_note=reason[:500], updated_at=timezone.now())

@@ -31,6 +31,7 @@ from billing.api import feature_check, money, tenant_currency
 from tenants.api import audit_log, mail_send, site_url_for_tenant
 
 from .models import Campaign, Pledge, ScholarshipApplication, ScholarshipSeat
+from .page_cache import campaign_page_changed
 from .seats import seat_target_get
 from .services import EDITABLE_STATES, _manage_check, can_manage
 
@@ -94,6 +95,7 @@ def campaign_seats_set(*, campaign: Campaign, actor, seat_kind: str, seat_ref: s
             setattr(campaign, key, value)
         campaign.full_clean(exclude=["cover"])
         campaign.save()
+        campaign_page_changed(campaign.pk)
         audit_log(action="campaign.scholarship_set", actor=actor, target=campaign, before=before, after=terms)
     return campaign
 
@@ -132,6 +134,7 @@ def seats_open(*, campaign: Campaign, count: int) -> int:
         if total != campaign.seats_opened:
             before = campaign.seats_opened
             Campaign.objects.filter(pk=campaign.pk).update(seats_opened=total, updated_at=timezone.now())
+            campaign_page_changed(campaign.pk)
             campaign.seats_opened = total
             audit_log(action="campaign.seats_opened", actor=None, target=campaign,
                       before={"seats": before}, after={"seats": total, "target": f"{campaign.seat_kind}:{campaign.seat_ref}"})

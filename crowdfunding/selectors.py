@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -34,6 +34,23 @@ def campaign_get_public(*, slug: str) -> Campaign | None:
             .prefetch_related("stretch_goals", "faq",
                               Prefetch("tiers", queryset=RewardTier.objects.order_by("minimum_amount", "pk")))
             .first())
+
+
+def campaign_get_public_row(*, slug: str) -> Campaign | None:
+    """The campaign alone (the page's cached body needs nothing more); see campaign_page_parts."""
+    return Campaign.objects.filter(slug=slug, state__in=PUBLIC_STATES).first()
+
+
+def campaign_page_parts(campaign: Campaign) -> Campaign:
+    """Its stretch goals, FAQ and tiers (cheapest first), one query each."""
+    prefetch_related_objects([campaign], "stretch_goals", "faq",
+                             Prefetch("tiers", queryset=RewardTier.objects.order_by("minimum_amount", "pk")))
+    return campaign
+
+
+def campaign_ended(campaign: Campaign, now: datetime | None = None) -> bool:
+    """No longer taking pledges: not live, or past its deadline (settlement may not have run yet)."""
+    return not campaign.is_live or campaign.deadline <= (now or timezone.now())
 
 
 def campaign_totals(campaign: Campaign) -> dict:
@@ -103,4 +120,4 @@ def progress_of(campaign: Campaign, *, pledged: int, backers: int) -> Progress:
                     goal=money.format_minor(campaign.goal_amount, campaign.currency),
                     percent=percent, bar_percent=min(100, percent), backers=backers,
                     time_left=time_left(campaign.deadline) if campaign.is_live else campaign.get_state_display(),
-                    ended=not campaign.is_live or campaign.deadline <= timezone.now())
+                    ended=campaign_ended(campaign))

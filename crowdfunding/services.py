@@ -26,7 +26,9 @@ from billing.api import (CardSetupUnavailable, card_customer_create, card_setup_
 from tenant_apps.accounts.api import Role, image_kind, is_tenant_admin, role_of
 from tenants.api import audit_log, mail_send, site_url_for_tenant
 
+from .markdown import render_markdown
 from .models import Campaign, CrowdfundingSettings, FaqEntry, Pledge, RewardTier, StretchGoal
+from .page_cache import campaign_page_changed
 
 logger = logging.getLogger(__name__)
 
@@ -150,7 +152,8 @@ def campaign_create(*, actor, title: str, pitch: str, deadline: datetime, goal_a
         raise ValidationError({"goal_amount": "Enter a goal above zero."})
     _dates_check(starts_at=starts_at, deadline=deadline)
     with transaction.atomic():
-        campaign = Campaign(title=title.strip(), pitch=pitch.strip(), story=story, slug=_slug_for(title, slug),
+        campaign = Campaign(title=title.strip(), pitch=pitch.strip(), story=story, story_html=render_markdown(story),
+                            slug=_slug_for(title, slug),
                             category=category, video_url=video_url, goal_amount=goal_amount,
                             currency=tenant_currency(), starts_at=starts_at, deadline=deadline, created_by=actor,
                             **terms)
@@ -177,6 +180,7 @@ def cover_set(*, campaign: Campaign, upload, actor, audit: bool = True) -> Campa
         raise ValidationError({"cover": "Upload a PNG, JPEG or WebP image."})
     campaign.cover.save(f"{campaign.public_id}.{kind}", upload, save=False)
     Campaign.objects.filter(pk=campaign.pk).update(cover=campaign.cover.name)
+    campaign_page_changed(campaign.pk)
     if audit:
         audit_log(action="campaign.cover", actor=actor, target=campaign, after={"cover": campaign.cover.name})
     return campaign
@@ -232,8 +236,11 @@ def campaign_update(*, campaign: Campaign, actor, **changes) -> Campaign:
             goal_check(campaign, changes["goal_amount"])
         for key, value in changes.items():
             setattr(campaign, key, value)
+        if "story" in changes:
+            campaign.story_html = render_markdown(campaign.story)
         campaign.full_clean(exclude=["cover"])
         campaign.save()
+        campaign_page_changed(campaign.pk)
         if changes:
             audit_log(action="campaign.update", actor=actor, target=campaign, before=before,
                       after={k: _plain(v) for k, v in changes.items()})
@@ -267,6 +274,7 @@ def _transition(campaign: Campaign, to: str, *, actor, action: str, extra: dict 
     before = campaign.state
     campaign.state = to
     campaign.save(update_fields=["state", "published_at", "finished_at", "starts_at", "updated_at"])
+    campaign_page_changed(campaign.pk)
     audit_log(action=action, actor=actor, target=campaign, before={"state": before}, after={"state": to, **(extra or {})})
     return campaign
 
@@ -386,6 +394,7 @@ def tier_create(*, campaign: Campaign, actor, title: str, minimum_amount: int, d
                           shipping_note=shipping_note.strip())
         tier.full_clean()
         tier.save()
+        campaign_page_changed(campaign.pk)
         audit_log(action="campaign.tier_create", actor=actor, target=campaign,
                   after={"tier": str(tier.public_id), "title": tier.title, "minimum": minimum_amount,
                          "quantity_limit": tier.quantity_limit})
@@ -398,6 +407,7 @@ def tier_close(*, tier: RewardTier, actor) -> RewardTier:
     _manage_check(actor, tier.campaign)
     with transaction.atomic():
         RewardTier.objects.filter(pk=tier.pk).update(closed=True)
+        campaign_page_changed(tier.campaign_id)
         tier.refresh_from_db()
         audit_log(action="campaign.tier_close", actor=actor, target=tier.campaign, after={"tier": str(tier.public_id)})
     return tier
@@ -413,6 +423,7 @@ def stretch_goal_add(*, campaign: Campaign, actor, amount: int, text: str) -> St
     goal.full_clean()
     with transaction.atomic():
         goal.save()
+        campaign_page_changed(campaign.pk)
         audit_log(action="campaign.stretch_goal_add", actor=actor, target=campaign, after={"amount": amount})
     return goal
 
@@ -426,6 +437,7 @@ def faq_add(*, campaign: Campaign, actor, question: str, answer: str) -> FaqEntr
     entry.full_clean()
     with transaction.atomic():
         entry.save()
+        campaign_page_changed(campaign.pk)
         audit_log(action="campaign.faq_add", actor=actor, target=campaign, after={"question": entry.question[:100]})
     return entry
 
@@ -527,6 +539,7 @@ def pledge_create(*, backer, campaign: Campaign, amount: int, tier_id=None, anon
                                                currency=campaign.currency, anonymous=anonymous)
         except IntegrityError as exc:  # the same backer pledging twice at the same instant
             raise ValidationError("You already back this campaign.", code="already_backing") from exc
+        campaign_page_changed(campaign.pk)  # the reward's places left
         audit_log(action="pledge.create", actor=backer, target=pledge,
                   after={"campaign": campaign.slug, "amount": amount, "tier": str(tier.public_id) if tier else None})
     return pledge
@@ -551,6 +564,7 @@ def pledge_checkout_start(*, pledge: Pledge, success_url: str, cancel_url: str) 
             locked = Pledge.objects.select_for_update().get(pk=pledge.pk)
             if locked.status == Pledge.Status.PENDING_CARD:
                 _pledge_close(locked, status=Pledge.Status.CANCELLED, note="The card page could not be opened.")
+                campaign_page_changed(locked.campaign_id)
         raise ValidationError("The card page could not be opened; nothing was saved or charged. Try again in a moment.",
                               code="checkout_unavailable") from exc
     Pledge.objects.filter(pk=pledge.pk).update(stripe_customer_id=customer, stripe_checkout_session_id=session.id)
@@ -573,6 +587,7 @@ def pledge_card_saved(*, pledge_id: str, session_id: str) -> Pledge | None:
         pledge.stripe_setup_intent_id, pledge.stripe_payment_method_id = intent_id, method or ""
         pledge.stripe_customer_id = card.customer_id or pledge.stripe_customer_id
         campaign = Campaign.objects.get(pk=pledge.campaign_id)
+        campaign_page_changed(campaign.pk)  # a backer more, or a place given back
         if not campaign.is_live or campaign.deadline <= timezone.now():
             _pledge_close(pledge, status=Pledge.Status.CANCELLED,
                           note="The campaign closed before the card was saved; nothing will be charged.")
@@ -592,6 +607,7 @@ def pledge_card_expired(*, pledge_id: str, session_id: str) -> Pledge | None:
         if pledge is None or pledge.status != Pledge.Status.PENDING_CARD:
             return pledge
         _pledge_close(pledge, status=Pledge.Status.CANCELLED, note="The card page expired; nothing was saved.")
+        campaign_page_changed(pledge.campaign_id)
     return pledge
 
 
@@ -638,6 +654,7 @@ def pledge_change(*, pledge: Pledge, backer, amount: int, tier_id=None, anonymou
         if anonymous is not None:
             pledge.anonymous = anonymous
         pledge.save()
+        campaign_page_changed(campaign.pk)
         audit_log(action="pledge.change", actor=backer, target=pledge, before=before,
                   after={"amount": amount, "tier": str(tier.public_id) if tier else None})
     return pledge
@@ -648,5 +665,6 @@ def pledge_cancel(*, pledge: Pledge, backer) -> Pledge:
     with transaction.atomic():
         pledge = _backer_editable(pledge, backer)
         _pledge_close(pledge, status=Pledge.Status.CANCELLED, note="Cancelled by the backer; nothing was charged.")
+        campaign_page_changed(pledge.campaign_id)
         audit_log(action="pledge.cancel", actor=backer, target=pledge, after={"campaign": pledge.campaign.slug})
     return pledge

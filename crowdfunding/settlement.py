@@ -27,6 +27,7 @@ from billing.api import OffSessionCharge, money, saved_card_charges
 from tenants.api import audit_log, mail_send_many
 
 from .models import Campaign, Pledge
+from .page_cache import campaign_page_changed, campaign_pages_changed
 from .services import campaign_conclude
 
 logger = logging.getLogger(__name__)
@@ -135,6 +136,7 @@ def pledges_collect(*, pledge_ids: list[int], last_try: bool = False) -> dict[in
         changed = [pledge for pledge, result in zip(pledges, results)
                    if _outcome_apply(pledge, result, now=now, last_try=last_try)]
         _pledges_write(changed)
+        campaign_pages_changed(pledge.campaign_id for pledge in changed)  # totals count collected pledges only
         told: dict[tuple[str, int], list[Pledge]] = {}
         for pledge in changed:
             if pledge.status in _TELL:
@@ -190,6 +192,7 @@ def _settle_if_done(campaign_id: int) -> None:
             return
         campaign.state, campaign.settled_at = Campaign.State.SETTLED, timezone.now()
         campaign.save(update_fields=["state", "settled_at", "updated_at"])
+        campaign_page_changed(campaign.pk)
         audit_log(action="campaign.settled", target=campaign, actor=None, after=settlement_progress(campaign))
         if campaign.is_scholarship:  # partial stretch: a seat per full seat's worth collected
             from .scholarships import seats_open_for_collected

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.safestring import mark_safe
 
 from billing.api import feature_check
-from tenants.api import audit_log, mail_send, render_markdown, site_url_for_tenant
+from tenants.api import audit_log, mail_send, site_url_for_tenant
 
+from .markdown import render_markdown
 from .models import Campaign, CampaignUpdate, Pledge
+from .page_cache import campaign_page_changed
 from .services import _manage_check, can_manage
 
 BACKER_STATES = (Pledge.Status.ACTIVE, Pledge.Status.COLLECTED, Pledge.Status.AUTHENTICATION_REQUIRED)
@@ -27,8 +30,10 @@ def update_post(*, campaign: Campaign, actor, title: str, body: str, backers_onl
     if campaign.state in (Campaign.State.DRAFT, Campaign.State.IN_REVIEW, Campaign.State.CANCELLED):
         raise ValidationError("Updates are for campaigns that have gone live.", code="not_live")
     with transaction.atomic():
-        update = CampaignUpdate.objects.create(campaign=campaign, title=title[:200], body=body[:20000],
-                                               backers_only=backers_only, author=actor)
+        body = body[:20000]
+        update = CampaignUpdate.objects.create(campaign=campaign, title=title[:200], body=body,
+                                               body_html=render_markdown(body), backers_only=backers_only, author=actor)
+        campaign_page_changed(campaign.pk)
         audit_log(action="campaign.update_posted", target=campaign, after={"title": update.title, "backers_only": backers_only})
         from django.db import connection
 
@@ -36,7 +41,7 @@ def update_post(*, campaign: Campaign, actor, title: str, body: str, backers_onl
         emails = sorted(set(campaign.pledges.filter(status__in=BACKER_STATES).values_list("backer__email", flat=True)))
         for email in emails:  # one message each: backers never see each other's addresses
             mail_send(template="crowdfunding/update_posted", to=[email], context={
-                "campaign": campaign, "update": update, "body_html": render_markdown(update.body, min_heading=2),
+                "campaign": campaign, "update": update, "body_html": mark_safe(update.body_html),  # noqa: S308 - sanitised above
                 "url": url})
     return update
 

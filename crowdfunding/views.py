@@ -10,18 +10,23 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.cache import patch_vary_headers
+from django.utils.safestring import mark_safe
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from billing.api import PlanLimitExceeded, buy_url, receipt_url_for, feature_check, limit_refusal_html, limit_refusal_plain, money, payments_simulated
+from billing.api import (PlanLimitExceeded, buy_url, feature_check, limit_refusal_html, limit_refusal_plain, money,
+                         payments_simulated, plan_feature_enabled, receipt_url_for)
 from tenants.api import tenant_admin_check
 
 from . import selectors, services
-from .comments import comment_moderate, comment_post, comments_lock, comments_visible
+from .comments import MAX_COMMENT_PAGES, comment_moderate, comment_post, comments_lock, comments_visible
 from .dashboard import view_count
 from .forms import PledgeForm
 from .markdown import render_markdown
 from .models import Pledge
+from .page_cache import body_cached
 from .scholarships import applications_of_learner
 from .scholarships import page_context as scholarship_page_context
 from .updates import updates_visible
@@ -32,6 +37,11 @@ def feature_required(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
+        # Reading pages: the plan's features as cached for the site's navigation (a minute), not
+        # a query per view of the busiest page; every write still asks the plan (the services do).
+        if request.method in ("GET", "HEAD") and plan_feature_enabled("crowdfunding"):
+            request.crowdfunding_on = True  # the navigation's context processor need not ask again
+            return view(request, *args, **kwargs)
         try:
             feature_check("crowdfunding")
         except PlanLimitExceeded as exc:
@@ -65,40 +75,79 @@ def index(request):
     return render(request, "crowdfunding/index.html", {"rows": rows})
 
 
-def _page_context(request, campaign) -> dict:
+def _comments_page_of(request) -> int:
+    raw = request.GET.get("comments_page", "1")
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= MAX_COMMENT_PAGES:
+        raise Http404("No such page of comments")
+    return int(raw)
+
+
+def _comments_context(request, campaign, page: int) -> dict:
+    comments, older = comments_visible(campaign=campaign, user=request.user, page=page)
+    return {"campaign": campaign, "comments": comments, "comments_page": page, "older_page": page + 1 if older else None,
+            "can_moderate": request.user.is_authenticated and services.can_manage(request.user, campaign)}
+
+
+def _share_links(request, campaign) -> dict:
+    url = request.build_absolute_uri(reverse("crowdfunding:campaign", args=[campaign.slug]))
+    text = quote(f"{campaign.title}: {campaign.pitch}"[:200])
+    return {"email": f"mailto:?subject={quote(campaign.title)}&body={quote(url)}",
+            "x": f"https://twitter.com/intent/tweet?url={quote(url)}&text={text}",
+            "facebook": f"https://www.facebook.com/sharer/sharer.php?u={quote(url)}",
+            "linkedin": f"https://www.linkedin.com/sharing/share-offsite/?url={quote(url)}"}
+
+
+def _body(request, campaign, *, page: int, ended: bool, my_pledge) -> dict:
+    """The page's body (crowdfunding/_campaign_body.html) and the totals it was drawn from."""
+    selectors.campaign_page_parts(campaign)
     totals = selectors.campaign_totals(campaign)
     tiers = list(campaign.tiers.all())
     for tier in tiers:
         tier.minimum_label = money.format_minor(tier.minimum_amount, campaign.currency)
     goals = [{"goal": g, "amount": money.format_minor(g.amount, campaign.currency),
               "reached": totals["pledged"] >= g.amount} for g in campaign.stretch_goals.all()]
-    url = request.build_absolute_uri(reverse("crowdfunding:campaign", args=[campaign.slug]))
-    text = quote(f"{campaign.title}: {campaign.pitch}"[:200])
-    return {
-        "campaign": campaign, "progress": selectors.progress_of(campaign, **totals), "tiers": tiers,
-        "stretch_goals": goals, "faq": list(campaign.faq.all()), "story": render_markdown(campaign.story),
-        "page_url": url, "cover_url": request.build_absolute_uri(campaign.cover.url) if campaign.cover else "",
-        "share": {"email": f"mailto:?subject={quote(campaign.title)}&body={quote(url)}",
-                  "x": f"https://twitter.com/intent/tweet?url={quote(url)}&text={text}",
-                  "facebook": f"https://www.facebook.com/sharer/sharer.php?u={quote(url)}",
-                  "linkedin": f"https://www.linkedin.com/sharing/share-offsite/?url={quote(url)}"},
-        "my_pledge": selectors.open_pledge_of(user=request.user, campaign=campaign),
-        "updates": [{"update": u, "body": render_markdown(u.body)}
+    context = {
+        **_comments_context(request, campaign, page),
+        "tiers": tiers, "stretch_goals": goals, "faq": list(campaign.faq.all()), "share": _share_links(request, campaign),
+        "story": mark_safe(campaign.story_html) if campaign.story_html or not campaign.story else render_markdown(campaign.story),  # noqa: S308 - sanitised when written
+        "updates": [{"update": u, "body": mark_safe(u.body_html) if u.body_html else render_markdown(u.body)}  # noqa: S308
                     for u in updates_visible(campaign=campaign, user=request.user)],
-        "comments": comments_visible(campaign=campaign, user=request.user),
-        "can_moderate": request.user.is_authenticated and services.can_manage(request.user, campaign),
-        "scholarship": scholarship_page_context(campaign=campaign, user=request.user),
+        "ended": ended, "my_pledge": my_pledge,
     }
+    return {"html": render_to_string("crowdfunding/_campaign_body.html", context, request=request), "totals": totals}
 
 
 @require_safe
 @feature_required
 def campaign_page(request, slug: str):
-    campaign = selectors.campaign_get_public(slug=slug)
+    page = _comments_page_of(request)
+    campaign = selectors.campaign_get_public_row(slug=slug)
     if campaign is None:
         raise Http404("No such campaign")
     view_count(campaign)
-    return render(request, "crowdfunding/campaign.html", _page_context(request, campaign))
+    if request.htmx and "comments_page" in request.GET:  # "Older comments" loaded in place
+        response = render(request, "crowdfunding/_comments_page.html", _comments_context(request, campaign, page))
+        patch_vary_headers(response, ["HX-Request"])
+        return response
+    ended = selectors.campaign_ended(campaign)
+    my_pledge = selectors.open_pledge_of(user=request.user, campaign=campaign)
+
+    def build() -> dict:
+        return _body(request, campaign, page=page, ended=ended, my_pledge=my_pledge)
+
+    if request.user.is_authenticated:  # members see their pledge, backers-only updates, forms: built each time
+        body = build()
+    else:
+        body = body_cached(campaign=campaign, variant=f"{request.scheme}://{request.get_host()}|{page}|{ended}", build=build)
+    page_url = request.build_absolute_uri(reverse("crowdfunding:campaign", args=[campaign.slug]))
+    response = render(request, "crowdfunding/campaign.html", {
+        "campaign": campaign, "progress": selectors.progress_of(campaign, **body["totals"]), "my_pledge": my_pledge,
+        "page_url": page_url, "cover_url": request.build_absolute_uri(campaign.cover.url) if campaign.cover else "",
+        "scholarship": scholarship_page_context(campaign=campaign, user=request.user),
+        "body": mark_safe(body["html"]),  # noqa: S308 - our own template's output
+    })
+    patch_vary_headers(response, ["HX-Request"])
+    return response
 
 
 @require_http_methods(["GET", "POST"])

@@ -24,6 +24,7 @@ there is listed in UNPROVEN with its reason. The figures are printed at the end 
 """
 from __future__ import annotations
 
+import re
 import secrets
 import time
 from dataclasses import dataclass
@@ -262,6 +263,8 @@ LEARNER_PRIVATE = {"attempt", "submission", "step_submission", "enrollment", "me
                    "course_staff", "pledge", "scholarship_seat", "scholarship_application", "backers_export", "export",
                    "erasure"}
 STAFF_PREFIXES = ("studio/", "api/v1/studio/")
+# A certificate's documents (PDF, marksheet, credential): its learner, the course's staff and tenant admins only.
+OWNER_DOCUMENTS = re.compile(r"^(api/v1/)?certificates/<str:number>/(certificate\.pdf|marksheet\.pdf|credential)")
 
 
 def _within_routes():
@@ -270,7 +273,7 @@ def _within_routes():
         kinds = {registry.kind_for(r, p) for p in r.params}
         staff = r.pattern.startswith(STAFF_PREFIXES) and kinds
         enrollments = "enrollments" in r.pattern and "course_slug" in kinds and not r.pattern.startswith("api/v1/me/")
-        if kinds & LEARNER_PRIVATE or staff or enrollments:
+        if kinds & LEARNER_PRIVATE or staff or enrollments or OWNER_DOCUMENTS.match(r.pattern):
             out.append(r)
     return out
 
@@ -285,7 +288,8 @@ def test_same_tenant_others_objects_are_refused(route, world, db):
     paths = registry.paths(route, b.values)
     kinds = {registry.kind_for(route, p) for p in route.params}
     who = list(actors["learner2"])
-    if route.pattern.startswith(STAFF_PREFIXES) or "enrollments" in route.pattern or kinds & {"submission", "step_submission"}:
+    if (route.pattern.startswith(STAFF_PREFIXES) or "enrollments" in route.pattern
+            or kinds & {"submission", "step_submission"} or OWNER_DOCUMENTS.match(route.pattern)):
         who += actors["instructor2"]
 
     def judge(method, path, actor, response, body):

@@ -47,10 +47,10 @@ STORAGE_SCHEME = "tenant-storage"
 INLINE_SCHEME = "inline"
 
 PageSize = Literal["A4", "Letter"]
-ScoreKind = Literal["quiz", "assignment", "project", "lab"]
+ScoreKind = Literal["quiz", "assignment", "project", "lab", "course"]
 PAGE_SIZES = ("A4", "Letter")
-SCORE_KINDS = ("quiz", "assignment", "project", "lab")
-KIND_LABELS = {"quiz": "Quiz", "assignment": "Assignment", "project": "Project", "lab": "Lab"}
+SCORE_KINDS = ("quiz", "assignment", "project", "lab", "course")  # "course": a line of a track's marksheet
+KIND_LABELS = {"quiz": "Quiz", "assignment": "Assignment", "project": "Project", "lab": "Lab", "course": "Course"}
 
 # An image is bytes (inlined) or the name of a file in the active tenant's storage.
 Image = bytes | str | None

@@ -134,3 +134,19 @@ class BulkIssueJob(models.Model):
     @property
     def percent(self) -> int:
         return int(self.processed * 100 / self.total) if self.total else (100 if self.status == "done" else 0)
+
+
+class CertificateSettings(models.Model):
+    """One row per tenant schema (pk 1): how the institution's certificate documents print. Name,
+    colour and logo come from the site settings (tenant branding); the signatories live here."""
+
+    class PageSize(models.TextChoices):
+        A4 = "A4", "A4"
+        LETTER = "Letter", "US Letter"
+
+    MAX_SIGNATORIES = 3
+
+    page_size = models.CharField(max_length=8, choices=PageSize.choices, default=PageSize.A4)
+    # [{"name", "title", "signature": a file name in the tenant's storage or ""}], at most MAX_SIGNATORIES
+    signatories = models.JSONField(default=list, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)

@@ -16,7 +16,7 @@ from lms.quizzes import api as quizzes_api
 from lms.tracks import api as tracks_api
 
 from .eligibility import Eligibility, evaluate_course, evaluate_track, LAB_PROVIDER
-from .models import BulkIssueJob, Certificate, CourseRules, TrackRules
+from .models import BulkIssueJob, Certificate, CertificateSettings, CourseRules, TrackRules
 from .rules import rules_default
 
 VERIFY_SECONDS = 300
@@ -164,11 +164,27 @@ class Verification:
     revoked_at: str = ""
     revocation_reason: str = ""
     replaced_by: str = ""  # the number of the certificate that replaces a revoked one
+    # The credential's entry in the institution's published Bitstring Status List
+    status_list: str = ""  # the statusListCredential URL
+    status_list_index: str = ""  # the position in that list
+    status_list_state: str = ""  # "revoked" | "not revoked" | "" (no credential)
+
+
+def _status_of(cert: Certificate) -> dict:
+    from tenant_apps.credentials import api as credentials
+
+    entry = (cert.credential or {}).get("credentialStatus") if cert.status_list_index is not None else None
+    if not isinstance(entry, dict):
+        return {}
+    revoked = credentials.status_is_revoked(cert.status_list_index)
+    return {"status_list": entry.get("statusListCredential", ""), "status_list_index": entry.get("statusListIndex", ""),
+            "status_list_state": "revoked" if revoked else "not revoked"}
 
 
 def certificate_verify(*, number: str) -> Verification:
     """What the public verification page shows; cached per tenant (the key function adds the
-    schema) and dropped on issue and revocation. At most 2 queries on a miss, none on a hit."""
+    schema) and dropped on issue and revocation. On a miss: the certificate and its
+    status-list bit (2 queries); none on a hit."""
     number = number_normalise(number)
     if not number:
         return Verification(status="unknown", number="")
@@ -178,7 +194,8 @@ def certificate_verify(*, number: str) -> Verification:
         return Verification(**cached)
     cert = (Certificate.objects.select_related("revocation", "replaced_by")
             .only("number", "learner_name", "subject_title", "institution_name", "issued_at", "grade_band",
-                  "revocation__reason", "revocation__revoked_at", "replaced_by__number")
+                  "revocation__reason", "revocation__revoked_at", "replaced_by__number", "status_list_index",
+                  "credential")
             .filter(number=number).first())
     if cert is None:
         result = Verification(status="unknown", number=number)
@@ -192,6 +209,7 @@ def certificate_verify(*, number: str) -> Verification:
             revoked_at=revocation.revoked_at.isoformat() if revocation else "",
             revocation_reason=revocation.reason if revocation else "",
             replaced_by=replaced.number if replaced else "",
+            **_status_of(cert),
         )
     cache.set(key, result.__dict__, VERIFY_SECONDS)
     return result
@@ -206,3 +224,19 @@ def verify_cache_drop(number: str) -> None:
 
 def bulk_job_get(*, course: Course, job_uuid) -> BulkIssueJob | None:
     return BulkIssueJob.objects.filter(course=course, uuid=job_uuid).first()
+
+
+def certificate_settings_get() -> CertificateSettings:
+    """The institution's certificate settings (defaults, unsaved, until an admin saves them)."""
+    return CertificateSettings.objects.filter(pk=1).first() or CertificateSettings(pk=1)
+
+
+def certificate_can_download(*, user: User, certificate: Certificate) -> bool:
+    """The learner who owns it, the course's (track's) staff, and tenant admins."""
+    from tenants.api import tenant_admin_check
+
+    from .services import _can_manage
+
+    if not user.is_authenticated:
+        return False
+    return certificate.learner_id == user.pk or tenant_admin_check(user) or _can_manage(user, certificate)

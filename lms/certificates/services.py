@@ -21,9 +21,11 @@ from lms.courses.api import Course, Enrollment, can_edit, can_grade
 from lms.tracks import api as tracks_api
 from tenants.api import audit_log, mail_send, site_url_for_tenant, tenant_branding
 
+from tenant_apps.credentials import api as credentials
+
 from . import selectors
 from .eligibility import Eligibility
-from .models import BulkIssueJob, Certificate, CourseRules, Revocation, TrackRules
+from .models import BulkIssueJob, Certificate, CertificateSettings, CourseRules, Revocation, TrackRules
 from .rules import rules_clean, rules_digest
 
 NUMBER_PREFIX = "EC-"
@@ -99,6 +101,10 @@ def _create(*, fields: dict, lookup: dict) -> tuple[Certificate, bool]:
 
 
 def _after_issue(certificate: Certificate, actor: User | None) -> None:
+    # One certificate, one credential: sealed in the issuing transaction (a failure issues nothing).
+    from .sealing import credential_seal
+
+    credential_seal(certificate)
     audit_log(action="certificate.issue", target=certificate, actor=actor,
               after={"number": certificate.number, "learner": certificate.learner_id, "source": certificate.source,
                      "grade_band": certificate.grade_band})
@@ -107,6 +113,23 @@ def _after_issue(certificate: Certificate, actor: User | None) -> None:
         mail_send(template="certificates/issued", to=[certificate.learner.email],
                   context={"certificate": certificate, "site_name": certificate.institution_name,
                            "site_url": site_url_for_tenant(connection.tenant, "/").rstrip("/")})
+
+
+@transaction.atomic
+def certificate_credential_ensure(*, certificate: Certificate) -> Certificate:
+    """A certificate issued before credentials were wired gets its credential now (write-once, so
+    at most once; a revoked one gets its status bit set at once). Others are returned unchanged."""
+    if certificate.credential is not None:
+        return certificate
+    from .sealing import credential_seal
+
+    locked = Certificate.objects.select_for_update().select_related("learner").get(pk=certificate.pk)
+    if locked.credential is None:
+        credential_seal(locked)
+        if Revocation.objects.filter(certificate=locked).exists():
+            credentials.status_set(locked.status_list_index, revoked=True)
+    certificate.credential, certificate.status_list_index = locked.credential, locked.status_list_index
+    return certificate
 
 
 @transaction.atomic
@@ -244,6 +267,10 @@ def certificate_revoke(*, certificate: Certificate, reason: str, actor: User) ->
                                                    revoked_at=timezone.now(), revoked_by=actor)
     except IntegrityError:
         raise ValidationError("This certificate is already revoked.") from None
+    status_list_index = (Certificate.objects.filter(pk=certificate.pk)
+                         .values_list("status_list_index", flat=True).first())
+    if status_list_index is not None:  # the published status list says revoked from this commit on
+        credentials.status_set(status_list_index, revoked=True)
     audit_log(action="certificate.revoke", target=certificate, actor=actor,
               after={"number": certificate.number, "reason": revocation.reason})
     selectors.verify_cache_drop(certificate.number)
@@ -339,3 +366,67 @@ def bulk_issue_run(*, job_id: int) -> BulkIssueJob:
                                                   total=max(job.total, len(done) + len(enrollments)))
     job.refresh_from_db()
     return job
+
+
+# --- settings --------------------------------------------------------------------------------
+
+
+@dataclass
+class SignatoryInput:
+    name: str
+    title: str = ""
+    signature_upload: object = None  # an uploaded image (PNG, JPEG, WebP), or None: keep the current one
+    remove_signature: bool = False
+
+
+@transaction.atomic
+def certificate_settings_update(*, page_size: str, signatories: list[SignatoryInput], actor: User) -> CertificateSettings:
+    """Tenant admins: the default page size and up to three signatories (name, title, signature
+    image checked by its content). Replaced or removed images are deleted once committed."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from tenant_apps.accounts.api import image_kind
+    from tenants.api import tenant_admin_check
+
+    if not tenant_admin_check(actor):
+        raise PermissionDenied("Only the institution's administrators change certificate settings.")
+    if page_size not in CertificateSettings.PageSize.values:
+        raise ValidationError({"page_size": "Choose A4 or Letter."})
+    if len(signatories) > CertificateSettings.MAX_SIGNATORIES:
+        raise ValidationError(f"At most {CertificateSettings.MAX_SIGNATORIES} signatories.")
+    row = CertificateSettings.objects.select_for_update().filter(pk=1).first() or CertificateSettings(pk=1)
+    current = list(row.signatories or [])
+    stored, keep, errors, saved = [], set(), {}, []
+    for position, given in enumerate(signatories):
+        name, title = (given.name or "").strip()[:200], (given.title or "").strip()[:200]
+        old = current[position].get("signature", "") if position < len(current) else ""
+        signature = "" if given.remove_signature else old
+        if given.signature_upload is not None:
+            data = given.signature_upload.read(2 * 1024 * 1024 + 1)
+            kind = image_kind(data[:16])
+            if len(data) > 2 * 1024 * 1024 or kind is None:
+                errors[f"signature_{position + 1}"] = "Upload a PNG, JPEG or WebP image under 2 MB."
+                continue
+            signature = default_storage.save(f"certificates/signatures/{secrets.token_hex(8)}.{kind}",
+                                             ContentFile(data))
+            saved.append(signature)
+        if "\x00" in name + title:
+            errors[f"name_{position + 1}"] = "Names and titles cannot contain null characters."
+            continue
+        if not name:
+            continue  # an empty row: no signatory
+        stored.append({"name": name, "title": title, "signature": signature})
+        keep.add(signature)
+    for name in [n for n in saved if errors or n not in keep]:
+        default_storage.delete(name)  # an upload on an empty row, or a refused form
+    if errors:
+        raise ValidationError(errors)
+    before = {"page_size": row.page_size, "signatories": current}
+    row.page_size, row.signatories = page_size, stored
+    row.save()
+    for old in {s.get("signature", "") for s in current} - keep - {""}:
+        transaction.on_commit(lambda name=old: default_storage.delete(name))
+    audit_log(action="certificate.settings_update", target=row, actor=actor, before=before,
+              after={"page_size": row.page_size, "signatories": stored})
+    return row

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,8 +22,8 @@ from lms.courses.api import Course, Enrollment, can_edit, can_grade
 from lms.tracks import api as tracks_api
 from tenants.api import tenant_admin_check
 
-from . import selectors, services
-from .models import Certificate
+from . import rendering, selectors, services
+from .models import Certificate, CertificateSettings
 from .rules import rules_digest
 
 FEATURE = "certificates"
@@ -93,7 +93,7 @@ def linkedin_url(request, certificate: Certificate) -> str:
 @require_GET
 def my_certificates(request):
     rows = [{"certificate": c, "verify_url": verify_url(request, c.number), "linkedin_url": linkedin_url(request, c),
-             "revocation": getattr(c, "revocation", None)}
+             "revocation": getattr(c, "revocation", None), "links": document_links(c.number)}
             for c in selectors.certificate_list_for_learner(learner=request.user)[:200]]
     have = {(c["certificate"].course_id, c["certificate"].rules_digest) for c in rows}
     pending = []
@@ -123,6 +123,82 @@ def verify(request, number: str):
     result = selectors.certificate_verify(number=number)
     status = 404 if result.status == "unknown" else 200
     return render(request, "certificates/verify.html", {"v": result}, status=status)
+
+
+@require_GET
+def verify_credential_json(request, number: str):
+    """Public, like the page: the signed credential of a valid certificate (a revoked or unknown one: 404)."""
+    result = selectors.certificate_verify(number=number)
+    certificate = selectors.certificate_get_by_number(number=number) if result.status == "valid" else None
+    if certificate is None or getattr(certificate, "revocation", None) is not None:
+        raise Http404("No valid certificate has this number")
+    return credential_response(services.certificate_credential_ensure(certificate=certificate))
+
+
+# --- documents: the learner who owns the certificate, its course (track) staff, tenant admins ---
+
+
+def document_links(number: str) -> dict:
+    return {"pdf": reverse("certificates:pdf", args=[number]),
+            "marksheet": reverse("certificates:marksheet", args=[number]),
+            "credential": reverse("certificates:credential", args=[number])}
+
+
+def _attachment(body: bytes, *, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def pdf_response(certificate: Certificate, *, kind: str, page_size: str | None) -> HttpResponse:
+    certificate = services.certificate_credential_ensure(certificate=certificate)
+    if kind == "marksheet":
+        body = rendering.marksheet_pdf(certificate, page_size=page_size)
+    else:
+        body = rendering.certificate_pdf(certificate, page_size=page_size)
+    return _attachment(body, content_type="application/pdf", filename=f"{kind}-{certificate.number}.pdf")
+
+
+def credential_response(certificate: Certificate) -> HttpResponse:
+    return _attachment(rendering.credential_json(certificate), content_type="application/json",
+                       filename=f"credential-{certificate.number}.json")
+
+
+def downloadable(request, number: str) -> Certificate:
+    """404 for a missing certificate and for one the user may not download alike."""
+    certificate = selectors.certificate_get_by_number(number=number)
+    if certificate is None or not selectors.certificate_can_download(user=request.user, certificate=certificate):
+        raise Http404("No such certificate")
+    return certificate
+
+
+def page_size_param(request) -> str | None:
+    """?size=A4|Letter (any case); anything else falls back to the institution's default."""
+    wanted = (request.GET.get("size") or "").strip().lower()
+    return {"a4": "A4", "letter": "Letter"}.get(wanted)
+
+
+@login_required
+@feature_required
+@require_GET
+def certificate_pdf(request, number: str):
+    return pdf_response(downloadable(request, number), kind="certificate", page_size=page_size_param(request))
+
+
+@login_required
+@feature_required
+@require_GET
+def marksheet_pdf(request, number: str):
+    return pdf_response(downloadable(request, number), kind="marksheet", page_size=page_size_param(request))
+
+
+@login_required
+@feature_required
+@require_GET
+def credential_download(request, number: str):
+    return credential_response(services.certificate_credential_ensure(certificate=downloadable(request, number)))
 
 
 # --- course staff ----------------------------------------------------------------------------
@@ -320,3 +396,34 @@ def studio_track_rules(request, slug):
     return render(request, "certificates/studio_track_rules.html", {
         "track": track, "rules": current, "rows": rows, "bands": _bands_text(current), "errors": errors,
     }, status=400 if errors else 200)
+
+
+# --- tenant admins: certificate settings -----------------------------------------------------
+
+
+@login_required
+@feature_required
+@require_http_methods(["GET", "POST"])
+def settings_page(request):
+    from .forms import CertificateSettingsForm
+
+    if not tenant_admin_check(request.user):
+        raise Http404("No such page")
+    current = selectors.certificate_settings_get()
+    if request.method == "POST":
+        form = CertificateSettingsForm(request.POST, request.FILES, current=current)
+        if form.is_valid():
+            try:
+                services.certificate_settings_update(page_size=form.cleaned_data["page_size"],
+                                                     signatories=form.signatories(), actor=request.user)
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(request, "Certificate settings saved.")
+                return redirect("certificates:settings")
+    else:
+        form = CertificateSettingsForm(current=current)
+    return render(request, "certificates/settings.html", {
+        "form": form, "section": "certificates", "rows": form.rows(),
+        "max_signatories": CertificateSettings.MAX_SIGNATORIES,
+    }, status=400 if form.errors else 200)

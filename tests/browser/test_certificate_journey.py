@@ -1,12 +1,14 @@
 """Browser journey: a learner completes a course whose rules award a certificate, the worker
-issues it, the learner finds it under "Certificates" and opens its verification page (the QR
-target) without being logged in: "Valid", with their name and the course as issued.
+issues it, the learner finds it under "Certificates", downloads its PDF (name, course, number
+read back, the signed credential embedded) and opens its verification page (the QR target)
+without being logged in: "Valid", with their name and the course as issued.
 
 Headless Debian Chromium against the app under gunicorn and a real Celery worker (both see
 committed data only): the accounts and the course are created committed and deleted afterwards.
 """
 from __future__ import annotations
 
+import json
 import re
 import secrets
 
@@ -71,7 +73,7 @@ def test_learner_completes_the_course_gets_the_certificate_and_opens_the_qr_link
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
         try:
-            page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+            page = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True).new_page()
             page.set_default_timeout(30_000)
             page.goto(f"{c['base']}/accounts/login/")
             page.get_by_label("Email").fill(c["email"])
@@ -99,6 +101,19 @@ def test_learner_completes_the_course_gets_the_certificate_and_opens_the_qr_link
                 "href", re.compile(r"^https://www\.linkedin\.com/profile/add\?startTask=CERTIFICATION_NAME&"))
             number = card.locator("code").inner_text()
             assert re.fullmatch(r"EC-[A-Z2-7]{16}", number)
+            with page.expect_download() as info:
+                card.get_by_role("link", name="Certificate (PDF)").click()
+            download = info.value
+            assert download.suggested_filename == f"certificate-{number}.pdf"
+            from pypdf import PdfReader
+
+            with open(download.path(), "rb") as handle:
+                reader = PdfReader(handle)
+                text = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
+                credential = json.loads(reader.attachments["credential.json"][0])
+            assert "Cora Certified" in text and c["title"] in text and number in text
+            assert credential["credentialSubject"]["achievement"]["name"] == c["title"]
+            assert credential["proof"]["cryptosuite"] == "eddsa-jcs-2022"
             verify_url = card.get_by_role("link", name="Share: verification page").get_attribute("href")
             assert verify_url.endswith(f"/certificates/verify/{number}/")
 

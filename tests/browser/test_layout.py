@@ -107,7 +107,7 @@ def test_phone_menu_folds_and_the_lesson_comes_first(people):
                 _shot(page, f"phone-closed-js-{javascript}")
                 page.get_by_text("Menu", exact=True).click()
                 expect(nav).to_be_visible()
-                expect(nav.get_by_role("link", name="Members")).to_be_visible()
+                expect(nav.get_by_role("link", name="Manage")).to_be_visible()
                 assert page.evaluate("document.documentElement.scrollWidth") <= 390
                 _shot(page, f"phone-open-js-{javascript}")
                 context.close()

@@ -255,6 +255,7 @@ BODIES: dict[str, Body] = {
     "api/v1/studio/courses/<slug:slug>/certificate-rules": lambda b, r: {"enabled": True, "min_completion_percent": 0},
     "api/v1/studio/tracks/<slug:slug>/certificate-rules": lambda b, r: {"enabled": True, "min_completion_percent": 0},
     "api/v1/courses/<slug:slug>/certificates": lambda b, r: {"enrollment": b.values["enrollment"][0]},
+    "manage/certificates/settings": derived_form("admin", name_1="Hijacked Signer", title_1="Hijacked"),
 }
 
 

@@ -13,5 +13,8 @@ urlpatterns = [
     path("certificates/<str:number>/revoke", views.RevokeApi.as_view(), name="api-certificate-revoke"),
     path("certificates/<str:number>/reissue", views.ReissueApi.as_view(), name="api-certificate-reissue"),
     path("certificates/verify/<str:number>", views.VerifyApi.as_view(), name="api-certificate-verify"),
+    path("certificates/<str:number>/certificate.pdf", views.CertificatePdfApi.as_view(), name="api-certificate-pdf"),
+    path("certificates/<str:number>/marksheet.pdf", views.MarksheetPdfApi.as_view(), name="api-certificate-marksheet"),
+    path("certificates/<str:number>/credential", views.CredentialApi.as_view(), name="api-certificate-credential"),
     path("me/certificates", views.MyCertificatesApi.as_view(), name="api-my-certificates"),
 ]

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import permissions, serializers, status
+from rest_framework import permissions, renderers, serializers, status
 from rest_framework.response import Response
 
 from billing.api import feature_check
@@ -15,6 +15,7 @@ from lms.tracks import api as tracks_api
 from tenants.api import InTenantSchema, TenantApi
 
 from .. import selectors, services
+from .. import views as pages
 from ..models import BulkIssueJob, Certificate
 
 TAGS = ["certificates"]
@@ -133,6 +134,9 @@ class VerificationOutput(serializers.Serializer):
     revoked_at = serializers.CharField()
     revocation_reason = serializers.CharField()
     replaced_by = serializers.CharField()
+    status_list = serializers.CharField(help_text="The credential's Bitstring Status List URL")
+    status_list_index = serializers.CharField()
+    status_list_state = serializers.ChoiceField(choices=["revoked", "not revoked", ""])
 
 
 # --- rules -----------------------------------------------------------------------------------
@@ -291,3 +295,59 @@ class VerifyApi(TenantApi):
     def get(self, request, number):
         result = selectors.certificate_verify(number=number)
         return Response(result.__dict__, status=404 if result.status == "unknown" else 200)
+
+
+# --- documents (the learner who owns it, the course's staff, tenant admins) ------------------
+
+
+class _BinaryRenderer(renderers.BaseRenderer):
+    """Lets a client ask for the file's type; an error answer is still JSON."""
+
+    charset = None
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return data if isinstance(data, bytes) else renderers.JSONRenderer().render(data)
+
+
+class PdfRenderer(_BinaryRenderer):
+    media_type = "application/pdf"
+    format = "pdf"
+
+
+class DocumentApi(CertificatesApi):
+    renderer_classes = [renderers.JSONRenderer, PdfRenderer]
+
+
+class SizeInput(serializers.Serializer):
+    size = serializers.ChoiceField(choices=["A4", "Letter"], required=False,
+                                   help_text="Page size; the institution's default when absent")
+
+
+def _size(request) -> str | None:
+    data = SizeInput(data=request.query_params)
+    data.is_valid(raise_exception=True)
+    return data.validated_data.get("size")
+
+
+class CertificatePdfApi(DocumentApi):
+    @extend_schema(tags=TAGS, summary="The certificate as a PDF (with its credential embedded)", parameters=[SizeInput],
+                   operation_id="certificate_pdf_retrieve",
+                   responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    def get(self, request, number):
+        return pages.pdf_response(pages.downloadable(request, number), kind="certificate", page_size=_size(request))
+
+
+class MarksheetPdfApi(DocumentApi):
+    @extend_schema(tags=TAGS, summary="The marksheet (score breakdown) as a PDF", parameters=[SizeInput],
+                   operation_id="certificate_marksheet_pdf_retrieve",
+                   responses={(200, "application/pdf"): OpenApiTypes.BINARY})
+    def get(self, request, number):
+        return pages.pdf_response(pages.downloadable(request, number), kind="marksheet", page_size=_size(request))
+
+
+class CredentialApi(CertificatesApi):
+    @extend_schema(tags=TAGS, summary="The signed Open Badges 3.0 credential (W3C Verifiable Credential)",
+                   responses=OpenApiTypes.OBJECT)
+    def get(self, request, number):
+        certificate = services.certificate_credential_ensure(certificate=pages.downloadable(request, number))
+        return pages.credential_response(certificate)
