@@ -19,7 +19,7 @@ from .handoff import handoff_token_make, handoff_token_redeem
 from .limits import FEATURE_REQUIRED, LIMIT_REACHED, PlanLimitExceeded
 from .login import EmailLoginForm
 from .csvio import csv_safe_cell, csv_streaming_response
-from .mail import mail_render, mail_send, mail_send_many
+from .mail import mail_render, mail_send, mail_send_many, mail_send_rendered
 from .markdown import render_markdown
 from .models import Domain, Tenant
 from .rest_api.authentication import refresh_rotate, tokens_for
@@ -89,6 +89,7 @@ __all__ = [
     "mail_render",
     "mail_send",
     "mail_send_many",
+    "mail_send_rendered",
     "model_checked",
     "query_without_page",
     "refresh_rotate",
