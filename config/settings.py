@@ -97,6 +97,9 @@ TENANT_ADMIN_CHECK = "tenant_apps.accounts.api.is_tenant_admin"
 TENANT_BRANDING = "tenant_apps.accounts.api.site_branding"
 # Marketing email goes only to people who opted in (tenants.mail.mail_send(category="marketing") asks this).
 MAIL_CONSENT_FILTER = "tenant_apps.privacy.api.marketing_recipients"
+# The notification service, for apps that may not import tenant_apps (billing): tenants.api.notify forwards here.
+NOTIFY_SERVICE = "tenant_apps.notifications.api.notify"
+NOTIFY_EVENT_REGISTER = "tenant_apps.notifications.api.event_register"
 # Live push of a new notification to the person's open pages (tenant_apps/realtime); no-op when absent.
 NOTIFICATIONS_REALTIME_PUBLISH = os.environ.get("NOTIFICATIONS_REALTIME_PUBLISH", "tenant_apps.realtime.api.user_publish")
 # Platform-wide demo data for `seed_demo` (the run command), before the demo institutions.

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 
 def register() -> None:
-    from tenant_apps.notifications.api import event_register
+    from tenants.api import notify_event_register
 
-    event_register("payment_receipt", title="Payment receipt", category="payments", default="all", mandatory=True,
+    notify_event_register("payment_receipt", title="Payment receipt", category="payments", default="all", mandatory=True,
                    sample={"order": {"number": "ORD-000123", "description": "Analytical Engines"}, "total": "€49.00",
                            "receipt_url": "https://example.org/billing/orders/ID/receipt.pdf",
                            "product_url": "https://example.org/courses/engines/"})

@@ -16,7 +16,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from tenants.api import audit_log, site_url_for_tenant
+from tenants.api import audit_log, notify, site_url_for_tenant
 
 from .. import gateway, money
 from ..models import ConnectedAccount
@@ -265,8 +265,6 @@ def _order_mark_paid(order: Order, *, reference: str, processor_fee: int) -> Non
                      "fulfilled": order.fulfilled_at is not None})
     if order.total_amount:
         product = provider.describe(order.product_ref)
-        from tenant_apps.notifications.api import notify
-
         buyer = order.buyer if order.buyer and (order.buyer.email or "").lower() == order.buyer_email.lower() else None
         notify("payment_receipt", [buyer or order.buyer_email], {
             "order": order, "total": money.format_minor(order.total_amount, order.currency),
