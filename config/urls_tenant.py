@@ -14,6 +14,8 @@ urlpatterns = [
     path("privacy/", include("tenant_apps.privacy.urls")),
     path("manage/campaigns/", include("crowdfunding.urls_manage")),
     path("campaigns/", include("crowdfunding.urls")),
+    path("manage/notifications/", include("tenant_apps.notifications.urls_manage")),
+    path("notifications/", include("tenant_apps.notifications.urls")),
     path("manage/", include("tenant_apps.accounts.urls_manage")),
     path("site/logo", account_views.site_logo, name="site-logo"),
     path("studio/", include("lms.courses.urls_studio")),

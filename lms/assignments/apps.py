@@ -17,3 +17,6 @@ class AssignmentsConfig(AppConfig):
 
         # the dashboard lists unsubmitted assignments itself (dashboard.py)
         calendar_source_register("assignments", calendar_source.entries, on_dashboard=False)
+        from . import notification_events
+
+        notification_events.register()  # its event types (tenant_apps.notifications)

@@ -16,3 +16,6 @@ class QuizzesConfig(AppConfig):
 
         # the dashboard lists unsubmitted quizzes itself (dashboard.py)
         calendar_source_register("quizzes", calendar_source.entries, on_dashboard=False)
+        from . import notification_events
+
+        notification_events.register()  # its event types (tenant_apps.notifications)

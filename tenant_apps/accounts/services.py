@@ -287,10 +287,9 @@ def invitation_create(*, email: str, role: str, invited_by: User | None, base_ur
         expires_at=timezone.now() + settings.INVITATION_MAX_AGE,
     )
     link = f"{base_url.rstrip('/')}/accounts/invitation/{token}/"
-    mail_send(
-        template="invitation", to=[email],
-        context={"invitation": invitation, "link": link, "site_name": _site_name(), "inviter": invited_by},
-    )
+    from tenant_apps.notifications.api import notify  # the invitee has no account yet: an email only
+
+    notify("invitation", [email], {"invitation": invitation, "link": link, "site_name": _site_name(), "inviter": invited_by})
     audit_log(action="invitation.create", target=("accounts.invitation", invitation.pk, email), after={"email": email, "role": role}, actor=invited_by)
     return invitation
 
@@ -313,6 +312,9 @@ def invitation_accept(*, token: str, password: str, first_name: str, last_name: 
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     audit_log(action="invitation.accept", target=("accounts.invitation", invitation.pk, invitation.email), after={"role": invitation.role}, actor=user)
+    from tenant_apps.notifications.api import notify
+
+    notify("welcome", [user], {}, url="/courses/")
     return user
 
 

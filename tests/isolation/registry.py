@@ -19,6 +19,9 @@ ALL_METHODS = ("GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE")
 REGISTRY: list[tuple[str, str, str]] = [
     # (parameter, regex searched in the route, kind of B's object)
     ("export_id", r"", "export"),
+    ("public_id", r"^notifications/", "notification"),
+    ("id", r"^api/v1/me/notifications/", "notification"),
+    ("token", r"^notifications/unsubscribe/", "unsubscribe_token"),
     ("id", r"^api/v1/privacy/exports/", "export"),
     ("id", r"^api/v1/manage/privacy/users/", "member"),
     ("public_id", r"^manage/privacy/users/", "member"),
