@@ -43,12 +43,13 @@ def tenant_cache_purge(schema: str) -> int:
     """Delete every cache key of a tenant schema (django_tenants.cache.make_key puts the schema
     first: "<schema>:<KEY_PREFIX>:<version>:<key>"); returns how many were deleted."""
     from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
 
     if not schema or not schema.replace("_", "").isalnum():
         return 0
     deleted = 0
     for alias, options in settings.CACHES.items():
-        if options.get("BACKEND") != "django.core.cache.backends.redis.RedisCache":
+        if not isinstance(caches[alias], RedisCache):  # Django's, or config.cache's subclass
             continue  # only Redis is configured (settings.CACHES); other backends have no key scan
         client = caches[alias]._cache.get_client(write=True)
         pattern = f"{schema}:{options.get('KEY_PREFIX', '')}:*"

@@ -257,11 +257,12 @@ def _prune_empty_folders(name: str) -> None:
 def _cache_step(request: ErasureRequest, user: User) -> dict[str, int]:
     """Delete the person's cache keys (patterns apps registered) in this institution's key space."""
     from django.core.cache import cache, caches
+    from django.core.cache.backends.redis import RedisCache
 
     patterns = erasure_cache_keys(user)
     deleted = 0
     options = settings.CACHES["default"]
-    if options.get("BACKEND") == "django.core.cache.backends.redis.RedisCache":
+    if isinstance(caches["default"], RedisCache):  # Django's, or config.cache's subclass
         client = caches["default"]._cache.get_client(write=True)
         for pattern in patterns:
             full = f"{connection.schema_name}:{options.get('KEY_PREFIX', '')}:*:{pattern}"
