@@ -221,9 +221,11 @@ def test_concurrent_auto_issue_calls_issue_one_certificate(committed_site):
         results = race(lambda i: services.certificate_auto_issue(learner_id=learner.pk, course_id=world.course.pk),
                        4, tenant=site_a.tenant)
         assert not [r for r in results if isinstance(r, BaseException)], results
-        assert sum(len(r) for r in results) == 1
+        # Exactly one certificate in all: the threads' calls, and (in a full run, where an earlier
+        # test's Celery worker is still consuming) the auto-issue task the grade event queued.
         with site_a:
             assert Certificate.objects.filter(learner=learner).count() == 1
+        assert sum(len(r) for r in results) <= 1
     finally:
         with site_a:
             from lms.courses.models import Enrollment
