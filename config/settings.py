@@ -68,6 +68,8 @@ TENANT_APPS = [
     "tenant_apps.audit",
     "tenant_apps.privacy",
     "tenant_apps.credentials",
+    "tenant_apps.calendar",
+    "tenant_apps.notifications",
     "lms.courses",
     "lms.quizzes",
     "lms.assignments",
@@ -94,8 +96,15 @@ TENANT_BOOTSTRAP_STEPS = [
 TENANT_ADMIN_CHECK = "tenant_apps.accounts.api.is_tenant_admin"
 # The active institution's name, colour and logo for documents apps beside accounts render (receipts).
 TENANT_BRANDING = "tenant_apps.accounts.api.site_branding"
+# A signed-in user's own time zone for pages ("" = the institution's; tenants.middleware.TenantTimeZoneMiddleware).
+USER_TIME_ZONE = "tenant_apps.accounts.api.user_time_zone"
 # Marketing email goes only to people who opted in (tenants.mail.mail_send(category="marketing") asks this).
 MAIL_CONSENT_FILTER = "tenant_apps.privacy.api.marketing_recipients"
+# The notification service, for apps that may not import tenant_apps (billing): tenants.api.notify forwards here.
+NOTIFY_SERVICE = "tenant_apps.notifications.api.notify"
+NOTIFY_EVENT_REGISTER = "tenant_apps.notifications.api.event_register"
+# Live push of a new notification to the person's open pages (tenant_apps/realtime); no-op when absent.
+NOTIFICATIONS_REALTIME_PUBLISH = os.environ.get("NOTIFICATIONS_REALTIME_PUBLISH", "tenant_apps.realtime.api.user_publish")
 # Platform-wide demo data for `seed_demo` (the run command), before the demo institutions.
 PLATFORM_DEMO_STEPS = ["billing.demo.demo_plans_ensure"]
 
@@ -143,6 +152,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "tenant_apps.accounts.context_processors.site",
                 "crowdfunding.context_processors.navigation",  # the "Campaigns" links
+                "tenant_apps.notifications.context_processors.bell",  # the bell's unread count (cached)
             ],
         },
     }
@@ -421,6 +431,10 @@ CELERY_BEAT_SCHEDULE = {
     "privacy-erasure-sweep": {
         "task": "tenant_apps.privacy.erasure.erasure_sweep_everywhere",
         "schedule": 300.0,
+    },
+    "notifications-daily-digest": {
+        "task": "tenant_apps.notifications.tasks.digest_send_everywhere",
+        "schedule": crontab(hour=6, minute=30),
     },
     "refresh-tenant-usage": {
         "task": "tenants.tasks.tenant_usage_refresh_all",

@@ -17,6 +17,8 @@ urlpatterns = [
     path("", include("tenant_apps.accounts.rest_api.urls")),
     path("", include("tenant_apps.audit.rest_api.urls")),
     path("", include("tenant_apps.privacy.rest_api.urls")),
+    path("", include("tenant_apps.calendar.rest_api.urls")),
+    path("", include("tenant_apps.notifications.rest_api.urls")),
     path("", include("lms.courses.rest_api.urls")),
     path("", include("lms.quizzes.rest_api.urls")),
     path("", include("lms.assignments.rest_api.urls")),

@@ -14,6 +14,8 @@ urlpatterns = [
     path("privacy/", include("tenant_apps.privacy.urls")),
     path("manage/campaigns/", include("crowdfunding.urls_manage")),
     path("campaigns/", include("crowdfunding.urls")),
+    path("manage/notifications/", include("tenant_apps.notifications.urls_manage")),
+    path("notifications/", include("tenant_apps.notifications.urls")),
     path("manage/", include("tenant_apps.accounts.urls_manage")),
     path("site/logo", account_views.site_logo, name="site-logo"),
     path("studio/", include("lms.courses.urls_studio")),
@@ -26,6 +28,7 @@ urlpatterns = [
     # the institution as a credential issuer: did:web document, JWKS, OB3 profile, status lists
     path(".well-known/", include("tenant_apps.credentials.urls_well_known")),
     path("credentials/", include("tenant_apps.credentials.urls")),
+    path("calendar/", include("tenant_apps.calendar.urls")),
 ]
 
 handler404 = "tenants.errors.page_not_found"

@@ -14,6 +14,14 @@ class CrowdfundingConfig(AppConfig):
         from .products import PledgePayments
 
         product_provider_register("pledge", PledgePayments())
+        from tenant_apps.calendar.api import calendar_source_register
+
+        from . import calendar_source
+
+        calendar_source_register("campaigns", calendar_source.entries)
         from . import privacy as personal_data
 
         personal_data.register()  # what it holds about people (tenant_apps.privacy)
+        from . import notification_events
+
+        notification_events.register()  # its event types (tenant_apps.notifications)

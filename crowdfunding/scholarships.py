@@ -28,7 +28,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from billing.api import feature_check, money, tenant_currency
-from tenants.api import audit_log, mail_send, site_url_for_tenant
+from tenants.api import audit_log, site_url_for_tenant
 
 from .models import Campaign, Pledge, ScholarshipApplication, ScholarshipSeat
 from .page_cache import campaign_page_changed
@@ -158,10 +158,12 @@ def _learner_by_email(email: str):
 
 def _mail_awarded(seat: ScholarshipSeat, learner) -> None:
     campaign = seat.campaign
-    mail_send(template="crowdfunding/scholarship_awarded", to=[learner.email], context={
+    from tenant_apps.notifications.api import notify
+
+    notify("enrollment_scholarship", [learner], {
         "campaign": campaign, "learner": learner, "target_title": campaign.seat_title,
         "target_url": site_url_for_tenant(connection.tenant, campaign.seat_url or "/"),
-        "site_name": connection.tenant.name})
+        "site_name": connection.tenant.name}, url=campaign.seat_url or "/")
 
 
 def seat_award(*, seat: ScholarshipSeat, learner, actor, application: ScholarshipApplication | None = None,

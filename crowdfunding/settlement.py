@@ -45,9 +45,21 @@ def _site_url(path: str) -> str:
     return site_url_for_tenant(connection.tenant, path)
 
 
+_EVENTS = {"crowdfunding/pledge_collected": "pledge_collected", "crowdfunding/pledge_failed": "pledge_failed"}
+
+
 def _backers_tell(pledges, *, template: str, campaign: Campaign) -> None:
     """Email these backers (rendered now, delivered after commit, MAIL_BATCH to a task)."""
     campaign_url = _site_url(f"/campaigns/{campaign.slug}/")
+    event = _EVENTS.get(template)
+    if event:  # through the notification service: the bell too, one email task per 100 backers
+        from tenant_apps.notifications.api import notify_each
+
+        notify_each(event, [(pledge.backer, {
+            "campaign": campaign, "pledge": pledge, "amount": money.format_minor(pledge.amount, pledge.currency),
+            "campaign_url": campaign_url, "pay_url": _site_url(f"/campaigns/my-pledges/{pledge.public_id}/pay/"),
+        }) for pledge in pledges], url=f"/campaigns/{campaign.slug}/")
+        return
     messages = [(template, [pledge.backer.email], {
         "campaign": campaign, "pledge": pledge, "amount": money.format_minor(pledge.amount, pledge.currency),
         "campaign_url": campaign_url, "pay_url": _site_url(f"/campaigns/my-pledges/{pledge.public_id}/pay/"),

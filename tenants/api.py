@@ -19,8 +19,9 @@ from .handoff import handoff_token_make, handoff_token_redeem
 from .limits import FEATURE_REQUIRED, LIMIT_REACHED, PlanLimitExceeded
 from .login import EmailLoginForm
 from .csvio import csv_safe_cell, csv_streaming_response
-from .mail import mail_render, mail_send, mail_send_many
+from .mail import mail_render, mail_send, mail_send_many, mail_send_rendered
 from .markdown import render_markdown
+from .notify import notify, notify_event_register
 from .models import Domain, Tenant
 from .rest_api.authentication import refresh_rotate, tokens_for
 from .rest_api.base import InTenantSchema, TenantApi, TenantGenericApi
@@ -89,7 +90,10 @@ __all__ = [
     "mail_render",
     "mail_send",
     "mail_send_many",
+    "mail_send_rendered",
     "model_checked",
+    "notify",
+    "notify_event_register",
     "query_without_page",
     "refresh_rotate",
     "render_markdown",

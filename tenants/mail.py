@@ -34,16 +34,17 @@ logger = logging.getLogger(__name__)
     bind=True, acks_late=True, autoretry_for=(smtplib.SMTPException, OSError),
     retry_backoff=5, retry_backoff_max=600, retry_jitter=True, max_retries=6,
 )
-def mail_deliver(self, *, subject: str, text: str, html: str, to: list[str], from_email: str | None = None) -> int:
+def mail_deliver(self, *, subject: str, text: str, html: str, to: list[str], from_email: str | None = None,
+                 headers: dict | None = None) -> int:
     """Deliver one already-rendered message; returns how many were sent (0 or 1)."""
-    message = EmailMultiAlternatives(subject, text, from_email or settings.DEFAULT_FROM_EMAIL, to)
+    message = EmailMultiAlternatives(subject, text, from_email or settings.DEFAULT_FROM_EMAIL, to, headers=headers or None)
     message.attach_alternative(html, "text/html")
     return message.send()
 
 
 @shared_task(bind=True, acks_late=True, max_retries=6)
 def mail_deliver_many(self, *, messages: list[dict], from_email: str | None = None) -> int:
-    """Deliver already-rendered messages ({"subject", "text", "html", "to"}) over one connection;
+    """Deliver already-rendered messages ({"subject", "text", "html", "to", optional "headers"}) over one connection;
     a SMTP/socket failure retries those not sent yet (never the ones before it), with the
     backoff of `mail_deliver`; -> how many were sent."""
     sent = 0
@@ -51,7 +52,7 @@ def mail_deliver_many(self, *, messages: list[dict], from_email: str | None = No
         with get_connection() as smtp:
             for message in messages:
                 email = EmailMultiAlternatives(message["subject"], message["text"], from_email or settings.DEFAULT_FROM_EMAIL,
-                                               message["to"], connection=smtp)
+                                               message["to"], connection=smtp, headers=message.get("headers") or None)
                 email.attach_alternative(message["html"], "text/html")
                 email.send()
                 sent += 1
@@ -100,13 +101,16 @@ def mail_recipients_allowed(*, to: list[str], category: str) -> list[str]:
     return list(import_string(path)(list(to)))
 
 
-def mail_send(*, template: str, to: list[str], context: dict, category: str = "transactional") -> None:
+def mail_send(*, template: str, to: list[str], context: dict, category: str = "transactional",
+              headers: dict | None = None) -> None:
     """Render the message now; enqueue its delivery on commit. `category` "marketing": only to the
-    recipients who consented (nothing is sent when none did)."""
+    recipients who consented (nothing is sent when none did). `headers`: extra ones (List-Unsubscribe...)."""
     to = mail_recipients_allowed(to=list(to), category=category)
     if not to:
         return
     payload = {**mail_render(template=template, context=context), "to": list(to), "from_email": settings.DEFAULT_FROM_EMAIL}
+    if headers:
+        payload["headers"] = dict(headers)
     transaction.on_commit(lambda: _enqueue(payload))
 
 
@@ -118,3 +122,21 @@ def mail_send_many(*, messages: list[tuple[str, list[str], dict]]) -> None:
     rendered = [{**mail_render(template=template, context=context), "to": list(to)} for template, to, context in messages]
     payload = {"messages": rendered, "from_email": settings.DEFAULT_FROM_EMAIL}
     transaction.on_commit(lambda: _enqueue(payload, task=mail_deliver_many))
+
+
+def mail_send_rendered(*, messages: list[dict]) -> None:
+    """Already-rendered messages ({"subject", "text", "html", "to", optional "headers"}: the
+    notification service renders its own templates) enqueued on commit, MAIL_BATCH to a task."""
+    if not messages:
+        return
+    for start in range(0, len(messages), MAIL_BATCH):
+        batch = [dict(m) for m in messages[start:start + MAIL_BATCH]]
+        if len(batch) == 1:
+            payload = {**batch[0], "from_email": settings.DEFAULT_FROM_EMAIL}
+            transaction.on_commit(lambda payload=payload: _enqueue(payload))
+        else:
+            payload = {"messages": batch, "from_email": settings.DEFAULT_FROM_EMAIL}
+            transaction.on_commit(lambda payload=payload: _enqueue(payload, task=mail_deliver_many))
+
+
+MAIL_BATCH = 100  # messages per delivery task

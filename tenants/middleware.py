@@ -116,12 +116,37 @@ def tenant_time_zone_activate(tenant) -> None:
         timezone.deactivate()
 
 
+def _user_time_zone(user) -> str:
+    """The signed-in user's own zone name ("" = none), asked of the accounts app through
+    settings.USER_TIME_ZONE (a dotted path; the tenancy core does not import it)."""
+    from django.utils.module_loading import import_string
+
+    path = getattr(settings, "USER_TIME_ZONE", "")
+    return import_string(path)(user) if path else ""
+
+
 class TenantTimeZoneMiddleware:
-    """After TenantMiddleware: pages show the institution's local times (Tenant.time_zone); the
-    database keeps UTC. The API stays in UTC (ISO 8601 with Z), whatever the institution."""
+    """After TenantMiddleware: pages show the institution's local times (Tenant.time_zone), or the
+    signed-in user's own zone when they chose one (Profile.time_zone); the database keeps UTC.
+    The API stays in UTC (ISO 8601 with Z), whatever the institution or user."""
 
     def __init__(self, get_response):
         self.get_response = get_response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        # Runs after every middleware's request phase, so the session's user is known here.
+        tenant = getattr(request, "tenant", None)
+        if request.path.startswith("/api/") or tenant is None or tenant.schema_name == settings.PUBLIC_SCHEMA_NAME:
+            return None
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            name = _user_time_zone(user)
+            if name:
+                try:
+                    timezone.activate(_zone(name))
+                except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+                    pass  # validated on save; a zone gone from tzdata: the institution's stays
+        return None
 
     def __call__(self, request):
         if request.path.startswith("/api/"):

@@ -41,7 +41,8 @@ ROUTES = registry.tenant_routes()
 ROUTE_IDS = [r.pattern for r in ROUTES]
 PASSWORD = "correct-horse-battery-staple"
 REFUSED = {401, 403, 404, 405, 429}
-TOKEN_ROUTES = ("accounts/verify/", "accounts/invitation/", "accounts/reset/<", "privacy/erasure/cancel/")
+TOKEN_ROUTES = ("accounts/verify/", "accounts/invitation/", "accounts/reset/<", "privacy/erasure/cancel/",
+                "notifications/unsubscribe/")
 
 
 class Tally:
@@ -261,7 +262,7 @@ def test_other_tenant_gets_nothing(route, world, db):
 
 LEARNER_PRIVATE = {"attempt", "submission", "step_submission", "enrollment", "member", "user_import", "invitation",
                    "course_staff", "pledge", "scholarship_seat", "scholarship_application", "backers_export", "export",
-                   "erasure"}
+                   "erasure", "notification"}
 STAFF_PREFIXES = ("studio/", "api/v1/studio/")
 # A certificate's documents (PDF, marksheet, credential): its learner, the course's staff and tenant admins only.
 OWNER_DOCUMENTS = re.compile(r"^(api/v1/)?certificates/<str:number>/(certificate\.pdf|marksheet\.pdf|credential)")

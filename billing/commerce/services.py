@@ -16,7 +16,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from tenants.api import audit_log, mail_send, site_url_for_tenant
+from tenants.api import audit_log, notify, site_url_for_tenant
 
 from .. import gateway, money
 from ..models import ConnectedAccount
@@ -265,12 +265,13 @@ def _order_mark_paid(order: Order, *, reference: str, processor_fee: int) -> Non
                      "fulfilled": order.fulfilled_at is not None})
     if order.total_amount:
         product = provider.describe(order.product_ref)
-        mail_send(template="billing/receipt", to=[order.buyer_email], context={
+        buyer = order.buyer if order.buyer and (order.buyer.email or "").lower() == order.buyer_email.lower() else None
+        notify("payment_receipt", [buyer or order.buyer_email], {
             "order": order, "total": money.format_minor(order.total_amount, order.currency),
             "receipt_url": site_url(f"/billing/orders/{order.public_id}/receipt.pdf"),
             "product_url": site_url(product.url if product else "/"),
             "site_name": connection.tenant.name,
-        })
+        }, url=f"/billing/orders/{order.public_id}/receipt.pdf")
 
 
 def _locked_order(order_id: str, session_id: str) -> Order | None:

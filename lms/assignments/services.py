@@ -350,6 +350,8 @@ def grade_save(
     grade.full_clean(exclude=["submission", "grader"])
     grade.save()
     after = (grade.final_points, grade.status, grade.points_awarded, grade.feedback, grade.rubric_selections)
+    if status == Grade.Status.POSTED and before != after:
+        _tell_posted([grade], actor=grader)
     if (old_status == Grade.Status.POSTED or status == Grade.Status.POSTED) and before != after:
         _grade_change(grade, by=grader, at=now, old_points=old_points, old_status=old_status, reason=reason).save()
         audit_log(action="grade.change", target=("assignments.grade", grade.pk, str(submission.learner_id)), actor=grader,
@@ -380,5 +382,29 @@ def grades_post(*, assignment: Assignment, actor: User) -> int:
          for g in drafts]
     )
     audit_log(action="grade.release", target=assignment, after={"posted": len(drafts)}, actor=actor)
+    _tell_posted(drafts, actor=actor)
     return len(drafts)
+
+
+def _tell_posted(grades: list[Grade], *, actor: User) -> None:
+    """The learners whose grade (and feedback) became visible or changed: one notification each."""
+    if not grades:
+        return
+    from django.db import connection
+
+    from tenant_apps.notifications.api import notify_each
+    from tenants.api import site_url_for_tenant
+
+    grades = list(Grade.objects.filter(pk__in=[g.pk for g in grades]).select_related(
+        "submission__learner", "submission__course"))
+    deliveries, path = [], ""
+    for grade in grades:
+        submission = grade.submission
+        assignment = Assignment.objects.filter(course_id=submission.course_id, uuid=submission.assignment_uuid).first()
+        path = f"/courses/{submission.course.slug}/"
+        deliveries.append((submission.learner, {
+            "course": submission.course, "assignment_title": assignment.title if assignment else "your assignment",
+            "points": grade.final_points, "max_points": grade.max_points,
+            "url": site_url_for_tenant(connection.tenant, path)}))
+    notify_each("feedback_posted", deliveries, url=path, actor=actor)
 

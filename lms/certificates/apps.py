@@ -14,3 +14,6 @@ class CertificatesConfig(AppConfig):
 
         connect_signals()
         personal_data.register()  # what it holds about people (tenant_apps.privacy, when installed)
+        from . import notification_events
+
+        notification_events.register()  # its event types (tenant_apps.notifications)

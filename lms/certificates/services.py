@@ -19,7 +19,7 @@ from django.utils import timezone
 from billing.api import feature_check, plan_feature_enabled
 from lms.courses.api import Course, Enrollment, can_edit, can_grade
 from lms.tracks import api as tracks_api
-from tenants.api import audit_log, mail_send, site_url_for_tenant, tenant_branding
+from tenants.api import audit_log, site_url_for_tenant, tenant_branding
 
 from tenant_apps.credentials import api as credentials
 
@@ -109,10 +109,12 @@ def _after_issue(certificate: Certificate, actor: User | None) -> None:
               after={"number": certificate.number, "learner": certificate.learner_id, "source": certificate.source,
                      "grade_band": certificate.grade_band})
     selectors.verify_cache_drop(certificate.number)
-    if certificate.learner.email:
-        mail_send(template="certificates/issued", to=[certificate.learner.email],
-                  context={"certificate": certificate, "site_name": certificate.institution_name,
-                           "site_url": site_url_for_tenant(connection.tenant, "/").rstrip("/")})
+    from tenant_apps.notifications.api import notify
+
+    notify("certificate_issued", [certificate.learner],
+           {"certificate": certificate, "site_name": certificate.institution_name,
+            "site_url": site_url_for_tenant(connection.tenant, "/").rstrip("/")},
+           url="/certificates/", actor=actor)
 
 
 @transaction.atomic

@@ -20,3 +20,6 @@ class CoursesConfig(AppConfig):
         from . import privacy as personal_data
 
         personal_data.register()  # what it holds about people (tenant_apps.privacy)
+        from . import notification_events
+
+        notification_events.register()  # its event types (tenant_apps.notifications)

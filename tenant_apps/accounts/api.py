@@ -5,7 +5,7 @@ See docs/decisions/0009-app-front-doors-and-bootstrap-steps.md.
 from .decorators import tenant_admin_required
 from .permissions import IsTenantAdmin
 from .roles import Role, is_tenant_admin, role_of
-from .selectors import site_settings_get
+from .selectors import site_settings_get, user_time_zone
 from .services import (
     account_lock_reason_register,
     user_anonymise,
@@ -23,6 +23,7 @@ def site_branding() -> dict:
 
 
 __all__ = [
+    "user_time_zone",
     "IsTenantAdmin",
     "LOGO_KINDS",
     "Role",

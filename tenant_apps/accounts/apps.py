@@ -16,3 +16,6 @@ class AccountsConfig(AppConfig):
         from . import privacy as personal_data
 
         personal_data.register()  # what it holds about people (tenant_apps.privacy)
+        from . import notification_events
+
+        notification_events.register()  # its event types (tenant_apps.notifications)

@@ -5,7 +5,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 
 from tenant_apps.privacy.api import PolicyAcceptanceField
-from tenants.api import EmailLoginForm
+from tenants.api import EmailLoginForm, time_zone_names
 
 
 
@@ -53,6 +53,11 @@ class InvitationAcceptForm(PasswordFieldsMixin):
 class ProfileForm(forms.Form):
     first_name = forms.CharField(max_length=150)
     last_name = forms.CharField(max_length=150)
+    time_zone = forms.ChoiceField(
+        label="Time zone", required=False,
+        choices=lambda: [("", "The institution's time zone")] + [(n, n.replace("_", " ")) for n in time_zone_names()],
+        help_text="Dates and times (calendar, due dates) are shown in it.",
+    )
 
 
 class MemberLoginForm(EmailLoginForm):

@@ -7,6 +7,8 @@ from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 
+from tenants.api import validate_time_zone
+
 from .roles import Role
 
 
@@ -20,6 +22,8 @@ class Profile(models.Model):
     # Bumped by "sign out everywhere": part of the `cred` claim of every access/refresh token
     # (tenants/api/authentication.credentials_stamp), so each token minted before is void.
     credentials_epoch = models.PositiveIntegerField(default=0)
+    # Pages (calendar, due dates) in this zone once signed in; empty: the institution's (Tenant.time_zone).
+    time_zone = models.CharField(max_length=64, blank=True, default="", validators=[validate_time_zone])
 
     def __str__(self) -> str:
         return self.user.email

@@ -5,7 +5,7 @@ from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db.models import Q, QuerySet
 
-from .models import Invitation, SiteSettings, UserImport
+from .models import Invitation, Profile, SiteSettings, UserImport
 from .roles import ROLE_VALUES, Role
 
 STAFF_ROLES = (Role.TENANT_ADMIN, Role.INSTRUCTOR, Role.TEACHING_ASSISTANT)
@@ -106,3 +106,20 @@ def learner_count() -> int:
 def staff_count() -> int:
     """Active administrators, instructors and teaching assistants (the plan's staff seats)."""
     return User.objects.filter(is_active=True, groups__name__in=STAFF_ROLES).distinct().count()
+
+
+def time_zone_key(user_id: int) -> str:
+    return f"accounts:user-tz:{user_id}"  # the cache key function adds the tenant schema
+
+
+def user_time_zone(user) -> str:
+    """The user's own time zone name, or "" (the institution's). Read on every signed-in page
+    (tenants.middleware, settings.USER_TIME_ZONE): cached, so it costs no query once warm."""
+    if not getattr(user, "is_authenticated", False):
+        return ""
+    key = time_zone_key(user.pk)
+    name = cache.get(key)
+    if name is None:
+        name = Profile.objects.filter(user_id=user.pk).values_list("time_zone", flat=True).first() or ""
+        cache.set(key, name, 3600)
+    return name

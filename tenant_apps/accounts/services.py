@@ -6,6 +6,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.contrib.auth.models import Group, User
 from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
@@ -168,11 +169,28 @@ def user_sign_out_everywhere(*, user: User, actor: User | None = None) -> None:
 
 
 @transaction.atomic
-def user_update_profile(*, user: User, first_name: str, last_name: str) -> User:
+def user_update_profile(*, user: User, first_name: str, last_name: str, time_zone: str | None = None) -> User:
+    """Name, and (when given) the time zone pages use for this user ("" = the institution's)."""
     user.first_name = first_name.strip()[:150]
     user.last_name = last_name.strip()[:150]
     user.save(update_fields=["first_name", "last_name"])
+    if time_zone is not None:
+        profile = Profile.objects.get(user=user)
+        if profile.time_zone != time_zone:
+            profile.time_zone = time_zone
+            profile.full_clean(validate_unique=False, validate_constraints=False)
+            profile.save(update_fields=["time_zone"])
+            user.profile = profile
+            user_time_zone_forget(user_id=user.pk)
     return user
+
+
+def user_time_zone_forget(*, user_id: int) -> None:
+    from .selectors import time_zone_key as _time_zone_key
+
+    cache.delete(_time_zone_key(user_id))
+    transaction.on_commit(lambda: cache.delete(_time_zone_key(user_id)))
+
 
 
 def _password_reset_message(*, user: User, base_url: str, purpose: str) -> tuple[str, dict]:
@@ -269,10 +287,9 @@ def invitation_create(*, email: str, role: str, invited_by: User | None, base_ur
         expires_at=timezone.now() + settings.INVITATION_MAX_AGE,
     )
     link = f"{base_url.rstrip('/')}/accounts/invitation/{token}/"
-    mail_send(
-        template="invitation", to=[email],
-        context={"invitation": invitation, "link": link, "site_name": _site_name(), "inviter": invited_by},
-    )
+    from tenant_apps.notifications.api import notify  # the invitee has no account yet: an email only
+
+    notify("invitation", [email], {"invitation": invitation, "link": link, "site_name": _site_name(), "inviter": invited_by})
     audit_log(action="invitation.create", target=("accounts.invitation", invitation.pk, email), after={"email": email, "role": role}, actor=invited_by)
     return invitation
 
@@ -295,6 +312,9 @@ def invitation_accept(*, token: str, password: str, first_name: str, last_name: 
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     audit_log(action="invitation.accept", target=("accounts.invitation", invitation.pk, invitation.email), after={"role": invitation.role}, actor=user)
+    from tenant_apps.notifications.api import notify
+
+    notify("welcome", [user], {}, url="/courses/")
     return user
 
 

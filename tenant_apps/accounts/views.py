@@ -104,7 +104,8 @@ def verify_email_resend(request):
 @require_http_methods(["GET", "POST"])
 def profile(request):
     user = request.user
-    form = ProfileForm(request.POST or None, initial={"first_name": user.first_name, "last_name": user.last_name})
+    form = ProfileForm(request.POST or None, initial={"first_name": user.first_name, "last_name": user.last_name,
+                                                      "time_zone": user.profile.time_zone})
     if request.method == "POST" and form.is_valid():
         services.user_update_profile(user=user, **form.cleaned_data)
         messages.success(request, "Profile saved.")

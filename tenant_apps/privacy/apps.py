@@ -18,3 +18,6 @@ class PrivacyConfig(AppConfig):
         privacy_policies.register()
         erasure.register()
         retention_accounts.register()
+        from . import notification_events
+
+        notification_events.register()  # its event types (tenant_apps.notifications)

@@ -284,7 +284,10 @@ def _account_step(request: ErasureRequest, user: User) -> dict[str, int]:
     """Last: tell the person (to the address they had: rendered now, sent on commit, never stored),
     then anonymise the account row."""
     if user.email and not user.email.endswith("@invalid"):
-        mail_send(template="privacy/erasure_done", to=[user.email], context={
+        from tenant_apps.notifications.api import notify
+
+        # to the bare address: the account is anonymised next, so nothing of it may stay behind
+        notify("erasure_done", [user.email], {
             "site_name": _site_name(), "request": request,
             "held": request.holds.exists(), "years": int(getattr(settings, "PRIVACY_PAYMENT_RETENTION_YEARS", 7)),
         })

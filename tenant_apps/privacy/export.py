@@ -30,7 +30,7 @@ from django.db import IntegrityError, connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from tenants.api import audit_log, mail_send, site_url_for_tenant
+from tenants.api import audit_log, site_url_for_tenant
 
 from .models_export import EXPORT_VALID_FOR, ExportRequest
 from .registry import ExportPart, Holding, PrivacyProvider, providers
@@ -142,12 +142,14 @@ def export_build(*, export_id: int) -> str:
 
 def _tell_ready(export: ExportRequest, token: str) -> None:
     path = f"/privacy/exports/{export.public_id}/download?token={token}"
-    mail_send(template="privacy/export_ready", to=[export.user.email], context={
+    from tenant_apps.notifications.api import notify
+
+    notify("export_ready", [export.user], {
         "person": export.user, "institution": connection.tenant.name, "export": export,
         "download_url": site_url_for_tenant(connection.tenant, path),
         "page_url": site_url_for_tenant(connection.tenant, "/privacy/"),
         "requested_by": export.requested_by if export.by_admin else None,
-    })
+    }, url="/privacy/")
 
 
 def exports_expire(*, now=None) -> dict[str, int]:

@@ -169,6 +169,8 @@ BODIES: dict[str, Body] = {
     "manage/privacy/policies/<uuid:public_id>/": lambda b, r: {"kind": "privacy", "title": "Hijacked", "body": "Hijacked"},
     "api/v1/manage/privacy/policies": lambda b, r: {"kind": "terms", "title": "Hijacked", "body": "Hijacked"},
     "api/v1/privacy/consents": lambda b, r: {"documents": [b.values["policy_version"][1]]},
+    # notifications: one choice changed (the universal body has no "preferences")
+    "api/v1/me/notification-preferences": lambda b, r: {"preferences": {"certificate_issued": "in_app"}},
     # crowdfunding: a new draft, its parts, a state change B's live campaign allows, the learner's pledge
     "manage/campaigns/new/": lambda b, r: {"title": "Hijacked", "pitch": "Hijacked", "category": "other",
                                            "goal_amount": "100.00", "deadline": _deadline()},

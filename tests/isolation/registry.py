@@ -19,6 +19,9 @@ ALL_METHODS = ("GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE")
 REGISTRY: list[tuple[str, str, str]] = [
     # (parameter, regex searched in the route, kind of B's object)
     ("export_id", r"", "export"),
+    ("public_id", r"^notifications/", "notification"),
+    ("id", r"^api/v1/me/notifications/", "notification"),
+    ("token", r"^notifications/unsubscribe/", "unsubscribe_token"),
     ("id", r"^api/v1/privacy/exports/", "export"),
     ("id", r"^api/v1/manage/privacy/users/", "member"),
     ("public_id", r"^manage/privacy/users/", "member"),
@@ -81,6 +84,7 @@ REGISTRY: list[tuple[str, str, str]] = [
     ("public_id", r"^manage/privacy/erasures/", "erasure"),
     ("id", r"^api/v1/manage/privacy/erasures/", "erasure"),
     ("token", r"^privacy/erasure/cancel/", "erasure_cancel_token"),
+    ("token", r"^calendar/feed/", "calendar_feed_token"),
     ("token", r"^accounts/verify/", "verify_token"),
     ("token", r"^accounts/invitation/", "invitation_token"),
     ("uidb64", r"^accounts/reset/", "reset_uid"),

@@ -330,8 +330,23 @@ def _seed_objects(p) -> dict[str, list[str]]:
     credentials.status_set(status_index, revoked=True)
     status_list_id = credentials.status_list_credential(status_index)["id"].rsplit("/", 1)[1]
 
+    from tenant_apps.calendar.services import feed_token_regenerate
+
+    calendar_feed_token = feed_token_regenerate(user=learner)  # the learner's secret iCal feed
+    # Notifications: one of the learner's own (marker and private text), and their unsubscribe link.
+    from tenant_apps.notifications import services as notifications
+    from tenant_apps.notifications.models import Notification
+
+    notifications.notify("feedback_posted", [learner], {"course": {"title": f"{MARKER} course"},
+                                                         "assignment_title": PRIVATE, "points": 1, "max_points": 2})
+    notification = Notification.objects.filter(user=learner, event_key="feedback_posted").latest("id")
+    unsubscribe_token = notifications.unsubscribe_token_make(user_id=learner.pk, category="course")
+
     s = str
     return {
+        "calendar_feed_token": [calendar_feed_token],
+        "notification": [s(notification.public_id)],
+        "unsubscribe_token": [unsubscribe_token],
         "policy_version": [s(policy_draft.public_id), s(policy_v1.public_id)],
         "course_slug": [course.slug],
         "track_slug": [track.slug],

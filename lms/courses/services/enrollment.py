@@ -71,11 +71,33 @@ def enrollment_create(
         existing.status, existing.dropped_at, existing.source = Enrollment.Status.ACTIVE, None, source
         existing.enrolled_by, existing.note = enrolled_by, note.strip()[:500]
         existing.save()
+        _tell_enrolled(existing)
         return existing
-    return Enrollment.objects.create(
+    enrollment = Enrollment.objects.create(
         course=course, learner=learner, version=course.published_version, source=source,
         enrolled_by=enrolled_by, note=note.strip()[:500],
     )
+    _tell_enrolled(enrollment)
+    return enrollment
+
+
+_ENROLLED_EVENTS = {Enrollment.Source.PAYMENT: "enrollment_paid", Enrollment.Source.STAFF: "enrollment_staff"}
+
+
+def _tell_enrolled(enrollment: Enrollment) -> None:
+    """Paid and staff enrollments are notified (a self-enrollment is the learner's own click; a
+    scholarship seat is told by crowdfunding, which awards it)."""
+    event = _ENROLLED_EVENTS.get(enrollment.source)
+    if event is None:
+        return
+    from tenant_apps.notifications.api import notify
+    from tenants.api import site_url_for_tenant
+    from django.db import connection
+
+    path = f"/courses/{enrollment.course.slug}/"
+    notify(event, [enrollment.learner], {"course": enrollment.course, "enrolled_by": enrollment.enrolled_by,
+                                         "course_url": site_url_for_tenant(connection.tenant, path)},
+           url=path, actor=enrollment.enrolled_by)
 
 
 def enrollment_bulk_create(*, course: Course, learners: list[User], enrolled_by: User, note: str = "") -> tuple[list, list]:

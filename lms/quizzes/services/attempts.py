@@ -326,4 +326,20 @@ def attempt_grade(*, attempt: QuizAttempt, grader: User, grades: dict, now: date
     attempt.status = QuizAttempt.Status.NEEDS_GRADING if pending else QuizAttempt.Status.GRADED
     attempt.graded_at = None if pending else now
     attempt.save()
+    if not pending:
+        _tell_graded(attempt, grader=grader)
     return attempt
+
+
+def _tell_graded(attempt: QuizAttempt, *, grader: User) -> None:
+    """A hand-graded attempt's final score (an attempt scored on submit is shown to the learner at once)."""
+    from django.db import connection
+
+    from tenant_apps.notifications.api import notify
+    from tenants.api import site_url_for_tenant
+
+    quiz = selectors.attempt_quiz_data(attempt) or {}
+    path = f"/courses/{attempt.course.slug}/"
+    notify("quiz_graded", [attempt.learner], {
+        "course": attempt.course, "quiz_title": quiz.get("title") or "your quiz", "score": attempt.score,
+        "max_score": attempt.max_score, "url": site_url_for_tenant(connection.tenant, path)}, url=path, actor=grader)

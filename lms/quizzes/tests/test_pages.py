@@ -425,6 +425,7 @@ def test_query_counts_do_not_grow_with_attempts(site_a):
     ta, learner = w.site.client(w.ta), w.site.client(w.learner)
     submit_for(w.learner)
     ta.get(queue)  # warm the per-institution settings cache
+    learner.get(start)  # and the learner's cached unread count (the bell)
     small = (_queries(ta, queue), _queries(ta, history), _queries(learner, start))
     for other in learners:
         submit_for(other)

@@ -1,0 +1,14 @@
+"""Front door of `tenant_apps.calendar`: the only module of this app that other apps import.
+
+Apps above register where entries come from (`calendar_source_register` in their AppConfig.ready());
+see registry.py for the rules a source follows.
+"""
+from .registry import CalendarEntry, calendar_source_register
+from .selectors import calendar_entries, dashboard_upcoming
+
+__all__ = [
+    "CalendarEntry",
+    "calendar_entries",
+    "calendar_source_register",
+    "dashboard_upcoming",
+]

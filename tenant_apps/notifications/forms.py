@@ -1,0 +1,17 @@
+"""The preferences form: one choice per event type (in-app / email / digest / off)."""
+from django import forms
+
+from .registry import CHOICE_LABELS, event_types
+
+
+class PreferencesForm(forms.Form):
+    def __init__(self, *args, current: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        for event in event_types():
+            self.fields[f"pref_{event.key}"] = forms.ChoiceField(
+                label=event.title + (" (always sent)" if event.mandatory else ""), required=False,
+                choices=[(c, CHOICE_LABELS[c]) for c in event.choices], initial=current.get(event.key, event.default))
+
+    def changes(self) -> dict[str, str]:
+        """event key -> the submitted choice (fields left out of the POST keep their current value)."""
+        return {name[5:]: value for name, value in self.cleaned_data.items() if value}
