@@ -12,12 +12,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -72,22 +70,10 @@ def seed(tenant, n: int, revoked: int) -> list[str]:
 
 
 def run_wrk(port: int, paths: list[str], duration: int, connections: int) -> dict:
-    script = Path(tempfile.mkstemp(suffix=".lua")[1])
-    script.write_text(LUA % (",".join(f'"{p}"' for p in paths), HOST))
-    out = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "-s", str(script), f"http://127.0.0.1:{port}"],
-        capture_output=True, text=True, check=True,
-    ).stdout
-    script.unlink()
+    from wrk import wrk_run
 
-    def latency(label):
-        m = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)", out, re.M)
-        value, unit = float(m.group(1)), m.group(2)
-        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
-
-    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), "p50": latency("50"),
-            "p99": latency("99"), "non2xx": int(non2xx.group(1)) if non2xx else 0}
+    return wrk_run(port=port, lua=LUA % (",".join(f'"{p}"' for p in paths), HOST), duration=duration,
+                   connections=connections)
 
 
 def page_queries(number: str) -> tuple[int, int, float]:

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -112,25 +110,11 @@ end
 
 
 def run_wrk(port: int, page: str, sessions: list[str], duration: int, connections: int) -> dict:
-    script = Path(tempfile.mkstemp(suffix=".lua")[1])
-    script.write_text(LUA % (",".join(f'"{s}"' for s in sessions), page))
-    out = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "-s", str(script), f"http://127.0.0.1:{port}"],
-        capture_output=True, text=True, check=True,
-    ).stdout
-    script.unlink()
+    from wrk import wrk_run
 
-    def latency(label):
-        m = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)", out, re.M)
-        value, unit = float(m.group(1)), m.group(2)
-        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
-
-    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return {
-        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-        "p50": latency("50"), "p99": latency("99"),
-        "errors": int(non2xx.group(1)) if non2xx else 0,
-    }
+    figures = wrk_run(port=port, lua=LUA % (",".join(f'"{s}"' for s in sessions), page), duration=duration,
+                      connections=connections)
+    return {"rps": figures["rps"], "p50": figures["p50"], "p99": figures["p99"], "errors": figures["non2xx"]}
 
 
 def main() -> None:
