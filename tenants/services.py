@@ -39,9 +39,14 @@ def schema_name_for(slug: str) -> str:
             return name
 
 
-def tenant_cache_purge(schema: str) -> int:
-    """Delete every cache key of a tenant schema (django_tenants.cache.make_key puts the schema
-    first: "<schema>:<KEY_PREFIX>:<version>:<key>"); returns how many were deleted."""
+def tenant_cache_delete(schema: str, key_pattern: str = "*") -> int:
+    """Delete the cache keys of tenant `schema` whose key (after "<schema>:<KEY_PREFIX>:") matches the
+    glob `key_pattern` ("*" = all of them; "*:<key>" = one key of any version); -> how many were deleted.
+
+    The one place that scans the key space: django_tenants.cache.make_key puts the schema first
+    ("<schema>:<KEY_PREFIX>:<version>:<key>"), so a scan can never reach another tenant's keys.
+    A backend without a key scan (only Redis is configured, settings.CACHES) deletes exact keys only.
+    """
     from django.core.cache import caches
     from django.core.cache.backends.redis import RedisCache
 
@@ -49,12 +54,14 @@ def tenant_cache_purge(schema: str) -> int:
         return 0
     deleted = 0
     for alias, options in settings.CACHES.items():
-        if not isinstance(caches[alias], RedisCache):  # Django's, or config.cache's subclass
-            continue  # only Redis is configured (settings.CACHES); other backends have no key scan
-        client = caches[alias]._cache.get_client(write=True)
-        pattern = f"{schema}:{options.get('KEY_PREFIX', '')}:*"
+        backend = caches[alias]
+        if not isinstance(backend, RedisCache):  # Django's, or config.cache's subclass
+            if not re.search(r"[*?\[]", key_pattern) and connection.schema_name == schema:
+                deleted += int(bool(backend.delete(key_pattern)))
+            continue
+        client = backend._cache.get_client(write=True)
         batch = []
-        for key in client.scan_iter(match=pattern, count=1000):
+        for key in client.scan_iter(match=f"{schema}:{options.get('KEY_PREFIX', '')}:{key_pattern}", count=1000):
             batch.append(key)
             if len(batch) >= 1000:
                 deleted += client.delete(*batch)
@@ -62,6 +69,11 @@ def tenant_cache_purge(schema: str) -> int:
         if batch:
             deleted += client.delete(*batch)
     return deleted
+
+
+def tenant_cache_purge(schema: str) -> int:
+    """Delete every cache key of a tenant schema; returns how many were deleted."""
+    return tenant_cache_delete(schema, "*")
 
 
 def tenant_domain_for(slug: str) -> str:

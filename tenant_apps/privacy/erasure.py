@@ -31,7 +31,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from tenant_apps.accounts import api as accounts
-from tenants.api import audit_log, mail_send, site_url_for_tenant, tenant_branding
+from tenants.api import audit_log, mail_send, site_url_for_tenant, tenant_branding, tenant_cache_delete
 
 from . import registry
 from .hooks import erasure_cache_keys
@@ -256,23 +256,7 @@ def _prune_empty_folders(name: str) -> None:
 
 def _cache_step(request: ErasureRequest, user: User) -> dict[str, int]:
     """Delete the person's cache keys (patterns apps registered) in this institution's key space."""
-    from django.core.cache import cache, caches
-    from django.core.cache.backends.redis import RedisCache
-
-    patterns = erasure_cache_keys(user)
-    deleted = 0
-    options = settings.CACHES["default"]
-    if isinstance(caches["default"], RedisCache):  # Django's, or config.cache's subclass
-        client = caches["default"]._cache.get_client(write=True)
-        for pattern in patterns:
-            full = f"{connection.schema_name}:{options.get('KEY_PREFIX', '')}:*:{pattern}"
-            keys = list(client.scan_iter(match=full, count=1000))
-            if keys:
-                deleted += client.delete(*keys)
-    else:  # no key scan: the exact keys only
-        for pattern in patterns:
-            if not re.search(r"[*?\[]", pattern):
-                deleted += int(bool(cache.delete(pattern)))
+    deleted = sum(tenant_cache_delete(connection.schema_name, f"*:{pattern}") for pattern in erasure_cache_keys(user))
     return {"cache_keys_deleted": deleted}
 
 

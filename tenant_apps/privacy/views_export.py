@@ -4,7 +4,6 @@ expired one answers 410 to its owner."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
 from django.db import connection
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tenant_apps.accounts.api import tenant_admin_required
 
 from . import export as exports
+from .members import member_or_404
 from .registry import providers
 
 
@@ -67,17 +67,10 @@ def export_download(request, export_id):
 
 # --- tenant admins -------------------------------------------------------------------------------
 
-def _member_or_404(public_id):
-    member = get_user_model().objects.filter(profile__public_id=public_id).select_related("profile").first()
-    if member is None:
-        raise Http404("No such member")
-    return member
-
-
 @tenant_admin_required
 @require_http_methods(["GET", "POST"])
 def member_exports(request, public_id):
-    member = _member_or_404(public_id)
+    member = member_or_404(public_id)
     error, status = "", 200
     if request.method == "POST":
         try:
@@ -103,7 +96,7 @@ def member_retention_hold(request, public_id):
     """Keep a member out of the inactive-accounts retention (or release them); audited."""
     from .retention_accounts import retention_hold_clear, retention_hold_set
 
-    member = _member_or_404(public_id)
+    member = member_or_404(public_id)
     if request.POST.get("action") == "release":
         retention_hold_clear(user=member, actor=request.user)
         messages.success(request, f"{member.email} is no longer held from retention.")

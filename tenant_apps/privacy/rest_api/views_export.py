@@ -3,7 +3,6 @@ admin's export for one member. Another person's export and a missing one are the
 expired one is 410 for its owner; a second request while one is being prepared is 409."""
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from django.core.files.storage import default_storage
 from django.db import connection
 from django.http import FileResponse, Http404
@@ -17,6 +16,7 @@ from tenant_apps.accounts.api import IsTenantAdmin
 from tenants.api import InTenantSchema, TenantApi, error_response
 
 from .. import export as exports
+from ..members import member_or_404
 
 TAGS = ["privacy"]
 
@@ -96,21 +96,15 @@ class MemberExportListApi(TenantApi):
 
     permission_classes = [InTenantSchema, IsAuthenticated, IsTenantAdmin]
 
-    def _member(self, id):
-        member = get_user_model().objects.filter(profile__public_id=id).first()
-        if member is None:
-            raise Http404
-        return member
-
     @extend_schema(tags=TAGS, responses=ExportOutput(many=True))
     def get(self, request, id):
-        items = exports.export_list_for_user(user=self._member(id))
+        items = exports.export_list_for_user(user=member_or_404(id))
         return Response(ExportOutput(items, many=True, context={"owner": False}).data)
 
     @extend_schema(tags=TAGS, request=None, responses={201: ExportOutput})
     def post(self, request, id):
         try:
-            export = exports.export_request(user=self._member(id), requested_by=request.user)
+            export = exports.export_request(user=member_or_404(id), requested_by=request.user)
         except exports.ExportBusy as exc:
             return _busy(exc)
         return Response(ExportOutput(export, context={"owner": False}).data, status=status.HTTP_201_CREATED)
@@ -131,7 +125,6 @@ class MemberRetentionHoldApi(TenantApi):
 
     permission_classes = [InTenantSchema, IsAuthenticated, IsTenantAdmin]
     InputSerializer = RetentionHoldInput
-    _member = MemberExportListApi._member
 
     def _state(self, member) -> dict:
         from ..models_retention import RetentionHold
@@ -141,13 +134,13 @@ class MemberRetentionHoldApi(TenantApi):
 
     @extend_schema(tags=TAGS, responses=RetentionHoldOutput)
     def get(self, request, id):
-        return Response(RetentionHoldOutput(self._state(self._member(id))).data)
+        return Response(RetentionHoldOutput(self._state(member_or_404(id))).data)
 
     @extend_schema(tags=TAGS, request=RetentionHoldInput, responses=RetentionHoldOutput)
     def put(self, request, id):
         from ..retention_accounts import retention_hold_set
 
-        member = self._member(id)
+        member = member_or_404(id)
         retention_hold_set(user=member, actor=request.user, reason=self.validated(request)["reason"])
         return Response(RetentionHoldOutput(self._state(member)).data)
 
@@ -155,6 +148,6 @@ class MemberRetentionHoldApi(TenantApi):
     def delete(self, request, id):
         from ..retention_accounts import retention_hold_clear
 
-        member = self._member(id)
+        member = member_or_404(id)
         retention_hold_clear(user=member, actor=request.user)
         return Response(RetentionHoldOutput(self._state(member)).data)
