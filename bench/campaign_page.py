@@ -155,88 +155,71 @@ def main() -> None:
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install wrk")
-    from learner_load import free_port, run_wrk
-
-    from config.embedded import ensure_services
-
-    services = ensure_services(data_dir=ROOT / ".data" / "bench", for_tests=True)
-    os.environ.update(DJANGO_SETTINGS_MODULE="config.settings", DEBUG="0", SECRET_KEY="bench-secret-key-not-for-production",
-                      ALLOWED_HOSTS="*", SECURE_COOKIES="0", SECURE_SSL_REDIRECT="0", LOG_LEVEL="WARNING")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    from billing.models import Plan
-    from tenants.services import public_tenant_ensure, template_ensure, tenant_create
+    from learner_load import run_wrk
+    from stack import bench_platform, free_port
 
     server = None
-    try:
-        call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
-        public_tenant_ensure()
-        template_ensure()
-        call_command("collectstatic", interactive=False, verbosity=0)
-        plan = Plan.objects.create(code="bench", name="Bench", price_amount=0, features={"crowdfunding": True})
-        tenant_create(name="Bench University", slug="bench", plan=plan, admin_email="admin@bench.test",
-                      admin_password="bench-password-123")
-        started = time.perf_counter()
-        seed(slug="small", backers=20, comments=5)
-        seed(slug="wells", backers=BACKERS, comments=COMMENTS)
-        print(f"seeded a campaign with {BACKERS} backers, {COMMENTS} comments, {UPDATES} updates, {TIERS} tiers "
-              f"in {time.perf_counter() - started:.0f}s")
-        small, big = queries_of("small"), queries_of("wells")
-        print(f"queries per page: {big[0]} built / {big[1]} served again (20 backers, 5 comments: {small[0]} / {small[1]})"
-              f" — {'constant' if small == big else 'GROWS with backers/comments'}")
-        if args.profile:
-            profile("wells", args.profile)
-            return
-        page = "/campaigns/wells/"
-        for workers in args.workers.split(","):
-            for threads in args.threads.split(","):
-                port = free_port()
-                # the production configuration (platform/gunicorn.conf.py), sized by the same variables
-                env = {**os.environ, "PORT": str(port), "BIND": f"127.0.0.1:{port}", "ACCESS_LOG": "",
-                       **({"WEB_CONCURRENCY": workers} if workers else {}), **({"WEB_THREADS": threads} if threads else {})}
-                server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "platform/gunicorn.conf.py",
-                                           "--log-level", "warning", "--print-config"], cwd=ROOT, env=env,
-                                          stdout=subprocess.PIPE, text=True)
-                config = {k.strip(): v.strip() for k, _, v in (line.partition("=") for line in server.communicate()[0].splitlines())}
-                server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "platform/gunicorn.conf.py",
-                                           "--log-level", "warning"], cwd=ROOT, env=env)
-                time.sleep(3)
-                run_wrk(port, page, [""], 3, args.connections)  # warm-up
-                load = os.getloadavg()[0]
-                roots = {"web": [server.pid], **server_pids(services)}
-                before = {name: cpu_seconds(pids) for name, pids in roots.items()}
-                wrk_before = resource.getrusage(resource.RUSAGE_CHILDREN)
-                r = run_wrk(port, page, [""], args.duration, args.connections)
-                wrk_after = resource.getrusage(resource.RUSAGE_CHILDREN)
-                spent = {name: cpu_seconds(pids) - before[name] for name, pids in roots.items()}
-                spent["wrk"] = (wrk_after.ru_utime + wrk_after.ru_stime) - (wrk_before.ru_utime + wrk_before.ru_stime)
-                served = r["rps"] * args.duration
-                met = r["rps"] >= 300 and r["p99"] <= 100 and not r["errors"]
-                print(f"{page} anonymous: {r['rps']:.1f} req/s   p50 {r['p50']:.1f} ms   p99 {r['p99']:.1f} ms   "
-                      f"non-2xx {r['errors']}   — target ≥ 300 req/s at p99 ≤ 100 ms: {'met' if met else 'MISSED'}")
-                print(f"  (gunicorn {config.get('worker_class')} workers: {config.get('workers')}, threads: "
-                      f"{config.get('threads')}; wrk connections: {args.connections}; load average before: {load:.2f}; "
-                      f"DEBUG off, loopback)")
-                per = {name: seconds * 1000 / served for name, seconds in spent.items()} if served else {}
-                if per:
-                    total = sum(per.values())
-                    print("  CPU per request: " + ", ".join(f"{name} {ms:.2f} ms" for name, ms in per.items())
-                          + f" = {total:.2f} ms: 2 idle cores serve at most {2000 / total:.0f} req/s")
+    with bench_platform() as services:
+        from billing.models import Plan
+        from tenants.services import tenant_create
+
+        try:
+            plan = Plan.objects.create(code="bench", name="Bench", price_amount=0, features={"crowdfunding": True})
+            tenant_create(name="Bench University", slug="bench", plan=plan, admin_email="admin@bench.test",
+                          admin_password="bench-password-123")
+            started = time.perf_counter()
+            seed(slug="small", backers=20, comments=5)
+            seed(slug="wells", backers=BACKERS, comments=COMMENTS)
+            print(f"seeded a campaign with {BACKERS} backers, {COMMENTS} comments, {UPDATES} updates, {TIERS} tiers "
+                  f"in {time.perf_counter() - started:.0f}s")
+            small, big = queries_of("small"), queries_of("wells")
+            print(f"queries per page: {big[0]} built / {big[1]} served again (20 backers, 5 comments: {small[0]} / {small[1]})"
+                  f" — {'constant' if small == big else 'GROWS with backers/comments'}")
+            if args.profile:
+                profile("wells", args.profile)
+                return
+            page = "/campaigns/wells/"
+            for workers in args.workers.split(","):
+                for threads in args.threads.split(","):
+                    port = free_port()
+                    # the production configuration (platform/gunicorn.conf.py), sized by the same variables
+                    env = {**os.environ, "PORT": str(port), "BIND": f"127.0.0.1:{port}", "ACCESS_LOG": "",
+                           **({"WEB_CONCURRENCY": workers} if workers else {}), **({"WEB_THREADS": threads} if threads else {})}
+                    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "platform/gunicorn.conf.py",
+                                               "--log-level", "warning", "--print-config"], cwd=ROOT, env=env,
+                                              stdout=subprocess.PIPE, text=True)
+                    config = {k.strip(): v.strip() for k, _, v in (line.partition("=") for line in server.communicate()[0].splitlines())}
+                    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "platform/gunicorn.conf.py",
+                                               "--log-level", "warning"], cwd=ROOT, env=env)
+                    time.sleep(3)
+                    run_wrk(port, page, [""], 3, args.connections)  # warm-up
+                    load = os.getloadavg()[0]
+                    roots = {"web": [server.pid], **server_pids(services)}
+                    before = {name: cpu_seconds(pids) for name, pids in roots.items()}
+                    wrk_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+                    r = run_wrk(port, page, [""], args.duration, args.connections)
+                    wrk_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                    spent = {name: cpu_seconds(pids) - before[name] for name, pids in roots.items()}
+                    spent["wrk"] = (wrk_after.ru_utime + wrk_after.ru_stime) - (wrk_before.ru_utime + wrk_before.ru_stime)
+                    served = r["rps"] * args.duration
+                    met = r["rps"] >= 300 and r["p99"] <= 100 and not r["errors"]
+                    print(f"{page} anonymous: {r['rps']:.1f} req/s   p50 {r['p50']:.1f} ms   p99 {r['p99']:.1f} ms   "
+                          f"non-2xx {r['errors']}   — target ≥ 300 req/s at p99 ≤ 100 ms: {'met' if met else 'MISSED'}")
+                    print(f"  (gunicorn {config.get('worker_class')} workers: {config.get('workers')}, threads: "
+                          f"{config.get('threads')}; wrk connections: {args.connections}; load average before: {load:.2f}; "
+                          f"DEBUG off, loopback)")
+                    per = {name: seconds * 1000 / served for name, seconds in spent.items()} if served else {}
+                    if per:
+                        total = sum(per.values())
+                        print("  CPU per request: " + ", ".join(f"{name} {ms:.2f} ms" for name, ms in per.items())
+                              + f" = {total:.2f} ms: 2 idle cores serve at most {2000 / total:.0f} req/s")
+                    server.terminate()
+                    server.wait(10)
+                    server = None
+        finally:
+            if server:  # an error left one running
                 server.terminate()
                 server.wait(10)
-                server = None
-    finally:
-        if server:
-            server.terminate()
-            server.wait(10)
-        from django.db import connection
-
-        connection.close()
-        services.stop()
-
 
 if __name__ == "__main__":
     main()

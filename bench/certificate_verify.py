@@ -14,7 +14,6 @@ import argparse
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -108,30 +107,14 @@ def main() -> None:
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install wrk")
-    from learner_load import free_port
+    from stack import bench_platform, gunicorn
 
-    from config.embedded import ensure_services
+    with bench_platform({"CREDENTIALS_ENCRYPTION_KEY": os.environ.get("CREDENTIALS_ENCRYPTION_KEY")
+                         or "YmVuY2gta2V5LW5vdC1mb3ItcHJvZHVjdGlvbi0zMmI="}):
+        from billing.models import Plan
+        from tenants.models import Tenant
+        from tenants.services import tenant_create
 
-    services = ensure_services(data_dir=ROOT / ".data" / "bench", for_tests=True)
-    os.environ.update(DJANGO_SETTINGS_MODULE="config.settings", DEBUG="0", SECRET_KEY="bench-secret-key-not-for-production",
-                      ALLOWED_HOSTS="*", SECURE_COOKIES="0", SECURE_SSL_REDIRECT="0", LOG_LEVEL="WARNING",
-                      CREDENTIALS_ENCRYPTION_KEY=os.environ.get("CREDENTIALS_ENCRYPTION_KEY")
-                      or "YmVuY2gta2V5LW5vdC1mb3ItcHJvZHVjdGlvbi0zMmI=")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    from billing.models import Plan
-    from tenants.models import Tenant
-    from tenants.services import public_tenant_ensure, template_ensure, tenant_create
-
-    server = None
-    try:
-        call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
-        public_tenant_ensure()
-        template_ensure()
-        call_command("collectstatic", interactive=False, verbosity=0)
         plan, _ = Plan.objects.get_or_create(code="bench-verify", defaults={
             "name": "Bench verify", "price_amount": 0, "features": {"certificates": True}})
         slug = HOST.split(".")[0]
@@ -145,36 +128,21 @@ def main() -> None:
               f"in {time.perf_counter() - started:.1f} s")
         built, again, miss_ms = page_queries(numbers[-1])
         print(f"queries per page: {built} built (cache miss) / {again} served again; a miss in-process: {miss_ms:.1f} ms")
-        port = free_port()
-        server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "config.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(args.workers),
-             "--access-logfile", "/dev/null", "--error-logfile", "-", "--log-level", "warning"],
-            cwd=ROOT, env=os.environ.copy(),
-        )
-        time.sleep(3)
-        paths = [f"/certificates/verify/{n}/" for n in numbers]
-        paths += [f"/certificates/verify/EC-{'UNKNOWN' + str(i).zfill(9)}/" for i in range(UNKNOWN)]
-        run_wrk(port, paths, 3, args.connections)  # warm-up (fills the per-number cache, as a live site has)
-        try:
-            load = " ".join(f"{v:.2f}" for v in os.getloadavg())
-        except OSError:
-            load = "?"
-        r = run_wrk(port, paths, args.duration, args.connections)
+        with gunicorn(workers=args.workers) as port:
+            paths = [f"/certificates/verify/{n}/" for n in numbers]
+            paths += [f"/certificates/verify/EC-{'UNKNOWN' + str(i).zfill(9)}/" for i in range(UNKNOWN)]
+            run_wrk(port, paths, 3, args.connections)  # warm-up (fills the per-number cache, as a live site has)
+            try:
+                load = " ".join(f"{v:.2f}" for v in os.getloadavg())
+            except OSError:
+                load = "?"
+            r = run_wrk(port, paths, args.duration, args.connections)
         met = r["p99"] <= 50
         print(f"/certificates/verify/<number>/ anonymous ({len(numbers) - REVOKED} valid, {REVOKED} revoked, {UNKNOWN} "
               f"unknown numbers): {r['rps']:.1f} req/s   p50 {r['p50']:.1f} ms   p99 {r['p99']:.1f} ms   "
               f"404s {r['non2xx']} (the unknown numbers)   — target p99 ≤ 50 ms: {'met' if met else 'MISSED'}")
         print(f"(gunicorn sync workers: {args.workers}, wrk connections: {args.connections}, DEBUG off, loopback; "
               f"load average before the run: {load} on {os.cpu_count()} cores)")
-    finally:
-        if server:
-            server.terminate()
-            server.wait(10)
-        from django.db import connection
-
-        connection.close()
-        services.stop()
-
 
 if __name__ == "__main__":
     main()

@@ -11,8 +11,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import socket
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -23,12 +21,6 @@ sys.path.insert(0, str(ROOT))
 COURSES, MODULES, LESSONS, ITEMS = int(os.environ.get("BENCH_COURSES", 40)), 5, 4, 3
 LEARNERS, ENROLLMENTS_EACH = int(os.environ.get("BENCH_LEARNERS", 300)), 4
 PAGES = os.environ.get("BENCH_PAGES", "/dashboard/,/courses/").split(",")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def seed() -> tuple[object, list[str]]:
@@ -126,53 +118,23 @@ def main() -> None:
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install wrk")
 
-    from config.embedded import ensure_services
+    from stack import bench_platform, gunicorn
 
-    services = ensure_services(data_dir=ROOT / ".data" / "bench", for_tests=True)
-    os.environ.update(DJANGO_SETTINGS_MODULE="config.settings", DEBUG="0", SECRET_KEY="bench-secret-key-not-for-production",
-                      ALLOWED_HOSTS="*", SECURE_COOKIES="0", SECURE_SSL_REDIRECT="0", LOG_LEVEL="WARNING")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    from tenants.services import public_tenant_ensure, template_ensure
-
-    server = None
-    try:
-        call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
-        public_tenant_ensure()
-        template_ensure()
-        call_command("collectstatic", interactive=False, verbosity=0)
+    with bench_platform():
         started = time.perf_counter()
         tenant, sessions = seed()
         print(f"seeded {COURSES} courses x {MODULES * LESSONS * ITEMS} items, {LEARNERS} learners "
               f"x {ENROLLMENTS_EACH} enrollments in {time.perf_counter() - started:.0f}s")
         counts = queries_per_page(tenant, sessions[0])
-        port = free_port()
-        server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "config.wsgi", "-b", f"127.0.0.1:{port}", "-w", str(args.workers),
-             "--access-logfile", "/dev/null", "--error-logfile", "-", "--log-level", "warning"],
-            cwd=ROOT, env=os.environ.copy(),
-        )
-        time.sleep(3)
-        for page in PAGES:
-            run_wrk(port, page, sessions, 3, args.connections)  # warm-up
-            r = run_wrk(port, page, sessions, args.duration, args.connections)
-            print(f"{page:<12} {r['rps']:7.1f} req/s   p50 {r['p50']:6.1f} ms   p99 {r['p99']:6.1f} ms   "
-                  f"queries/page {counts[page]}   non-2xx {r['errors']}")
+        with gunicorn(workers=args.workers) as port:
+            for page in PAGES:
+                run_wrk(port, page, sessions, 3, args.connections)  # warm-up
+                r = run_wrk(port, page, sessions, args.duration, args.connections)
+                print(f"{page:<12} {r['rps']:7.1f} req/s   p50 {r['p50']:6.1f} ms   p99 {r['p99']:6.1f} ms   "
+                      f"queries/page {counts[page]}   non-2xx {r['errors']}")
         print(f"(gunicorn sync workers: {args.workers}, wrk connections: {args.connections}, DEBUG off, loopback; "
               f"{len(sessions)} learners rotate, each page body is built on a learner's first request and "
               f"then served from the per-learner cache until something it shows changes)")
-    finally:
-        if server:
-            server.terminate()
-            server.wait(10)
-        from django.db import connection
-
-        connection.close()
-        services.stop()
-
 
 if __name__ == "__main__":
     main()
