@@ -133,7 +133,20 @@ def certificate_list_for_learner(*, learner: User) -> QuerySet[Certificate]:
 def certificate_list_for_course(*, course: Course, status: str = "", search: str = "",
                                 issued_from: datetime | None = None, issued_to: datetime | None = None
                                 ) -> QuerySet[Certificate]:
-    rows = Certificate.objects.filter(course=course).select_related("revocation", "learner")
+    return _certificates_filtered(Certificate.objects.filter(course=course), status=status, search=search,
+                                  issued_from=issued_from, issued_to=issued_to)
+
+
+def certificate_list_for_track(*, track, status: str = "", search: str = "",
+                               issued_from: datetime | None = None, issued_to: datetime | None = None
+                               ) -> QuerySet[Certificate]:
+    return _certificates_filtered(Certificate.objects.filter(track=track), status=status, search=search,
+                                  issued_from=issued_from, issued_to=issued_to)
+
+
+def _certificates_filtered(rows: QuerySet[Certificate], *, status: str, search: str,
+                           issued_from: datetime | None, issued_to: datetime | None) -> QuerySet[Certificate]:
+    rows = rows.select_related("revocation", "learner")
     if status == "valid":
         rows = rows.filter(revocation__isnull=True)
     elif status == "revoked":

@@ -23,5 +23,9 @@ urlpatterns = [
     path(STUDIO + "jobs/<uuid:job_uuid>/", views.staff_job, name="staff-job"),
     path(STUDIO + "<str:number>/revoke", views.staff_revoke, name="staff-revoke"),
     path(STUDIO + "<str:number>/reissue", views.staff_reissue, name="staff-reissue"),
+    path("studio/tracks/<slug:slug>/certificates/", views.staff_track_list, name="staff-track-list"),
+    path("studio/tracks/<slug:slug>/certificates/<str:number>/revoke", views.staff_track_revoke, name="staff-track-revoke"),
+    path("studio/tracks/<slug:slug>/certificates/<str:number>/reissue", views.staff_track_reissue,
+         name="staff-track-reissue"),
     path("studio/tracks/<slug:slug>/certificate-rules", views.studio_track_rules, name="studio-track-rules"),
 ]

@@ -216,22 +216,29 @@ def _day(value: str | None, *, end: bool = False):
     return timezone.make_aware(moment)
 
 
+def _list_filters(request) -> dict:
+    """The staff lists' filters from the query string (anything unknown is ignored)."""
+    status = request.GET.get("status", "")
+    return {"status": status if status in ("valid", "revoked") else "", "search": request.GET.get("q", "").strip()[:100],
+            "issued_from": _day(request.GET.get("from")), "issued_to": _day(request.GET.get("to"), end=True)}
+
+
+def _list_context(request, filters: dict, rows) -> dict:
+    return {"page": Paginator(rows, 50).get_page(request.GET.get("page")), "status": filters["status"],
+            "q": filters["search"], "from": request.GET.get("from", ""), "to": request.GET.get("to", "")}
+
+
 @course_staff("grade")
 @require_GET
 def staff_list(request, course):
-    status = request.GET.get("status", "")
-    search = request.GET.get("q", "").strip()[:100]
-    issued_from, issued_to = _day(request.GET.get("from")), _day(request.GET.get("to"), end=True)
-    rows = selectors.certificate_list_for_course(
-        course=course, status=status if status in ("valid", "revoked") else "", search=search,
-        issued_from=issued_from, issued_to=issued_to)
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    filters = _list_filters(request)
+    context = _list_context(request, filters, selectors.certificate_list_for_course(course=course, **filters))
     have = set(Certificate.objects.filter(course=course).values_list("learner_id", flat=True))
     candidates = [e for e in selectors.cohort_enrollments(course=course)[:200] if e.learner_id not in have]
     jobs = list(course_jobs(course)[:5])
     return render(request, "certificates/staff_list.html", {
-        "course": course, "page": page, "status": status, "q": search, "from": request.GET.get("from", ""),
-        "to": request.GET.get("to", ""), "candidates": candidates, "jobs": jobs,
+        **context, "course": course, "candidates": candidates, "jobs": jobs,
+        "revoke_url": "certificates:staff-revoke", "reissue_url": "certificates:staff-reissue", "subject_slug": course.slug,
         "rules": selectors.version_rules(course.published_version) if course.published_version else None,
     })
 
@@ -311,6 +318,65 @@ def staff_reissue(request, course, number):
     except ValidationError as exc:
         messages.error(request, " ".join(_messages_of(exc)))
     return redirect("certificates:staff-list", slug=course.slug)
+
+
+# --- track staff ------------------------------------------------------------------------------
+
+
+def _staff_track(request, slug):
+    """The track, for someone who may review its work (revoke and reissue its certificates); else 404."""
+    track = tracks_api.Track.objects.filter(slug=slug[:80]).first()
+    if track is None or not tracks_api.track_permission_has(request.user, tracks_api.TRACK_REVIEW, track):
+        raise Http404("No such track")
+    return track
+
+
+def _track_certificate(track, number: str) -> Certificate:
+    certificate = Certificate.objects.filter(track=track, number=selectors.number_normalise(number)).first()
+    if certificate is None:
+        raise Http404("No such certificate")
+    return certificate
+
+
+@login_required
+@feature_required
+@require_GET
+def staff_track_list(request, slug):
+    track = _staff_track(request, slug)
+    filters = _list_filters(request)
+    context = _list_context(request, filters, selectors.certificate_list_for_track(track=track, **filters))
+    return render(request, "certificates/staff_track_list.html", {
+        **context, "track": track, "revoke_url": "certificates:staff-track-revoke",
+        "reissue_url": "certificates:staff-track-reissue", "subject_slug": track.slug})
+
+
+@login_required
+@feature_required
+@require_POST
+def staff_track_revoke(request, slug, number):
+    track = _staff_track(request, slug)
+    certificate = _track_certificate(track, number)
+    try:
+        services.certificate_revoke(certificate=certificate, reason=request.POST.get("reason", "")[:500], actor=request.user)
+        messages.success(request, f"Certificate {certificate.number} revoked.")
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(_messages_of(exc)) if isinstance(exc, ValidationError) else str(exc))
+    return redirect("certificates:staff-track-list", slug=track.slug)
+
+
+@login_required
+@feature_required
+@require_POST
+def staff_track_reissue(request, slug, number):
+    track = _staff_track(request, slug)
+    certificate = _track_certificate(track, number)
+    try:
+        new = services.certificate_reissue(certificate=certificate, actor=request.user,
+                                           reason=request.POST.get("reason", "")[:500])
+        messages.success(request, f"Certificate {new.number} issued; it replaces {certificate.number}.")
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(_messages_of(exc)) if isinstance(exc, ValidationError) else str(exc))
+    return redirect("certificates:staff-track-list", slug=track.slug)
 
 
 # --- rules editors ---------------------------------------------------------------------------

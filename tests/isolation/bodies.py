@@ -253,6 +253,7 @@ BODIES: dict[str, Body] = {
         lambda b, r: {"order": list(reversed(b.values["content_item"]))},
     # certificates: a revocation needs its reason; rules need "enabled"; staff issue names an enrollment
     "studio/courses/<slug:slug>/certificates/<str:number>/revoke": lambda b, r: {"reason": "Hijacked"},
+    "studio/tracks/<slug:slug>/certificates/<str:number>/revoke": lambda b, r: {"reason": "Hijacked"},
     "api/v1/certificates/<str:number>/revoke": lambda b, r: {"reason": "Hijacked"},
     "api/v1/studio/courses/<slug:slug>/certificate-rules": lambda b, r: {"enabled": True, "min_completion_percent": 0},
     "api/v1/studio/tracks/<slug:slug>/certificate-rules": lambda b, r: {"enabled": True, "min_completion_percent": 0},

@@ -37,6 +37,7 @@ REGISTRY: list[tuple[str, str, str]] = [
     ("item_uuid", r"/file$", "file_item"),
     ("item_uuid", r"", "content_item"),
     ("enrollment_uuid", r"", "enrollment"),
+    ("number", r"^studio/tracks/", "track_certificate_number"),
     ("number", r"certificates", "certificate_number"),
     ("job_uuid", r"", "certificate_job"),
     ("quiz_uuid", r"", "quiz"),

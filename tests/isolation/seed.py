@@ -202,6 +202,9 @@ def _seed_objects(p) -> dict[str, list[str]]:
     track_services.track_enroll(track=track, learner=learner)
     track_services.track_enroll(track=track, learner=learner2)
     deliverable = track_services.step_submit(step=step, learner=learner, file=pdf("deliverable.pdf"))
+    certificate_services.track_rules_update(track=track, rules={"enabled": True, "min_completion_percent": 0},
+                                            actor=instructor)
+    track_certificate = certificate_services.certificate_issue_for_track(track=track, learner=learner).certificate
 
     # Accounts: a pending invitation with a known token, an import report with rejected rows, link tokens.
     invitation = account_services.invitation_create(email=f"invitee-{secrets.token_hex(3)}@globex.test", role="learner",
@@ -362,6 +365,7 @@ def _seed_objects(p) -> dict[str, list[str]]:
         "category": [s(category.uuid), s(quiz_category.uuid)],
         "enrollment": [s(enrollment.uuid)],
         "certificate_number": [certificate.number],
+        "track_certificate_number": [track_certificate.number],
         "certificate_job": [s(bulk_job.uuid)],
         "track_item": [s(course_track_item.uuid), s(project_item.uuid)],
         "project": [s(project_item.project.uuid)],
