@@ -83,4 +83,6 @@ def event_get(key: str) -> EventType:
 
 
 def event_types() -> list[EventType]:
-    return sorted(_EVENTS.values(), key=lambda e: (e.category, e.title))
+    """Every event type, by category (in CATEGORIES' order), then title."""
+    order = {c: i for i, c in enumerate(CATEGORIES)}
+    return sorted(_EVENTS.values(), key=lambda e: (order.get(e.category, len(order)), e.title))
