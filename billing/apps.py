@@ -12,3 +12,6 @@ class BillingConfig(AppConfig):
         from .limits import storage_check
 
         tenant_storage_check_register(storage_check)  # every upload, whichever app stores it
+        from . import notification_events
+
+        notification_events.register()  # its event types (tenant_apps.notifications, through tenants.api)

@@ -31,7 +31,7 @@ from tenants.api import (
     PlanLimitExceeded,
     Tenant,
     audit_log,
-    mail_send,
+    notify,
     tenant_admin_check,
     tenant_storage_used,
     tenant_usage_count,
@@ -201,13 +201,13 @@ def limit_refusal_notify(exc: PlanLimitExceeded, *, what: str = "") -> None:
     from django.contrib.auth.models import User
 
     # The administrators' group is named by the accounts app's Role.TENANT_ADMIN (as tenants.activation reads it).
-    admins = list(User.objects.filter(is_active=True, groups__name="tenant_admin").values_list("email", flat=True))
+    admins = list(User.objects.filter(is_active=True, groups__name="tenant_admin"))
     if not admins:
         return
     try:
-        mail_send(template="plan_limit_reached", to=admins, context={
+        notify("plan_limit_reached", admins, {
             "message": exc.message, "what": what, "plan_name": exc.plan_name, "upgrade_url": exc.upgrade_url,
             "limit": exc.limit,
-        })
+        }, url=billing_page_path())
     except Exception:  # noqa: BLE001 - telling admins must never turn the refusal into a 500
         logger.exception("could not tell the administrators of %s about a plan limit", connection.schema_name)

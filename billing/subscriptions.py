@@ -139,7 +139,7 @@ def subscription_sync(subscription_id: str) -> Subscription | None:
         audit_log(action="subscription.sync", target=subscription.tenant, before=before, after=after)
     if status == Subscription.Status.PAST_DUE and before["status"] != Subscription.Status.PAST_DUE:
         grace_until = subscription.past_due_since + dj_timezone.timedelta(days=grace_days())
-        admins_tell(subscription.tenant, template="billing/payment_failed", context={
+        admins_tell(subscription.tenant, event="billing_payment_failed", context={
             "plan_name": plan.name if plan else "", "grace_until": grace_until})
     return subscription
 
@@ -150,19 +150,21 @@ def grace_days() -> int:
     return int(getattr(settings, "BILLING_GRACE_DAYS", 7))
 
 
-def admins_tell(tenant, *, template: str, context: dict) -> None:
-    """Email the institution's administrators (its own users, in its schema) on commit."""
+def admins_tell(tenant, *, event: str, context: dict) -> None:
+    """Tell the institution's administrators (its own users, in its schema) through the notification
+    service (tenants.api.notify): the bell and an email each, sent on commit."""
     from django.contrib.auth.models import User
     from django_tenants.utils import tenant_context
 
-    from tenants.api import mail_send, site_url_for_tenant
+    from tenants.api import notify, site_url_for_tenant
 
     with tenant_context(tenant):
         # The administrators' group is named by the accounts app's Role.TENANT_ADMIN.
-        admins = list(User.objects.filter(is_active=True, groups__name="tenant_admin").values_list("email", flat=True))
+        admins = list(User.objects.filter(is_active=True, groups__name="tenant_admin"))
         if admins:
-            mail_send(template=template, to=admins, context={
-                **context, "site_name": tenant.name, "billing_url": site_url_for_tenant(tenant, "/manage/billing/")})
+            notify(event, admins, {
+                **context, "site_name": tenant.name, "billing_url": site_url_for_tenant(tenant, "/manage/billing/")},
+                url="/manage/billing/")
 
 
 @webhook_handler("checkout.session.completed")
@@ -215,6 +217,6 @@ def _trial_will_end(event, remote: dict):
     subscription = Subscription.objects.select_related("tenant", "plan").filter(stripe_subscription_id=remote["id"]).first()
     if subscription is None:
         return None
-    admins_tell(subscription.tenant, template="billing/trial_ending", context={
+    admins_tell(subscription.tenant, event="billing_trial_ending", context={
         "plan_name": subscription.plan.name if subscription.plan else "", "trial_end": _when(remote.get("trial_end"))})
     return subscription.tenant.schema_name

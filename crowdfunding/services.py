@@ -24,7 +24,7 @@ from django.utils.text import slugify
 from billing.api import (CardSetupUnavailable, card_customer_create, card_setup_result, card_setup_start, feature_check,
                          money, tenant_currency)
 from tenant_apps.accounts.api import Role, image_kind, is_tenant_admin, role_of
-from tenants.api import audit_log, mail_send, site_url_for_tenant
+from tenants.api import audit_log, site_url_for_tenant
 
 from .markdown import render_markdown
 from .models import Campaign, CrowdfundingSettings, FaqEntry, Pledge, RewardTier, StretchGoal
@@ -257,13 +257,15 @@ def _plain(value):
 
 
 def _backers_tell_extension(campaign: Campaign) -> None:
-    emails = sorted(set(Pledge.objects.filter(campaign=campaign, status__in=Pledge.OPEN)
-                        .values_list("backer__email", flat=True)))
+    from tenant_apps.notifications.api import notify  # one email each: backers never see one another's addresses
+
+    backers = sorted(set(Pledge.objects.filter(campaign=campaign, status__in=Pledge.OPEN)
+                         .values_list("backer_id", flat=True)))
     url = site_url_for_tenant(connection.tenant, f"/campaigns/{campaign.slug}/")
-    for email in emails:  # one message each: backers do not see one another's addresses
-        mail_send(template="crowdfunding/deadline_extended", to=[email], context={
-            "campaign": campaign, "url": url, "site_name": connection.tenant.name,
-            "deadline": timezone.localtime(campaign.deadline).strftime("%d %B %Y, %H:%M %Z")})  # the site's zone
+    notify("deadline_extended", backers, {
+        "campaign": campaign, "url": url, "site_name": connection.tenant.name,
+        "deadline": timezone.localtime(campaign.deadline).strftime("%d %B %Y, %H:%M %Z")},  # the site's zone
+        url=f"/campaigns/{campaign.slug}/")
 
 
 def _transition(campaign: Campaign, to: str, *, actor, action: str, extra: dict | None = None) -> Campaign:

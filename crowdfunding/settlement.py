@@ -24,7 +24,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from billing.api import OffSessionCharge, money, saved_card_charges
-from tenants.api import audit_log, mail_send_many
+from tenants.api import audit_log
 
 from .models import Campaign, Pledge
 from .page_cache import campaign_page_changed, campaign_pages_changed
@@ -34,7 +34,6 @@ logger = logging.getLogger(__name__)
 
 CHUNK = 100  # pledges per task (every worker process takes part)
 BATCH = 20  # pledges per transaction within a chunk (row locks held while Stripe answers)
-MAIL_BATCH = 100  # emails per delivery task
 REMINDER_EVERY = timedelta(hours=48)
 REMINDERS_FOR = timedelta(days=7)
 
@@ -45,27 +44,16 @@ def _site_url(path: str) -> str:
     return site_url_for_tenant(connection.tenant, path)
 
 
-_EVENTS = {"crowdfunding/pledge_collected": "pledge_collected", "crowdfunding/pledge_failed": "pledge_failed"}
+def _backers_tell(pledges, *, event: str, campaign: Campaign) -> None:
+    """Tell these backers through the notification service (the bell and, rendered now and delivered
+    after commit, one email task per 100 backers)."""
+    from tenant_apps.notifications.api import notify_each
 
-
-def _backers_tell(pledges, *, template: str, campaign: Campaign) -> None:
-    """Email these backers (rendered now, delivered after commit, MAIL_BATCH to a task)."""
     campaign_url = _site_url(f"/campaigns/{campaign.slug}/")
-    event = _EVENTS.get(template)
-    if event:  # through the notification service: the bell too, one email task per 100 backers
-        from tenant_apps.notifications.api import notify_each
-
-        notify_each(event, [(pledge.backer, {
-            "campaign": campaign, "pledge": pledge, "amount": money.format_minor(pledge.amount, pledge.currency),
-            "campaign_url": campaign_url, "pay_url": _site_url(f"/campaigns/my-pledges/{pledge.public_id}/pay/"),
-        }) for pledge in pledges], url=f"/campaigns/{campaign.slug}/")
-        return
-    messages = [(template, [pledge.backer.email], {
+    notify_each(event, [(pledge.backer, {
         "campaign": campaign, "pledge": pledge, "amount": money.format_minor(pledge.amount, pledge.currency),
         "campaign_url": campaign_url, "pay_url": _site_url(f"/campaigns/my-pledges/{pledge.public_id}/pay/"),
-    }) for pledge in pledges]
-    for start in range(0, len(messages), MAIL_BATCH):
-        mail_send_many(messages=messages[start:start + MAIL_BATCH])
+    }) for pledge in pledges], url=f"/campaigns/{campaign.slug}/")
 
 
 # --- closing at the deadline -------------------------------------------------------------------
@@ -100,7 +88,7 @@ def campaign_close(*, campaign_id: int, now=None) -> str | None:
                 status=Pledge.Status.CANCELLED, status_note="The campaign did not reach its goal; nothing was charged.",
                 updated_at=now)
             _backers_tell([p for p in open_pledges if p.status == Pledge.Status.ACTIVE],
-                          template="crowdfunding/campaign_failed", campaign=campaign)
+                          event="campaign_failed", campaign=campaign)
         return campaign.state
 
 
@@ -120,9 +108,8 @@ def pledge_collect(*, pledge_id: int, last_try: bool = False) -> str | None:
 
 _CHANGED = ["status", "status_note", "stripe_payment_intent_id", "collected_at", "application_fee_amount",
             "processor_fee_amount", "order_number", "auth_requested_at", "reminders_sent", "updated_at"]
-_TELL = {Pledge.Status.COLLECTED: "crowdfunding/pledge_collected", Pledge.Status.ERRORED: "crowdfunding/pledge_failed",
-         Pledge.Status.DROPPED: "crowdfunding/pledge_failed",
-         Pledge.Status.AUTHENTICATION_REQUIRED: "crowdfunding/pledge_authenticate"}
+_TELL = {Pledge.Status.COLLECTED: "pledge_collected", Pledge.Status.ERRORED: "pledge_failed",
+         Pledge.Status.DROPPED: "pledge_failed", Pledge.Status.AUTHENTICATION_REQUIRED: "pledge_authenticate"}
 
 
 def pledges_collect(*, pledge_ids: list[int], last_try: bool = False) -> dict[int, str]:
@@ -154,7 +141,7 @@ def pledges_collect(*, pledge_ids: list[int], last_try: bool = False) -> dict[in
             if pledge.status in _TELL:
                 told.setdefault((pledge.status, pledge.campaign_id), []).append(pledge)
         for (status, _), group in told.items():
-            _backers_tell(group, template=_TELL[status], campaign=group[0].campaign)
+            _backers_tell(group, event=_TELL[status], campaign=group[0].campaign)
         return {pledge.pk: pledge.status for pledge in pledges}
 
 
@@ -274,7 +261,7 @@ def authentication_reminders(*, now=None) -> dict[str, int]:
             out["last_try"] += 1
         elif now - (pledge.last_reminder_at or pledge.auth_requested_at or now) >= REMINDER_EVERY:
             Pledge.objects.filter(pk=pledge.pk).update(last_reminder_at=now, reminders_sent=pledge.reminders_sent + 1)
-            _backers_tell([pledge], template="crowdfunding/pledge_authenticate", campaign=pledge.campaign)
+            _backers_tell([pledge], event="pledge_authenticate", campaign=pledge.campaign)
             out["reminded"] += 1
     return out
 

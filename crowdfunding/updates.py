@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils.safestring import mark_safe
 
 from billing.api import feature_check
-from tenants.api import audit_log, mail_send, site_url_for_tenant
+from tenants.api import audit_log, site_url_for_tenant
 
 from .markdown import render_markdown
 from .models import Campaign, CampaignUpdate, Pledge
@@ -37,12 +37,13 @@ def update_post(*, campaign: Campaign, actor, title: str, body: str, backers_onl
         audit_log(action="campaign.update_posted", target=campaign, after={"title": update.title, "backers_only": backers_only})
         from django.db import connection
 
-        url = site_url_for_tenant(connection.tenant, f"/campaigns/{campaign.slug}/#update-{update.public_id}")
-        emails = sorted(set(campaign.pledges.filter(status__in=BACKER_STATES).values_list("backer__email", flat=True)))
-        for email in emails:  # one message each: backers never see each other's addresses
-            mail_send(template="crowdfunding/update_posted", to=[email], context={
-                "campaign": campaign, "update": update, "body_html": mark_safe(update.body_html),  # noqa: S308 - sanitised above
-                "url": url})
+        from tenant_apps.notifications.api import notify  # one email each: backers never see each other's addresses
+
+        path = f"/campaigns/{campaign.slug}/#update-{update.public_id}"
+        backers = sorted(set(campaign.pledges.filter(status__in=BACKER_STATES).values_list("backer_id", flat=True)))
+        notify("campaign_update", backers, {
+            "campaign": campaign, "update": update, "body_html": mark_safe(update.body_html),  # noqa: S308 - sanitised above
+            "url": site_url_for_tenant(connection.tenant, path)}, url=path, actor=actor)
     return update
 
 

@@ -19,7 +19,7 @@ from .handoff import handoff_token_make, handoff_token_redeem
 from .limits import FEATURE_REQUIRED, LIMIT_REACHED, PlanLimitExceeded
 from .login import EmailLoginForm
 from .csvio import csv_safe_cell, csv_streaming_response
-from .mail import mail_render, mail_send, mail_send_many, mail_send_rendered
+from .mail import mail_recipients_allowed, mail_render, mail_send, mail_send_many, mail_send_rendered
 from .markdown import render_markdown
 from .notify import notify, notify_event_register
 from .models import Domain, Tenant
@@ -89,6 +89,7 @@ __all__ = [
     "handoff_token_redeem",
     "lockout",
     "mail_render",
+    "mail_recipients_allowed",
     "mail_send",
     "mail_send_many",
     "mail_send_rendered",

@@ -182,3 +182,9 @@ def test_trial_will_end_emails_the_admins(site_a, public_client, stripe_fake, pr
         _deliver(public_client, stripe_fake, n)
     ending = [m for m in mail.outbox if "trial ends" in m.subject]
     assert len(ending) == 1 and ending[0].to == ["admin@acme.test"] and "/manage/billing/" in ending[0].body
+    assert "Stop " not in ending[0].body  # a mandatory notification: no unsubscribe link
+    from tenant_apps.notifications.models import Notification
+
+    with site_a:  # the webhook ran in the public schema; the bell row is in the institution's
+        bell = Notification.objects.get(event_key="billing_trial_ending", user__email="admin@acme.test")
+    assert bell.url == "/manage/billing/" and "trial" in bell.body

@@ -15,3 +15,7 @@ class TracksConfig(AppConfig):
         from . import privacy as personal_data
 
         personal_data.register()  # what it holds about people (tenant_apps.privacy)
+        from . import notification_events, unlocks
+
+        notification_events.register()  # its event types (tenant_apps.notifications)
+        unlocks.connect_signals()  # a completed course may open the next item of a track

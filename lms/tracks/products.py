@@ -53,6 +53,7 @@ class TrackProducts:
         if not track.is_published:
             raise ValidationError("The track is no longer published.", code="gone")
         track_enroll(track=track, learner=user, source=TrackEnrollment.Source.PAYMENT)
+        _tell_enrolled_paid(track, user)
 
     def revoke(self, ref: str, user, *, reason: str) -> None:
         track = _track(ref)
@@ -61,3 +62,17 @@ class TrackProducts:
 
     def for_sale(self) -> list[tuple[str, str]]:
         return [(str(t.uuid), f"Track: {t.title}") for t in Track.objects.filter(is_published=True, price_amount__gt=0)]
+
+
+def _tell_enrolled_paid(track, user) -> None:
+    """A bought track is an enrollment after payment, like a bought course ("enrollment_paid"; the
+    courses it gives are told as each one starts)."""
+    from django.db import connection
+    from django.urls import reverse
+
+    from tenant_apps.notifications.api import notify
+    from tenants.api import site_url_for_tenant
+
+    path = reverse("tracks:detail", args=[track.slug])
+    notify("enrollment_paid", [user], {"course": {"title": track.title},
+                                       "course_url": site_url_for_tenant(connection.tenant, path)}, url=path)

@@ -211,7 +211,13 @@ def step_review(*, submission: StepSubmission, reviewer: User, accepted: bool, f
     submission.reviewed_by = reviewer
     submission.reviewed_at = timezone.now()
     model_checked(submission)
+    from . import unlocks  # accepting the last step grades the project: the next item may open
+
+    track = submission.step.project.track_item.track
+    before = unlocks.states_before(learner=submission.learner, tracks=[track]) if accepted else {}
     submission.save()
+    if before:
+        unlocks.unlocked_tell(learner=submission.learner, before=before)
     return submission
 
 

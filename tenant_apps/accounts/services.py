@@ -17,7 +17,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from billing.api import PlanLimitExceeded, limit_check
-from tenants.api import audit_log, mail_render, mail_send, tenant_time_zone_set
+from tenants.api import audit_log, tenant_time_zone_set
 
 from .models import Invitation, Profile, SiteSettings, UserImport
 from .roles import ROLE_VALUES, Role, role_forget, role_of
@@ -197,28 +197,33 @@ def _password_reset_message(*, user: User, base_url: str, purpose: str) -> tuple
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
     link = f"{base_url.rstrip('/')}/accounts/reset/{uid}/{token}/"
-    template = "password_reset" if purpose == "reset" else "welcome_set_password"
-    return template, {"user": user, "link": link, "site_name": _site_name()}
+    event = "password_reset" if purpose == "reset" else "account_created"
+    return event, {"user": user, "link": link, "site_name": _site_name()}
 
 
 def password_reset_send(*, user: User, base_url: str, purpose: str = "reset") -> None:
-    """Email a one-time link to choose a password ('reset' or, for imported members, 'welcome')."""
-    template, context = _password_reset_message(user=user, base_url=base_url, purpose=purpose)
-    mail_send(template=template, to=[user.email], context=context)
+    """Email a one-time link to choose a password ('reset' or, for imported members, 'welcome'):
+    mandatory notifications (always emailed, whatever the person's preferences)."""
+    from tenant_apps.notifications.api import notify
+
+    event, context = _password_reset_message(user=user, base_url=base_url, purpose=purpose)
+    notify(event, [user], context)
 
 
 def password_reset_request(*, email: str, base_url: str) -> None:
     """The public "forgot password" form. Members and non-members cost the same: the same
     lookup, token and rendering are done for a stand-in user when the address has no active
     account; only the enqueue on commit differs (a Redis push, after the answer is decided)."""
+    from tenant_apps.notifications.api import notify_render
+
     email = _normalize_email(email)
     user = User.objects.filter(username=email, is_active=True).first()
     if user is not None:
         password_reset_send(user=user, base_url=base_url)
         return
     stand_in = User(pk=0, username=email, email=email, password=_DUMMY_PASSWORD_HASH, last_login=timezone.now())
-    template, context = _password_reset_message(user=stand_in, base_url=base_url, purpose="reset")
-    mail_render(template=template, context=context)
+    event, context = _password_reset_message(user=stand_in, base_url=base_url, purpose="reset")
+    notify_render(event, stand_in, context)
 
 
 # A fixed, valid-looking hash for the stand-in user (never checked against anything).
@@ -233,7 +238,9 @@ def _verify_signer() -> signing.TimestampSigner:
 def email_verification_send(*, user: User, base_url: str) -> None:
     token = _verify_signer().sign(str(user.profile.public_id))
     link = f"{base_url.rstrip('/')}/accounts/verify/{token}/"
-    mail_send(template="verify_email", to=[user.email], context={"user": user, "link": link, "site_name": _site_name()})
+    from tenant_apps.notifications.api import notify
+
+    notify("email_verify", [user], {"user": user, "link": link, "site_name": _site_name()})
 
 
 @transaction.atomic

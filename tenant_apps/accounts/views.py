@@ -155,9 +155,10 @@ def invitation_accept(request, token: str):
 
 class PasswordResetView(auth_views.PasswordResetView):
     template_name = "accounts/password_reset.html"
-    email_template_name = "emails/password_reset.txt"
-    html_email_template_name = "emails/password_reset.html"
-    subject_template_name = "emails/password_reset.subject.txt"
+    # The email is the "password_reset" notification (templates/notifications/password_reset.*), sent by form_valid.
+    email_template_name = "notifications/password_reset.txt"
+    html_email_template_name = "notifications/password_reset.html"
+    subject_template_name = "notifications/password_reset.subject.txt"
     success_url = reverse_lazy("password_reset_done")
 
     def post(self, request, *args, **kwargs):

@@ -6,7 +6,7 @@ context per recipient). See tenant_apps/notifications/services.py.
 """
 from .registry import CATEGORIES, CHOICES, EventType, event_get, event_register, event_types
 from .selectors import unread_count
-from .services import notify, notify_each, unsubscribe_token_make, unsubscribe_url
+from .services import notify, notify_each, notify_render, unsubscribe_token_make, unsubscribe_url
 
 __all__ = [
     "CATEGORIES",
@@ -17,6 +17,7 @@ __all__ = [
     "event_types",
     "notify",
     "notify_each",
+    "notify_render",
     "unread_count",
     "unsubscribe_token_make",
     "unsubscribe_url",

@@ -5,11 +5,11 @@ from .registry import CHOICE_LABELS, event_types
 
 
 class PreferencesForm(forms.Form):
-    def __init__(self, *args, current: dict[str, str], **kwargs):
+    def __init__(self, *args, current: dict[str, str], events=None, **kwargs):
         super().__init__(*args, **kwargs)
-        for event in event_types():
+        for event in events if events is not None else event_types():
             self.fields[f"pref_{event.key}"] = forms.ChoiceField(
-                label=event.title + (" (always sent)" if event.mandatory else ""), required=False,
+                label=event.title, required=False,
                 choices=[(c, CHOICE_LABELS[c]) for c in event.choices], initial=current.get(event.key, event.default))
 
     def changes(self) -> dict[str, str]:

@@ -22,7 +22,13 @@ CHOICE_LABELS = {"all": "In-app and email", "in_app": "In-app only", "email": "E
                  "digest": "In-app and daily digest", "off": "Off"}
 MANDATORY_CHOICES = ("all", "email")  # a mandatory message always goes out by email
 CATEGORIES = {"account": "Account", "course": "Courses", "payments": "Payments", "crowdfunding": "Crowdfunding",
-              "privacy": "Privacy", "digest": "Daily digest"}
+              "privacy": "Privacy", "admin": "Site administration", "marketing": "News and offers",
+              "digest": "Daily digest"}
+# Emails of these categories go only to people who consented (tenants.api.mail_recipients_allowed asks
+# the privacy app); the bell is not marketing and is unaffected.
+CONSENT_CATEGORIES = frozenset({"marketing"})
+# Who an event type is for: the preferences page lists an event only to the people it can reach.
+AUDIENCES = ("everyone", "staff", "admin")
 
 
 @dataclass(frozen=True)
@@ -32,6 +38,7 @@ class EventType:
     category: str
     default: str = "all"
     mandatory: bool = False
+    audience: str = "everyone"
     sample: Callable[[], dict] | dict = field(default_factory=dict)  # context for the staff preview page
 
     @property
@@ -51,14 +58,19 @@ _EVENTS: dict[str, EventType] = {}
 
 
 def event_register(key: str, *, title: str, category: str, default: str = "all", mandatory: bool = False,
-                   sample: Callable[[], dict] | dict | None = None) -> EventType:
-    """Declare an event type (idempotent for the same key: the last declaration wins)."""
+                   audience: str = "everyone", sample: Callable[[], dict] | dict | None = None) -> EventType:
+    """Declare an event type (idempotent for the same key: the last declaration wins). `audience`
+    ("everyone", "staff", "admin") only decides who sees it on the preferences page."""
     if category not in CATEGORIES:
         raise ValueError(f"unknown notification category {category!r}")
+    if audience not in AUDIENCES:
+        raise ValueError(f"unknown audience {audience!r} for {key!r}")
+    if mandatory and category in CONSENT_CATEGORIES:
+        raise ValueError(f"{key!r}: a {category} message needs consent, it cannot be mandatory")
     if default not in CHOICES or (mandatory and default not in MANDATORY_CHOICES):
         raise ValueError(f"default {default!r} is not allowed for {key!r}")
     event = EventType(key=key, title=title, category=category, default=default, mandatory=mandatory,
-                      sample=sample or {})
+                      audience=audience, sample=sample or {})
     _EVENTS[key] = event
     return event
 
@@ -71,4 +83,6 @@ def event_get(key: str) -> EventType:
 
 
 def event_types() -> list[EventType]:
-    return sorted(_EVENTS.values(), key=lambda e: (e.category, e.title))
+    """Every event type, by category (in CATEGORIES' order), then title."""
+    order = {c: i for i, c in enumerate(CATEGORIES)}
+    return sorted(_EVENTS.values(), key=lambda e: (order.get(e.category, len(order)), e.title))

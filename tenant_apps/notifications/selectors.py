@@ -30,12 +30,27 @@ def unread_count(*, user) -> int:
     return count
 
 
+def event_types_for_user(user) -> list:
+    """The event types that can reach `user`: an "admin" one only administrators, a "staff" one
+    course staff and administrators (the preferences page and API list only these)."""
+    from tenant_apps.accounts.api import Role, role_of
+
+    role = role_of(user)
+    allowed = {"everyone"}
+    if role in (Role.INSTRUCTOR, Role.TEACHING_ASSISTANT, Role.TENANT_ADMIN):
+        allowed.add("staff")
+    if role == Role.TENANT_ADMIN:
+        allowed.add("admin")
+    return [e for e in event_types() if e.audience in allowed]
+
+
 def preferences_for_user(*, user) -> list[dict]:
-    """Every event type with `user`'s current choice: [{"event", "choice", "choices", "unsubscribed"}]."""
+    """The event types of `user` (event_types_for_user) with their current choice:
+    [{"event", "choice", "choices", "unsubscribed"}]."""
     stored = dict(NotificationPreference.objects.filter(user=user).values_list("event_key", "choice"))
     unsubscribed = set(EmailUnsubscribe.objects.filter(user=user).values_list("category", flat=True))
     out = []
-    for event in event_types():
+    for event in event_types_for_user(user):
         choice = stored.get(event.key)
         out.append({"event": event, "choice": choice if choice in event.choices else event.default,
                     "choices": event.choices, "unsubscribed": event.category in unsubscribed and not event.mandatory})

@@ -24,10 +24,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from tenants.api import mail_send_rendered, site_url_for_tenant
+from tenants.api import mail_recipients_allowed, mail_send_rendered, site_url_for_tenant
 
 from .models import DigestItem, DigestSend, EmailUnsubscribe, Notification, NotificationPreference
-from .registry import CATEGORIES, EventType, event_get, event_types
+from .registry import CATEGORIES, CONSENT_CATEGORIES, EventType, event_get, event_types
 from .selectors import unread_cache_key
 
 logger = logging.getLogger(__name__)
@@ -198,16 +198,35 @@ def notify_each(event: str, deliveries: Iterable[tuple], *, url: str = "", actor
             if link:
                 message["headers"] = unsubscribe_headers(link)
             mails.append(message)
+    if mails and event_type.category in CONSENT_CATEGORIES:
+        # marketing: only to the addresses whose owners consented (the privacy app's records)
+        allowed = {a.lower() for a in mail_recipients_allowed(to=[m["to"][0] for m in mails], category=event_type.category)}
+        mails = [m for m in mails if m["to"][0].lower() in allowed]
     with transaction.atomic():
         created = Notification.objects.bulk_create(rows)
         DigestItem.objects.bulk_create(digest)
         mail_send_rendered(messages=mails)
         if created:
-            transaction.on_commit(lambda: _after_commit(created))
+            tenant = connection.tenant  # the callback may run after a tenant_context() (billing webhooks) ended
+            transaction.on_commit(lambda: _after_commit(created, tenant=tenant))
     return reached
 
 
-def _after_commit(created: list[Notification]) -> None:
+def notify_render(event: str, recipient, context: dict) -> dict:
+    """The email `notify` would send `recipient` for `event`, rendered and not sent: for a path that must
+    cost what a real send costs (the password-reset form answers strangers after the same work)."""
+    event_type = event_get(event)
+    full = _base_context(recipient, context)
+    render_in_app(event_type, full)
+    return render_email(event_type, full)
+
+
+def _after_commit(created: list[Notification], *, tenant=None) -> None:
+    if tenant is not None and getattr(connection, "schema_name", None) != tenant.schema_name:
+        from django_tenants.utils import tenant_context
+
+        with tenant_context(tenant):
+            return _after_commit(created)
     cache.delete_many([unread_cache_key(n.user_id) for n in created])
     publish = _publisher()
     if publish is None:

@@ -64,18 +64,19 @@ def mark_all_read(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def preferences(request):
-    rows = selectors.preferences_for_user(user=request.user)
+    rows = selectors.preferences_for_user(user=request.user)  # only the event types that can reach this person
     current = {r["event"].key: r["choice"] for r in rows}
-    form = PreferencesForm(request.POST or None, current=current)
+    form = PreferencesForm(request.POST or None, current=current, events=[r["event"] for r in rows])
     if request.method == "POST" and form.is_valid():
         for key, choice in form.changes().items():
             if current.get(key) != choice:
                 services.preference_set(user=request.user, event_key=key, choice=choice)
         messages.success(request, "Your notification settings are saved.")
         return redirect("notifications:preferences")
-    by_key = {r["event"].key: r for r in rows}
-    fields = [(form[f"pref_{e.key}"], by_key[e.key], CATEGORIES[e.category]) for e in event_types()]
-    return render(request, "notifications/pages/preferences.html", {"form": form, "fields": fields},
+    groups: dict[str, list] = {}
+    for row in rows:  # by category, in CATEGORIES' order (event_types() sorts so)
+        groups.setdefault(CATEGORIES[row["event"].category], []).append((form[f"pref_{row['event'].key}"], row))
+    return render(request, "notifications/pages/preferences.html", {"form": form, "groups": list(groups.items())},
                   status=400 if form.errors else 200)
 
 

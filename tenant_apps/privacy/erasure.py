@@ -31,7 +31,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from tenant_apps.accounts import api as accounts
-from tenants.api import audit_log, mail_send, site_url_for_tenant, tenant_branding, tenant_cache_delete
+from tenants.api import audit_log, site_url_for_tenant, tenant_branding, tenant_cache_delete
 
 from . import registry
 from .hooks import erasure_cache_keys
@@ -137,7 +137,9 @@ def erasure_request_create(*, user: User, actor: User | None = None, reason: str
               after={"request": str(request.public_id),
                      "by": "retention" if by_retention else "self" if by_self else "admin",
                      "scheduled_for": request.scheduled_for.isoformat()})
-    mail_send(template="privacy/erasure_requested", to=[user.email], context={
+    from tenant_apps.notifications.api import notify  # mandatory: emailed although the account is now locked
+
+    notify("erasure_requested", [user], {
         "user": user, "site_name": _site_name(), "cancel_url": _cancel_url(token), "request": request,
         "days": days, "by_self": by_self, "by_retention": by_retention,
     })

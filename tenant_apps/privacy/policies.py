@@ -12,7 +12,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from tenants.api import Tenant, audit_log, mail_send, render_markdown, site_url_for_tenant
+from tenants.api import Tenant, audit_log, render_markdown, site_url_for_tenant
 
 from .models_policies import PolicyDocument
 
@@ -223,8 +223,10 @@ def _announce(document: PolicyDocument, *, base_url: str | None) -> None:
     page = f"{site}/privacy/{'policy' if document.kind == 'privacy' else 'terms'}"
     context = {"document": document, "site_name": branding_name(), "page_url": page,
                "consent_url": f"{site}/privacy/consent", "schema": connection.schema_name}
-    for email in (User.objects.filter(is_active=True).exclude(email="").order_by("pk").values_list("email", flat=True)):
-        mail_send(template="privacy/policy_new_version", to=[email], context=context, category="service")
+    from tenant_apps.notifications.api import notify  # a service message: mandatory, one email each
+
+    people = list(User.objects.filter(is_active=True).exclude(email="").order_by("pk").values_list("pk", flat=True))
+    notify("policy_new_version", people, context, url=page.removeprefix(site) or "/")
 
 
 def _site_url() -> str:

@@ -19,8 +19,8 @@ from tenants.tests.mail_backends import RefusingSmtpBackend
 @pytest.mark.django_db
 def test_mail_is_not_sent_before_commit_and_is_sent_after(site_a, django_capture_on_commit_callbacks, mailoutbox):
     with site_a, django_capture_on_commit_callbacks(execute=False) as callbacks:
-        mail_send(template="verify_email", to=["someone@acme.test"],
-                  context={"user": {"email": "x@acme.test"}, "link": "http://x/", "site_name": "Acme"})
+        mail_send(template="signup_verify", to=["someone@acme.test"],
+                  context={"user": {"email": "x@acme.test"}, "link": "http://x/", "tenant": {"name": "Acme"}, "hours": 48})
     assert mailoutbox == []  # nothing is delivered inside the transaction
     for callback in callbacks:
         callback()
@@ -67,8 +67,8 @@ def test_mail_is_delivered_by_a_real_worker(celery_worker, settings, django_db_b
     with django_db_blocker.unblock():
         try:
             with schema_context("t_acme"):
-                mail_send(template="verify_email", to=[to],  # autocommit: on_commit runs at once
-                          context={"user": {"email": "x@acme.test"}, "link": f"http://acme/{marker}/", "site_name": "Acme"})
+                mail_send(template="signup_verify", to=[to],  # autocommit: on_commit runs at once
+                          context={"user": {"email": "x@acme.test"}, "link": f"http://acme/{marker}/", "tenant": {"name": "Acme"}, "hours": 48})
         finally:
             connection.set_schema_to_public()
     deadline = time.monotonic() + 30

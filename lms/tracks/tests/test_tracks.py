@@ -151,3 +151,48 @@ def test_items_move_up_and_down(site_a, world):
         assert [i.kind for i in world["track"].items.order_by("position")] == ["project", "course"]
         services.track_item_move(item=world["project_item"], direction="down", actor=world["instructor"])
         assert [i.kind for i in world["track"].items.order_by("position")] == ["course", "project"]
+
+
+def test_the_next_item_unlocked_is_notified_once(site_a, world, django_capture_on_commit_callbacks, mailoutbox):
+    """Completing the course opens the project ("project_unlocked", once, in the bell and by email);
+    grading that project opens the item after it; saving progress again tells nothing new."""
+    from tenant_apps.notifications.models import Notification
+
+    w = world
+    with site_a:
+        second = services.track_add_project(track=w["track"], title="Portfolio", actor=w["instructor"])
+        services.track_enroll(track=w["track"], learner=w["learner"])
+        with django_capture_on_commit_callbacks(execute=True):
+            enrollment = services.track_start_course(item=w["course_item"], learner=w["learner"])
+            uuid = course_services.snapshot_item_uuids(enrollment.version.snapshot)[0]
+            course_services.progress_item_complete(enrollment=enrollment, item_uuid=uuid)
+            course_services.progress_item_complete(enrollment=enrollment, item_uuid=uuid)  # again: nothing new opens
+        told = list(Notification.objects.filter(user=w["learner"], event_key="project_unlocked").order_by("id"))
+        assert len(told) == 1 and "Capstone" in told[0].body and "Data Path" in told[0].body
+        assert told[0].url == f"/tracks/{w['track'].slug}/projects/{w['project_item'].project.uuid}/"
+        s1 = services.step_submit(step=w["step1"], learner=w["learner"], url="https://git.example.org/me")
+        s2 = services.step_submit(step=w["step2"], learner=w["learner"], file=SimpleUploadedFile("r.txt", b"report"))
+        with django_capture_on_commit_callbacks(execute=True):
+            services.step_review(submission=s1, reviewer=w["instructor"], accepted=True)
+            assert Notification.objects.filter(event_key="project_unlocked").count() == 1  # one step left
+            services.step_review(submission=s2, reviewer=w["instructor"], accepted=True)
+        told = list(Notification.objects.filter(user=w["learner"], event_key="project_unlocked").order_by("id"))
+        assert len(told) == 2 and "Portfolio" in told[1].body
+        assert told[1].url == f"/tracks/{w['track'].slug}/projects/{second.project.uuid}/"
+    unlocked = [m for m in mailoutbox if m.to == [w["learner"].email] and "is open to you now" in m.subject]
+    assert [("Capstone" in m.subject, "Portfolio" in m.subject) for m in unlocked] == [(True, False), (False, True)]
+    assert "Stop courses emails" in unlocked[0].body  # not mandatory: its category's unsubscribe link
+
+
+def test_a_free_order_track_announces_no_unlock(site_a, world, django_capture_on_commit_callbacks):
+    from tenant_apps.notifications.models import Notification
+
+    w = world
+    with site_a:
+        services.track_update(track=w["track"], actor=w["instructor"], free_order=True)
+        services.track_enroll(track=w["track"], learner=w["learner"])
+        with django_capture_on_commit_callbacks(execute=True):
+            enrollment = services.track_start_course(item=w["course_item"], learner=w["learner"])
+            course_services.progress_item_complete(
+                enrollment=enrollment, item_uuid=course_services.snapshot_item_uuids(enrollment.version.snapshot)[0])
+        assert not Notification.objects.filter(event_key="project_unlocked").exists()

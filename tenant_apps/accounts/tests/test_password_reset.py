@@ -51,3 +51,24 @@ def test_reset_form_is_throttled_per_ip_with_a_message(site_a, settings, django_
     # Another client is not affected.
     assert client.post("/accounts/password/reset/", {"email": "admin@acme.test"},
                        REMOTE_ADDR="203.0.113.8").status_code == 302
+
+
+def test_reset_link_is_a_mandatory_notification_never_in_the_bell(site_a, django_capture_on_commit_callbacks, mailoutbox):
+    """Through the notification service: emailed even to someone who unsubscribed from account emails,
+    with no unsubscribe link; a person who also wants it in the bell gets a line without the link."""
+    from tenant_apps.notifications import services as notifications
+    from tenant_apps.notifications.models import Notification
+
+    member = site_a.make_user("learner")
+    with site_a:
+        notifications.email_unsubscribe(user=member, category="account")
+        notifications.preference_set(user=member, event_key="password_reset", choice="all")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert site_a.client().post("/accounts/password/reset/", {"email": member.email}).status_code == 302
+    assert [m.to for m in mailoutbox] == [[member.email]]
+    message = mailoutbox[0]
+    assert "Reset your" in message.subject and "/accounts/reset/" in message.body
+    assert "Stop " not in message.body and "List-Unsubscribe" not in message.extra_headers
+    with site_a:
+        bell = Notification.objects.get(user=member, event_key="password_reset")
+    assert "/accounts/reset/" not in bell.body and "emailed" in bell.body

@@ -252,3 +252,18 @@ def test_live_publish_hook_is_called_after_commit_and_missing_hook_is_a_no_op(
     assert PUBLISHED[0][1]["badge_url"] == "/notifications/badge"
     with override_settings(NOTIFICATIONS_REALTIME_PUBLISH="tenant_apps.no_such_module.publish"):
         assert _send(site_a, django_capture_on_commit_callbacks, "feedback_posted", [people["all"]]) == 1
+
+
+def test_preferences_page_lists_each_persons_events_by_category_with_mandatory_ones_always_emailed(site_a, people):
+    learner_page = site_a.client(people["all"]).get("/notifications/preferences/").content.decode()
+    admin_page = site_a.client(site_a.make_user("tenant_admin")).get("/notifications/preferences/").content.decode()
+    for key in ("password_reset", "email_verify", "erasure_requested", "policy_new_version", "project_unlocked",
+                "campaign_update", "deadline_extended", "pledge_authenticate", "campaign_failed"):
+        assert f'name="pref_{key}"' in learner_page and f'name="pref_{key}"' in admin_page
+    for key in ("billing_payment_failed", "billing_trial_ending", "plan_limit_reached"):  # administrators only
+        assert f'name="pref_{key}"' not in learner_page and f'name="pref_{key}"' in admin_page
+    row = re.search(r'<tr><td><label for="id_pref_password_reset">.*?</tr>', learner_page, re.S).group(0)
+    assert "always emailed" in row and 'value="off"' not in row and 'value="in_app"' not in row
+    row = re.search(r'<tr><td><label for="id_pref_campaign_update">.*?</tr>', learner_page, re.S).group(0)
+    assert "always emailed" not in row and 'value="off"' in row
+    assert learner_page.index(">Account<") < learner_page.index(">Courses<") < learner_page.index(">Privacy<")

@@ -263,18 +263,63 @@ def test_optional_consents_are_revocable_from_the_profile_and_kept_as_history(si
 
 
 def test_marketing_mail_goes_only_to_those_who_consented(site_a, django_capture_on_commit_callbacks, mailoutbox):
+    """The tenancy core's mailer (category "marketing") asks this app's consent records."""
     yes, no, silent = (site_a.make_user("learner") for _ in range(3))
+    context = {"tenant": {"name": "Acme"}, "user": {"email": "x@acme.test"}, "link": "http://x/", "hours": 1}
     with site_a:
         consent.choices_update(user=yes, marketing_email=True)
         consent.choices_update(user=no, marketing_email=True)
         consent.choices_update(user=no, marketing_email=False)
         with django_capture_on_commit_callbacks(execute=True):
             for person in (yes, no, silent):
-                mail_send(template="privacy/policy_new_version", to=[person.email.upper()], category="marketing",
-                          context={"document": PolicyDocument.objects.first(), "site_name": "Acme"})
-            mail_send(template="privacy/policy_new_version", to=[silent.email],
-                      context={"document": PolicyDocument.objects.first(), "site_name": "Acme"})
+                mail_send(template="signup_verify", to=[person.email.upper()], category="marketing", context=context)
+            mail_send(template="signup_verify", to=[silent.email], context=context)
     assert [m.to for m in mailoutbox] == [[yes.email.upper()], [silent.email]]
+
+
+def test_a_marketing_notification_emails_only_those_who_consented(
+        site_a, monkeypatch, django_capture_on_commit_callbacks, mailoutbox):
+    """notify() of an event in the "marketing" category: the email only to consenting people
+    (the bell is not marketing); the same event's templates, re-registered as marketing for the test."""
+    from tenant_apps.notifications import registry
+    from tenant_apps.notifications.api import notify
+    from tenant_apps.notifications.models import Notification
+
+    monkeypatch.setitem(registry._EVENTS, "policy_new_version", registry.EventType(
+        key="policy_new_version", title="News", category="marketing", default="all"))
+    yes, no, silent = (site_a.make_user("learner") for _ in range(3))
+    with site_a:
+        consent.choices_update(user=yes, marketing_email=True)
+        consent.choices_update(user=no, marketing_email=True)
+        consent.choices_update(user=no, marketing_email=False)
+        with django_capture_on_commit_callbacks(execute=True):
+            notify("policy_new_version", [yes, no, silent], {"document": PolicyDocument.objects.first()})
+        in_app = set(Notification.objects.filter(event_key="policy_new_version").values_list("user_id", flat=True))
+    assert [m.to for m in mailoutbox] == [[yes.email]]
+    assert "Stop news and offers emails" in mailoutbox[0].body
+    assert in_app == {yes.pk, no.pk, silent.pk}
+
+
+def test_new_policy_version_is_a_mandatory_notification(site_a, admin_a, django_capture_on_commit_callbacks, mailoutbox):
+    """Through the notification service: cannot be turned off, no unsubscribe link, in the bell too."""
+    from django.core.exceptions import ValidationError
+
+    from tenant_apps.notifications.models import Notification
+    from tenant_apps.notifications.services import preference_set
+
+    learner = site_a.make_user("learner")
+    published = _publish(site_a, actor=admin_a)
+    with site_a:
+        with pytest.raises(ValidationError):
+            preference_set(user=learner, event_key="policy_new_version", choice="off")
+        PolicyDocument.objects.filter(pk=published.pk).update(effective_at=timezone.now() - timedelta(minutes=1))
+        with django_capture_on_commit_callbacks(execute=True):
+            assert policies.policy_announce_due() == 1
+        bell = Notification.objects.get(user=learner, event_key="policy_new_version")
+    mine = [m for m in mailoutbox if m.to == [learner.email]]
+    assert len(mine) == 1 and f"version {published.version}" in mine[0].body
+    assert "Stop " not in mine[0].body and "List-Unsubscribe" not in mine[0].extra_headers
+    assert bell.url == "/privacy/policy" and f"version {published.version}" in bell.body
 
 
 # --- admins: acceptance rate, CSV ----------------------------------------------------------------
