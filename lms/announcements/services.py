@@ -184,7 +184,8 @@ def announcement_publish_if_due(*, announcement_id: int, now: datetime | None = 
                    .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
                    .update(published_at=now))
         if claimed:
-            transaction.on_commit(lambda: _queue_fanout(announcement_id))
+            schema = connection.schema_name  # the callback may run after the request reset the schema
+            transaction.on_commit(lambda: _queue_fanout(announcement_id, schema))
     return bool(claimed)
 
 
@@ -199,10 +200,13 @@ def announcements_publish_due(*, now: datetime | None = None) -> dict[str, int]:
     return {"published": published, "expired": expired}
 
 
-def _queue_fanout(announcement_id: int) -> None:
+def _queue_fanout(announcement_id: int, schema: str) -> None:
+    from django_tenants.utils import schema_context
+
     from .tasks import announcement_fanout_task
 
-    announcement_fanout_task.delay(announcement_id=announcement_id)
+    with schema_context(schema):  # the schema travels in the task's headers
+        announcement_fanout_task.delay(announcement_id=announcement_id)
 
 
 def _queue_chunk(announcement_id: int, user_ids: list[int]) -> None:
