@@ -62,6 +62,10 @@ class AnnouncementInput(serializers.Serializer):
     expires_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
 
+class AttachmentInput(serializers.Serializer):
+    file = serializers.FileField(help_text="At most settings.ANNOUNCEMENT_ATTACHMENT_MAX_MB (413 above)")
+
+
 class ReadOutput(serializers.Serializer):
     user = serializers.UUIDField(source="user.profile.public_id")
     name = serializers.SerializerMethodField()

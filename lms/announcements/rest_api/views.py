@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
+from django.core.exceptions import ValidationError
 from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from tenant_apps.accounts.api import IsTenantAdmin
-from tenants.api import TenantApi
+from tenants.api import PlanLimitExceeded, TenantApi, error_response
 
 from .. import selectors, services
 from . import serializers as s
@@ -114,6 +116,25 @@ class _DetailBase(TenantApi):
                                        "reads": reads[:5000]}).data)
 
 
+    def _attach(self, request, id, **kwargs):
+        announcement = self._get(request, id, **kwargs)
+        data = self.validated(request, s.AttachmentInput)
+        try:
+            attachment = services.attachment_add(announcement=announcement, upload=data["file"], actor=request.user)
+        except services.AttachmentTooLarge as exc:
+            return error_response(" ".join(exc.messages), code="too_large",
+                                  http_status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
+        except PlanLimitExceeded:
+            raise
+        except ValidationError as exc:
+            return error_response(" ".join(exc.messages), code=getattr(exc, "code", None) or "invalid")
+        return Response(s.AttachmentOutput(attachment).data, status=status.HTTP_201_CREATED)
+
+
+ATTACH_RESPONSES = {201: s.AttachmentOutput, 400: OpenApiResponse(description="Empty file or too many attachments"),
+                    404: NOT_FOUND, 413: OpenApiResponse(description="The file is over the size limit")}
+
+
 class _CourseScope:
     def scope(self, request, slug):
         return _staff_course(request, slug)
@@ -162,6 +183,15 @@ class CourseAnnouncementReadsApi(_CourseScope, _DetailBase):
         return self._reads(request, id, slug=slug)
 
 
+class CourseAnnouncementAttachmentsApi(_CourseScope, _DetailBase):
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(tags=STAFF_TAGS, summary="Attach a file to an announcement",
+                   request={"multipart/form-data": s.AttachmentInput}, responses=ATTACH_RESPONSES)
+    def post(self, request, slug, id):
+        return self._attach(request, id, slug=slug)
+
+
 class TenantAnnouncementListApi(_TenantScope, _ListBase):
     @extend_schema(tags=MANAGE_TAGS, summary="Tenant-wide announcements, every state, with read counts",
                    responses={200: s.StaffAnnouncementOutput(many=True)})
@@ -195,3 +225,12 @@ class TenantAnnouncementReadsApi(_TenantScope, _DetailBase):
                    responses={200: s.ReadsOutput, 404: NOT_FOUND})
     def get(self, request, id):
         return self._reads(request, id)
+
+
+class TenantAnnouncementAttachmentsApi(_TenantScope, _DetailBase):
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(tags=MANAGE_TAGS, summary="Attach a file to a tenant-wide announcement",
+                   request={"multipart/form-data": s.AttachmentInput}, responses=ATTACH_RESPONSES)
+    def post(self, request, id):
+        return self._attach(request, id)

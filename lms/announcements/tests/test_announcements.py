@@ -266,3 +266,17 @@ def test_manage_page_lists_and_edits_tenant_wide_announcements(world, admin_a, d
     with world.site:
         assert not Announcement.objects.exists()
     assert json.loads(world.site.client(world.learner).get("/api/v1/me/announcements").content) == []
+
+
+def test_api_attachments_are_stored_and_refused_over_the_limit(world, settings, django_capture_on_commit_callbacks):
+    settings.ANNOUNCEMENT_ATTACHMENT_MAX_MB = 1
+    announcement = _announce(world, django_capture_on_commit_callbacks)
+    staff = world.site.client(world.instructor)
+    url = f"/api/v1/studio/courses/{world.slug}/announcements/{announcement.public_id}/attachments"
+    ok = staff.post(url, {"file": SimpleUploadedFile("notes.txt", b"hello", content_type="text/plain")})
+    assert ok.status_code == 201 and ok.json()["file_name"] == "notes.txt"
+    big = staff.post(url, {"file": SimpleUploadedFile("big.bin", b"x" * (1024 * 1024 + 1))})
+    assert big.status_code == 413 and big.json()["code"] == "too_large" and "1 MB" in big.json()["message"]
+    assert world.site.client(world.learner).post(url, {"file": SimpleUploadedFile("a.txt", b"a")}).status_code == 403
+    detail = world.site.client(world.learner).get(f"/api/v1/me/announcements/{announcement.public_id}").json()
+    assert [a["file_name"] for a in detail["attachments"]] == ["notes.txt"]
