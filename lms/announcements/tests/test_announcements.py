@@ -280,3 +280,19 @@ def test_api_attachments_are_stored_and_refused_over_the_limit(world, settings, 
     assert world.site.client(world.learner).post(url, {"file": SimpleUploadedFile("a.txt", b"a")}).status_code == 403
     detail = world.site.client(world.learner).get(f"/api/v1/me/announcements/{announcement.public_id}").json()
     assert [a["file_name"] for a in detail["attachments"]] == ["notes.txt"]
+
+
+def test_privacy_export_and_erasure_of_authors_and_readers(world, django_capture_on_commit_callbacks):
+    from lms.announcements import privacy
+
+    announcement = _announce(world, django_capture_on_commit_callbacks)
+    with world.site:
+        services.announcement_mark_read(announcement=announcement, user=world.learner)
+        kinds = [r["kind"] for r in privacy.announcements_export(world.learner).records]
+        assert kinds == ["announcement_read"]
+        written = privacy.announcements_export(world.instructor).records
+        assert [r["kind"] for r in written] == ["announcement_written"] and written[0]["title"] == "Exam moved"
+        assert privacy.announcements_erase(world.learner, pseudonym="x", files=[], holds=[])["announcement_reads_deleted"] == 1
+        assert privacy.announcements_erase(world.instructor, pseudonym="x", files=[], holds=[])["announcements_anonymised"] == 1
+        announcement.refresh_from_db()
+        assert announcement.author_id is None and not AnnouncementRead.objects.exists()
