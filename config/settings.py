@@ -75,6 +75,7 @@ TENANT_APPS = [
     "lms.assignments",
     "lms.tracks",
     "lms.certificates",
+    "lms.announcements",
     "billing.commerce",
     "crowdfunding",
     # no models: wiring between lms and crowdfunding (scholarship seats), one floor above both
@@ -396,6 +397,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ROUTES = {"crowdfunding.settlement.settlement_*": {"queue": "settlement"}}
 # Erasure keeps payment records under legal hold this long (tenant_apps/privacy/erasure.py).
 PRIVACY_PAYMENT_RETENTION_YEARS = int(os.environ.get("PRIVACY_PAYMENT_RETENTION_YEARS", "7"))
+# Announcement attachments: the largest file staff may attach (lms/announcements), in MB.
+ANNOUNCEMENT_ATTACHMENT_MAX_MB = int(os.environ.get("ANNOUNCEMENT_ATTACHMENT_MAX_MB", "10"))
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "privacy-retention-nightly": {
@@ -435,6 +438,10 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-daily-digest": {
         "task": "tenant_apps.notifications.tasks.digest_send_everywhere",
         "schedule": crontab(hour=6, minute=30),
+    },
+    "announcements-publish-due": {
+        "task": "lms.announcements.tasks.announcements_publish_due_everywhere",
+        "schedule": 60.0,
     },
     "refresh-tenant-usage": {
         "task": "tenants.tasks.tenant_usage_refresh_all",

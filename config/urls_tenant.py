@@ -16,6 +16,7 @@ urlpatterns = [
     path("campaigns/", include("crowdfunding.urls")),
     path("manage/notifications/", include("tenant_apps.notifications.urls_manage")),
     path("notifications/", include("tenant_apps.notifications.urls")),
+    path("manage/announcements/", include("lms.announcements.urls_manage")),
     path("manage/", include("tenant_apps.accounts.urls_manage")),
     path("site/logo", account_views.site_logo, name="site-logo"),
     path("studio/", include("lms.courses.urls_studio")),
@@ -24,6 +25,7 @@ urlpatterns = [
     path("", include("lms.assignments.urls")),
     path("", include("lms.tracks.urls")),
     path("", include("lms.certificates.urls")),
+    path("", include("lms.announcements.urls")),
     path("api/v1/", include("config.urls_api_tenant")),
     # the institution as a credential issuer: did:web document, JWKS, OB3 profile, status lists
     path(".well-known/", include("tenant_apps.credentials.urls_well_known")),

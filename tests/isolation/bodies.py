@@ -28,7 +28,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from tests.isolation.seed import PDF
 
 PASSWORD = "correct-horse-battery-staple"
-MULTIPART_API = ("/cover", "users/imports", "/submissions", "settings")
+MULTIPART_API = ("/cover", "users/imports", "/submissions", "settings", "/attachments")
 
 def _form(b, route) -> dict:
     v, people = b.values, b.people

@@ -18,6 +18,15 @@ ALL_METHODS = ("GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE")
 
 REGISTRY: list[tuple[str, str, str]] = [
     # (parameter, regex searched in the route, kind of B's object)
+    ("public_id", r"^studio/courses/.*/announcements/", "course_announcement"),
+    ("public_id", r"^manage/announcements/", "tenant_announcement"),
+    ("public_id", r"^announcements/", "announcement"),
+    ("attachment_id", r"^studio/courses/.*/announcements/", "course_announcement_attachment"),
+    ("attachment_id", r"^manage/announcements/", "tenant_announcement_attachment"),
+    ("attachment_id", r"^announcements/", "announcement_attachment"),
+    ("id", r"^api/v1/studio/courses/.*/announcements/", "course_announcement"),
+    ("id", r"^api/v1/manage/announcements/", "tenant_announcement"),
+    ("id", r"^api/v1/me/announcements/", "announcement"),
     ("export_id", r"", "export"),
     ("public_id", r"^notifications/", "notification"),
     ("id", r"^api/v1/me/notifications/", "notification"),

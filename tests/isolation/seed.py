@@ -344,10 +344,35 @@ def _seed_objects(p) -> dict[str, list[str]]:
                                                          "assignment_title": PRIVATE, "points": 1, "max_points": 2})
     notification = Notification.objects.filter(user=learner, event_key="feedback_posted").latest("id")
     unsubscribe_token = notifications.unsubscribe_token_make(user_id=learner.pk, category="course")
+    # Announcements: one of the course (read by the learner) and one to everyone, each with a file;
+    # scheduled, then marked published directly (no fan-out task is queued by the seed).
+    from datetime import timedelta
+
+    from lms.announcements import services as announcement_services
+    from lms.announcements.models import Announcement
+
+    later = timezone.now() + timedelta(days=1)
+    course_announcement = announcement_services.announcement_create(
+        author=instructor, course=course, title=f"{MARKER} announcement", body=MARKER, publish_at=later,
+        uploads=[pdf("notes.pdf")])
+    tenant_announcement = announcement_services.announcement_create(
+        author=p["admin"], course=None, title=f"{MARKER} to everyone", body=MARKER, publish_at=later,
+        uploads=[pdf("everyone.pdf")])
+    Announcement.objects.filter(pk__in=[course_announcement.pk, tenant_announcement.pk]).update(
+        publish_at=timezone.now(), published_at=timezone.now())
+    announcement_services.announcement_mark_read(announcement=course_announcement, user=learner)
+    course_attachment = course_announcement.attachments.get()
+    tenant_attachment = tenant_announcement.attachments.get()
 
     s = str
     return {
         "calendar_feed_token": [calendar_feed_token],
+        "course_announcement": [s(course_announcement.public_id)],
+        "tenant_announcement": [s(tenant_announcement.public_id)],
+        "announcement": [s(course_announcement.public_id), s(tenant_announcement.public_id)],
+        "course_announcement_attachment": [s(course_attachment.public_id)],
+        "tenant_announcement_attachment": [s(tenant_attachment.public_id)],
+        "announcement_attachment": [s(course_attachment.public_id), s(tenant_attachment.public_id)],
         "notification": [s(notification.public_id)],
         "unsubscribe_token": [unsubscribe_token],
         "policy_version": [s(policy_draft.public_id), s(policy_v1.public_id)],
