@@ -22,7 +22,7 @@ CHOICE_LABELS = {"all": "In-app and email", "in_app": "In-app only", "email": "E
                  "digest": "In-app and daily digest", "off": "Off"}
 MANDATORY_CHOICES = ("all", "email")  # a mandatory message always goes out by email
 CATEGORIES = {"account": "Account", "course": "Courses", "payments": "Payments", "crowdfunding": "Crowdfunding",
-              "privacy": "Privacy", "digest": "Daily digest"}
+              "privacy": "Privacy", "messages": "Messages", "digest": "Daily digest"}
 
 
 @dataclass(frozen=True)
