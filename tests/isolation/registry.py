@@ -19,6 +19,14 @@ ALL_METHODS = ("GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE")
 REGISTRY: list[tuple[str, str, str]] = [
     # (parameter, regex searched in the route, kind of B's object)
     ("export_id", r"", "export"),
+    ("conversation_id", r"", "conversation"),
+    ("id", r"^api/v1/me/conversations/", "conversation"),
+    ("message_id", r"", "message"),
+    ("id", r"^api/v1/me/messages/", "message"),
+    ("attachment_id", r"", "message_attachment"),
+    ("report_id", r"", "message_report"),
+    ("user_id", r"^messages/blocks/", "member"),
+    ("id", r"^api/v1/me/message-blocks/", "member"),
     ("public_id", r"^notifications/", "notification"),
     ("id", r"^api/v1/me/notifications/", "notification"),
     ("token", r"^notifications/unsubscribe/", "unsubscribe_token"),
