@@ -60,6 +60,7 @@ def contacts_for(*, user, search: str = "") -> QuerySet:
         for policy in contact_policies():
             reach |= Q(pk__in=policy.contacts(user))
     qs = active.filter(reach)
+    search = (search or "").replace("\x00", "")[:100]
     if search:
         for word in search.split()[:5]:
             qs = qs.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(email__icontains=word))
