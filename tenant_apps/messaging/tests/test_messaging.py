@@ -321,3 +321,28 @@ def test_erasure_keeps_the_conversation_for_the_others(site_a, tmp_path):
             assert messaging_erase(w["learner"], pseudonym="retired-x", files=[], holds=[])["messages_emptied"] == 0
         thread = site_a.client(w["inst"]).get(f"/messages/{cid}/").content.decode()
         assert "reply" in thread and "(message removed)" in thread and "my secret words" not in thread
+
+
+def test_htmx_send_returns_the_thread_fragment(site_a):
+    w = _world(site_a)
+    inst = site_a.client(w["inst"])
+    cid = _start(inst, [w["learner"]], body="first").json()["id"]
+    r = inst.post(f"/messages/{cid}/send", {"body": "via htmx"}, HTTP_HX_REQUEST="true")
+    html = r.content.decode()
+    assert r.status_code == 200 and html.startswith('<div id="thread">') and "via htmx" in html and "<html" not in html
+    r = inst.post(f"/messages/{cid}/send", {"body": ""}, HTTP_HX_REQUEST="true")
+    assert r.status_code == 400 and "Write a message" in r.content.decode()
+
+
+def test_site_settings_page_turns_learner_to_learner_on(site_a, admin_a):
+    w = _world(site_a)
+    admin = site_a.client(admin_a)
+    page = admin.get("/manage/settings/").content.decode()
+    assert 'name="messaging_learner_to_learner"' in page
+    r = admin.post("/manage/settings/", {"display_name": "Acme", "primary_color": "#2563eb",
+                                         "messaging_learner_to_learner": "on"})
+    assert r.status_code == 302, r.content
+    with site_a:
+        site_settings_cache_clear()
+        assert site_settings_get().messaging_learner_to_learner
+        assert selectors.can_message(sender=w["learner"], recipient=w["learner2"])
