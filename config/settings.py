@@ -70,6 +70,7 @@ TENANT_APPS = [
     "tenant_apps.credentials",
     "tenant_apps.calendar",
     "tenant_apps.notifications",
+    "tenant_apps.messaging",
     "lms.courses",
     "lms.quizzes",
     "lms.assignments",

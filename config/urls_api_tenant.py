@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("tenant_apps.privacy.rest_api.urls")),
     path("", include("tenant_apps.calendar.rest_api.urls")),
     path("", include("tenant_apps.notifications.rest_api.urls")),
+    path("", include("tenant_apps.messaging.rest_api.urls")),
     path("", include("lms.courses.rest_api.urls")),
     path("", include("lms.quizzes.rest_api.urls")),
     path("", include("lms.assignments.rest_api.urls")),

@@ -15,6 +15,7 @@ urlpatterns = [
     path("manage/campaigns/", include("crowdfunding.urls_manage")),
     path("campaigns/", include("crowdfunding.urls")),
     path("manage/notifications/", include("tenant_apps.notifications.urls_manage")),
+    path("manage/messages/", include("tenant_apps.messaging.urls_manage")),
     path("notifications/", include("tenant_apps.notifications.urls")),
     path("manage/announcements/", include("lms.announcements.urls_manage")),
     path("manage/", include("tenant_apps.accounts.urls_manage")),
@@ -31,6 +32,7 @@ urlpatterns = [
     path(".well-known/", include("tenant_apps.credentials.urls_well_known")),
     path("credentials/", include("tenant_apps.credentials.urls")),
     path("calendar/", include("tenant_apps.calendar.urls")),
+    path("messages/", include("tenant_apps.messaging.urls")),
 ]
 
 handler404 = "tenants.errors.page_not_found"

@@ -262,7 +262,7 @@ def test_other_tenant_gets_nothing(route, world, db):
 
 LEARNER_PRIVATE = {"attempt", "submission", "step_submission", "enrollment", "member", "user_import", "invitation",
                    "course_staff", "pledge", "scholarship_seat", "scholarship_application", "backers_export", "export",
-                   "erasure", "notification"}
+                   "erasure", "notification", "conversation", "message", "message_attachment"}
 STAFF_PREFIXES = ("studio/", "api/v1/studio/")
 # A certificate's documents (PDF, marksheet, credential): its learner, the course's staff and tenant admins only.
 OWNER_DOCUMENTS = re.compile(r"^(api/v1/)?certificates/<str:number>/(certificate\.pdf|marksheet\.pdf|credential)")

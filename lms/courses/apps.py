@@ -23,3 +23,6 @@ class CoursesConfig(AppConfig):
         from . import notification_events
 
         notification_events.register()  # its event types (tenant_apps.notifications)
+        from . import messaging_contacts
+
+        messaging_contacts.register()  # learners <-> their courses' staff (tenant_apps.messaging)

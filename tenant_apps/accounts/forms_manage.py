@@ -75,6 +75,10 @@ class SiteSettingsForm(forms.Form):
     allow_self_registration = forms.BooleanField(
         label="Let people create their own learner account", required=False,
     )
+    messaging_learner_to_learner = forms.BooleanField(
+        label="Let learners send messages to other learners", required=False,
+        help_text="Learners can always message the staff of their courses; staff can always message each other.",
+    )
     time_zone = forms.ChoiceField(
         label="Time zone", required=False,  # left out: unchanged
         choices=lambda: [("", "—")] + [(name, name.replace("_", " ")) for name in time_zone_names()],

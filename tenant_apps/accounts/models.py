@@ -39,6 +39,8 @@ class SiteSettings(models.Model):
         validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a hex colour such as #2563eb.")],
     )
     allow_self_registration = models.BooleanField(default=False)
+    # Messages (tenant_apps.messaging): may learners start conversations with other learners?
+    messaging_learner_to_learner = models.BooleanField(default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

@@ -342,7 +342,7 @@ def site_initialize(*, display_name: str) -> SiteSettings:
 def site_settings_update(*, site: SiteSettings, **fields) -> SiteSettings:
     from .selectors import site_settings_cache_clear
 
-    allowed = {"display_name", "logo", "primary_color", "allow_self_registration"}
+    allowed = {"display_name", "logo", "primary_color", "allow_self_registration", "messaging_learner_to_learner"}
     unknown = set(fields) - allowed
     if unknown:
         raise ValueError(f"unknown settings: {unknown}")

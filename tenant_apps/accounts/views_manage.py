@@ -242,6 +242,7 @@ def site_settings(request):
                     logo_upload=data["logo"] or None, remove_logo=data["remove_logo"],
                     display_name=data["display_name"], primary_color=data["primary_color"],
                     allow_self_registration=data["allow_self_registration"], time_zone=data["time_zone"],
+                    messaging_learner_to_learner=data["messaging_learner_to_learner"],
                 )
             except ValidationError as exc:
                 _add_service_errors(form, exc, user=request.user)
@@ -252,6 +253,7 @@ def site_settings(request):
         form = SiteSettingsForm(initial={
             "display_name": current.display_name, "primary_color": current.primary_color,
             "allow_self_registration": current.allow_self_registration, "time_zone": request.tenant.time_zone,
+            "messaging_learner_to_learner": current.messaging_learner_to_learner,
         })
     return render(request, "manage/settings.html", {"form": form, "has_logo": bool(current.logo), "section": "settings"},
                   status=400 if form.errors else 200)

@@ -22,7 +22,7 @@ CHOICE_LABELS = {"all": "In-app and email", "in_app": "In-app only", "email": "E
                  "digest": "In-app and daily digest", "off": "Off"}
 MANDATORY_CHOICES = ("all", "email")  # a mandatory message always goes out by email
 CATEGORIES = {"account": "Account", "course": "Courses", "payments": "Payments", "crowdfunding": "Crowdfunding",
-              "privacy": "Privacy", "admin": "Site administration", "marketing": "News and offers",
+              "privacy": "Privacy", "messages": "Messages", "admin": "Site administration", "marketing": "News and offers",
               "digest": "Daily digest"}
 # Emails of these categories go only to people who consented (tenants.api.mail_recipients_allowed asks
 # the privacy app); the bell is not marketing and is unaffected.

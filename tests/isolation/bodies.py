@@ -169,6 +169,17 @@ BODIES: dict[str, Body] = {
     "manage/privacy/policies/<uuid:public_id>/": lambda b, r: {"kind": "privacy", "title": "Hijacked", "body": "Hijacked"},
     "api/v1/manage/privacy/policies": lambda b, r: {"kind": "terms", "title": "Hijacked", "body": "Hijacked"},
     "api/v1/privacy/consents": lambda b, r: {"documents": [b.values["policy_version"][1]]},
+    # messages: a staff colleague as recipient; a report's reason; a mute; a block of a member
+    "api/v1/me/conversations": lambda b, r: {"recipients": [str(b.people["instructor2"].user.profile.public_id)],
+                                             "body": "Hijacked"},
+    "messages/new/": lambda b, r: {"recipients": [str(b.people["instructor2"].user.profile.public_id)],
+                                   "body": "Hijacked"},
+    "api/v1/me/conversations/<uuid:id>/messages": lambda b, r: {"body": "Hijacked"},
+    "api/v1/me/conversations/<uuid:id>/mute": lambda b, r: {"muted": True},
+    "api/v1/me/messages/<uuid:id>/report": lambda b, r: {"reason": "Hijacked"},
+    "messages/m/<uuid:message_id>/report": lambda b, r: {"reason": "Hijacked"},
+    "api/v1/me/message-blocks": lambda b, r: {"user": str(b.people["instructor2"].user.profile.public_id)},
+    "messages/blocks/": lambda b, r: {"user": str(b.people["instructor2"].user.profile.public_id)},
     # notifications: one choice changed (the universal body has no "preferences")
     "api/v1/me/notification-preferences": lambda b, r: {"preferences": {"certificate_issued": "in_app"}},
     # crowdfunding: a new draft, its parts, a state change B's live campaign allows, the learner's pledge

@@ -364,8 +364,25 @@ def _seed_objects(p) -> dict[str, list[str]]:
     course_attachment = course_announcement.attachments.get()
     tenant_attachment = tenant_announcement.attachments.get()
 
+    # Messages: the learner and the instructor talk (private text, a PDF); the instructor reported
+    # the learner's message; the learner blocks the admin (removable by the learner only).
+    from tenant_apps.messaging import services as messaging
+    from tenant_apps.messaging.models import Attachment as MessageAttachment
+
+    conversation, _ = messaging.conversation_start(sender=instructor, recipient_ids=[str(learner.profile.public_id)],
+                                                   body=f"{MARKER} hello")
+    learner_message = messaging.message_send(sender=learner, conversation=conversation, body=f"{PRIVATE} message",
+                                             upload=pdf("message.pdf"))
+    message_attachment = MessageAttachment.objects.get(message=learner_message)
+    message_report = messaging.report_create(reporter=instructor, message=learner_message, reason=f"{MARKER} report")
+    messaging.block_create(blocker=learner, blocked=p["admin"])
+
     s = str
     return {
+        "conversation": [s(conversation.public_id)],
+        "message": [s(learner_message.public_id)],
+        "message_attachment": [s(message_attachment.public_id)],
+        "message_report": [s(message_report.public_id)],
         "calendar_feed_token": [calendar_feed_token],
         "course_announcement": [s(course_announcement.public_id)],
         "tenant_announcement": [s(tenant_announcement.public_id)],

@@ -123,6 +123,7 @@ class SiteSettingsOutput(serializers.Serializer):
     display_name = serializers.CharField()
     primary_color = serializers.CharField()
     allow_self_registration = serializers.BooleanField()
+    messaging_learner_to_learner = serializers.BooleanField()
     time_zone = serializers.SerializerMethodField()
     logo_url = serializers.SerializerMethodField()
 
@@ -140,6 +141,7 @@ class SiteSettingsInput(serializers.Serializer):
     display_name = serializers.CharField(max_length=200)
     primary_color = serializers.RegexField(r"^#[0-9a-fA-F]{6}$", max_length=7, error_messages={"invalid": "Use a hex colour such as #2563eb."})
     allow_self_registration = serializers.BooleanField()
+    messaging_learner_to_learner = serializers.BooleanField(help_text="Learners may message other learners")
     time_zone = serializers.CharField(max_length=64, required=False,
                                       help_text="IANA name such as Europe/Berlin; pages show times in it (the API: UTC).")
 
