@@ -432,6 +432,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tenant_apps.privacy.erasure.erasure_sweep_everywhere",
         "schedule": 300.0,
     },
+    "calendar-deadline-reminders": {
+        "task": "tenant_apps.calendar.tasks.deadline_reminders_everywhere",
+        "schedule": 300.0,
+    },
     "notifications-daily-digest": {
         "task": "tenant_apps.notifications.tasks.digest_send_everywhere",
         "schedule": crontab(hour=6, minute=30),
