@@ -15,3 +15,9 @@ class TracksConfig(AppConfig):
         from . import privacy as personal_data
 
         personal_data.register()  # what it holds about people (tenant_apps.privacy)
+        from tenant_apps.calendar.api import calendar_source_register, deadline_source_register
+
+        from . import calendar_source
+
+        calendar_source_register("project_steps", calendar_source.entries)
+        deadline_source_register("project_steps", calendar_source.deadlines)  # reminders
