@@ -1,0 +1,31 @@
+"""The studio form of a live session (times in the editor's time zone)."""
+from __future__ import annotations
+
+from django import forms
+
+from .models import LiveSession
+
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+def _when(label: str) -> forms.DateTimeField:
+    return forms.DateTimeField(label=label, input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M"],
+                               widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL))
+
+
+class LiveSessionForm(forms.ModelForm):
+    starts_at = _when("Starts")
+    ends_at = _when("Ends")
+
+    class Meta:
+        model = LiveSession
+        fields = ["title", "starts_at", "ends_at", "join_url", "description"]
+        labels = {"join_url": "Join link (https)"}
+        widgets = {"description": forms.Textarea(attrs={"rows": 3}), "join_url": forms.URLInput(attrs={"placeholder": "https://"})}
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if start and end and end <= start:
+            self.add_error("ends_at", "The session must end after it starts.")
+        return cleaned
