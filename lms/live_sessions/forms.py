@@ -16,12 +16,13 @@ def _when(label: str) -> forms.DateTimeField:
 class LiveSessionForm(forms.ModelForm):
     starts_at = _when("Starts")
     ends_at = _when("Ends")
+    join_url = forms.URLField(label="Join link (https)", max_length=1000, assume_scheme="https",
+                              widget=forms.URLInput(attrs={"placeholder": "https://"}))
 
     class Meta:
         model = LiveSession
         fields = ["title", "starts_at", "ends_at", "join_url", "description"]
-        labels = {"join_url": "Join link (https)"}
-        widgets = {"description": forms.Textarea(attrs={"rows": 3}), "join_url": forms.URLInput(attrs={"placeholder": "https://"})}
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
     def clean(self):
         cleaned = super().clean()
