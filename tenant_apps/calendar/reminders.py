@@ -90,12 +90,26 @@ def deadline_reminders_send(*, now: datetime | None = None) -> int:
     sent = 0
     with transaction.atomic():
         inserted = _insert_new(rows, now)
+        people = _people({u for u, _i, _d, _k in inserted})
         for entry, kind, users in due:
-            recipients = [u for u in users if (u, entry.uid, entry.start, kind) in inserted]
+            recipients = [people[u] for u in users if (u, entry.uid, entry.start, kind) in inserted and u in people]
             if recipients:
                 ctx = _context(entry, kind, site_url)
-                sent += notify_each(EVENT, [(u, ctx) for u in recipients], url=entry.url)
+                sent += notify_each(EVENT, [(u, ctx | {"time_zone": _zone_of(u)}) for u in recipients], url=entry.url)
     return sent
+
+
+def _people(ids: set[int]) -> dict:
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.in_bulk(list(ids)) if ids else {}
+
+
+def _zone_of(user) -> str:
+    """The time zone the reminder shows the time in: the person's own, else the institution's."""
+    from tenant_apps.accounts.api import user_time_zone
+
+    return user_time_zone(user) or timezone.get_current_timezone_name()
 
 
 def _site_url() -> str:

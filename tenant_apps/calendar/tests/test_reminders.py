@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from types import SimpleNamespace
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
@@ -136,3 +137,15 @@ def test_reminders_stay_in_their_tenant(site_a, site_b, world, django_capture_on
     with site_b:
         assert not DeadlineReminderSent.objects.exists()
     assert _run(site_b, django_capture_on_commit_callbacks, world.due - timedelta(hours=20)) == 0
+
+
+def test_the_time_is_shown_in_the_learners_own_time_zone(site_a, world, django_capture_on_commit_callbacks):
+    from tenant_apps.accounts.models import Profile
+    from tenant_apps.accounts.services import user_time_zone_forget
+
+    with site_a:
+        Profile.objects.filter(user=world.learner).update(time_zone="Asia/Tokyo")
+        user_time_zone_forget(user_id=world.learner.pk)
+    _run(site_a, django_capture_on_commit_callbacks, world.due - timedelta(hours=20))
+    tokyo = world.due.astimezone(ZoneInfo("Asia/Tokyo"))
+    assert f"{tokyo:%H:%M} JST" in _reminders(site_a, world.learner)[0]
