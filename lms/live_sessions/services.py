@@ -41,7 +41,8 @@ def _require(actor: User, course: Course) -> None:
 
 def _announce(session: LiveSession, *, moved: bool) -> None:
     """Tell the course's active learners, after commit (a rolled-back change tells nobody)."""
-    from tenant_apps.notifications.api import notify
+    from tenant_apps.accounts.api import user_time_zone
+    from tenant_apps.notifications.api import notify_each
 
     session_id = session.pk
 
@@ -49,14 +50,19 @@ def _announce(session: LiveSession, *, moved: bool) -> None:
         fresh = LiveSession.objects.select_related("course").filter(pk=session_id).first()
         if fresh is None:
             return
-        learners = list(Enrollment.objects.filter(course_id=fresh.course_id, status=Enrollment.Status.ACTIVE)
-                        .values_list("learner_id", flat=True))
-        title = _course_title(fresh.course)
-        notify("live_session_scheduled", learners, {
+        learners = [e.learner for e in Enrollment.objects.filter(
+            course_id=fresh.course_id, status=Enrollment.Status.ACTIVE).select_related("learner")]
+        context = {
             "session": {"title": fresh.title, "starts_at": fresh.starts_at, "ends_at": fresh.ends_at,
                         "join_url": fresh.join_url},
-            "course": {"title": title}, "moved": moved, "path": f"/courses/{fresh.course.slug}/live-sessions/",
-        }, url=f"/courses/{fresh.course.slug}/live-sessions/")
+            "course": {"title": _course_title(fresh.course)}, "moved": moved,
+            "path": f"/courses/{fresh.course.slug}/live-sessions/",
+        }
+        institution_zone = timezone.get_current_timezone_name()
+        # each learner reads the time in their own zone (else the institution's)
+        notify_each("live_session_scheduled",
+                    [(u, context | {"time_zone": user_time_zone(u) or institution_zone}) for u in learners],
+                    url=context["path"])
 
     transaction.on_commit(send)
 
