@@ -77,6 +77,7 @@ TENANT_APPS = [
     "lms.tracks",
     "lms.certificates",
     "lms.announcements",
+    "lms.live_sessions",
     "billing.commerce",
     "crowdfunding",
     # no models: wiring between lms and crowdfunding (scholarship seats), one floor above both
@@ -434,6 +435,10 @@ CELERY_BEAT_SCHEDULE = {
     },
     "privacy-erasure-sweep": {
         "task": "tenant_apps.privacy.erasure.erasure_sweep_everywhere",
+        "schedule": 300.0,
+    },
+    "calendar-deadline-reminders": {
+        "task": "tenant_apps.calendar.tasks.deadline_reminders_everywhere",
         "schedule": 300.0,
     },
     "notifications-daily-digest": {

@@ -9,6 +9,7 @@ from .permissions import has as track_permission_has
 from .selectors import course_lock_reason, track_items, track_states, tracks_for_dashboard
 from .services import (
     project_step_add,
+    project_step_update,
     track_add_course,
     track_add_project,
     track_create,
@@ -24,6 +25,7 @@ __all__ = [
     "TRACK_REVIEW",
     "course_lock_reason",
     "project_step_add",
+    "project_step_update",
     "track_add_course",
     "track_add_project",
     "track_create",

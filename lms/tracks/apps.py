@@ -19,3 +19,9 @@ class TracksConfig(AppConfig):
 
         notification_events.register()  # its event types (tenant_apps.notifications)
         unlocks.connect_signals()  # a completed course may open the next item of a track
+        from tenant_apps.calendar.api import calendar_source_register, deadline_source_register
+
+        from . import calendar_source
+
+        calendar_source_register("project_steps", calendar_source.entries)
+        deadline_source_register("project_steps", calendar_source.deadlines)  # reminders

@@ -61,6 +61,10 @@ class ProjectStep(models.Model):
     title = models.CharField(max_length=200)
     instructions = models.TextField(blank=True)
     deliverable = models.CharField(max_length=8, choices=Deliverable.choices, default=Deliverable.URL)
+    due_at = models.DateTimeField(null=True, blank=True, help_text="Optional: when the step is due (calendar, reminders).")
+    # Calendar clients update an event whose SEQUENCE grows: bumped whenever the due date changes.
+    due_sequence = models.PositiveIntegerField(default=0)
+    due_changed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["position", "id"]

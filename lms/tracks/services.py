@@ -1,6 +1,8 @@
 """Writes for tracks: authoring, enrolling, project deliverables and their review."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
@@ -112,13 +114,37 @@ def track_item_remove(*, item: TrackItem, actor: User) -> None:
 
 
 @transaction.atomic
-def project_step_add(*, project: Project, title: str, instructions: str, deliverable: str, actor: User) -> ProjectStep:
+def project_step_add(*, project: Project, title: str, instructions: str, deliverable: str, actor: User,
+                     due_at: datetime | None = None) -> ProjectStep:
     _require(actor, permissions.EDIT, project.track_item.track)
     if deliverable not in ProjectStep.Deliverable.values:
         raise ValidationError({"deliverable": "Choose a link, text or a file."})
     position = (project.steps.aggregate(m=Max("position"))["m"] or 0) + 1
     step = ProjectStep(project=project, title=title.strip(), instructions=instructions, deliverable=deliverable,
-                       position=position)
+                       position=position, due_at=due_at, due_changed_at=timezone.now() if due_at else None)
+    model_checked(step)
+    step.save()
+    return step
+
+
+_UNSET = object()
+
+
+@transaction.atomic
+def project_step_update(*, step: ProjectStep, actor: User, title: str | None = None, instructions: str | None = None,
+                        due_at=_UNSET) -> ProjectStep:
+    """Change a step's title, instructions or due date (None: no due date). A changed due date bumps
+    `due_sequence`, so learners' calendar feeds move the event and reminders follow the new date."""
+    step = ProjectStep.objects.select_for_update(of=("self",)).select_related("project__track_item__track").get(pk=step.pk)
+    _require(actor, permissions.EDIT, step.project.track_item.track)
+    if title is not None:
+        step.title = title.strip()
+    if instructions is not None:
+        step.instructions = instructions
+    if due_at is not _UNSET and due_at != step.due_at:
+        step.due_at = due_at
+        step.due_sequence += 1
+        step.due_changed_at = timezone.now()
     model_checked(step)
     step.save()
     return step

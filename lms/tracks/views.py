@@ -217,24 +217,60 @@ def studio_edit(request, slug):
     })
 
 
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+class StepDueForm(forms.Form):
+    """A step's due date in the editor's time zone (blank: no due date)."""
+
+    due_at = forms.DateTimeField(required=False, label="Due", input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M"],
+                                 widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL))
+
+
+def _due_from(request) -> object:
+    form = StepDueForm(request.POST)
+    if not form.is_valid():
+        raise ValidationError("Enter the due date as a date and time, or leave it blank.")
+    return form.cleaned_data["due_at"]
+
+
 def studio_project(request, slug, project_uuid):
     _staff(request)
     track = _track_for(request, slug, permissions.EDIT)
     project = get_object_or_404(Project, uuid=project_uuid, track_item__track=track)
     if request.method == "POST":
+        action = request.POST.get("action", "add")
         try:
-            services.project_step_add(project=project, title=request.POST.get("title", ""),
-                                      instructions=request.POST.get("instructions", ""),
-                                      deliverable=request.POST.get("deliverable", ""), actor=request.user)
+            if action == "due":
+                step = get_object_or_404(ProjectStep, project=project, uuid=_uuid_or_404(request.POST.get("step", "")))
+                services.project_step_update(step=step, actor=request.user, due_at=_due_from(request))
+                done = "Due date saved."
+            else:
+                services.project_step_add(project=project, title=request.POST.get("title", ""),
+                                          instructions=request.POST.get("instructions", ""),
+                                          deliverable=request.POST.get("deliverable", ""), actor=request.user,
+                                          due_at=_due_from(request))
+                done = "Step added."
         except ValidationError as exc:
             _errors(request, exc)
         else:
-            messages.success(request, "Step added.")
+            messages.success(request, done)
         return redirect("tracks:studio-project", slug=slug, project_uuid=project_uuid)
     return render(request, "lms/tracks/studio_project.html", {
-        "track": project.track_item.track, "project": project, "steps": project.steps.all(),
-        "deliverables": ProjectStep.Deliverable.choices,
+        "track": project.track_item.track, "project": project,
+        "steps": [(step, StepDueForm(initial={"due_at": step.due_at}, auto_id=f"due-{step.uuid}-%s"))
+                  for step in project.steps.all()],
+        "deliverables": ProjectStep.Deliverable.choices, "due_form": StepDueForm(auto_id="s-%s"),
     })
+
+
+def _uuid_or_404(value: str):
+    import uuid
+
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise Http404 from None
 
 
 def studio_review(request):

@@ -12,3 +12,6 @@ class CalendarConfig(AppConfig):
         from . import privacy as personal_data
 
         personal_data.register()  # what it holds about people (tenant_apps.privacy)
+        from . import notification_events
+
+        notification_events.register()  # deadline reminders (tenant_apps.notifications)

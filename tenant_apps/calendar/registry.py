@@ -4,6 +4,11 @@ A source is `fn(user, start, end) -> list[CalendarEntry]`: the entries the user 
 start falls in [start, end). Rules: a constant number of queries whatever the number of rows
 (the month page and the dashboard ask every source), aware datetimes, only what the user may see.
 Sources register in their AppConfig.ready(); this app never imports them.
+
+A deadline source (`deadline_source_register`) answers the other question, the one reminders ask:
+`fn(start, end) -> list[(CalendarEntry, recipient_user_ids)]`, every deadline or event of the
+institution starting in [start, end) with the people who still need a reminder of it (enrolled, not
+yet handed in). Same rules: a constant number of queries, aware datetimes.
 """
 from __future__ import annotations
 
@@ -57,3 +62,16 @@ def calendar_source_register(name: str, fn: Source, *, on_dashboard: bool = True
 
 def calendar_sources(*, dashboard_only: bool = False) -> list[tuple[str, Source]]:
     return [(n, fn) for n, fn in sorted(_SOURCES.items()) if not dashboard_only or n in _DASHBOARD]
+
+
+DeadlineSource = Callable[[datetime, datetime], list[tuple[CalendarEntry, list[int]]]]
+_DEADLINE_SOURCES: dict[str, DeadlineSource] = {}
+
+
+def deadline_source_register(name: str, fn: DeadlineSource) -> None:
+    """Register (or replace) the deadline source `name` (for reminders: all deadlines with their audience)."""
+    _DEADLINE_SOURCES[name] = fn
+
+
+def deadline_sources() -> list[tuple[str, DeadlineSource]]:
+    return sorted(_DEADLINE_SOURCES.items())

@@ -163,6 +163,16 @@ def _deadline(fmt: str = "%Y-%m-%dT%H:%M") -> str:
     return (timezone.now() + timedelta(days=40)).strftime(fmt)
 
 
+def _live_session(fmt: str = "%Y-%m-%dT%H:%M") -> dict:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    start = timezone.now() + timedelta(days=40)
+    return {"title": "Hijacked", "starts_at": start.strftime(fmt), "ends_at": (start + timedelta(hours=1)).strftime(fmt),
+            "join_url": "https://meet.example.org/hijacked", "description": "Hijacked"}
+
+
 BODIES: dict[str, Body] = {
     # privacy: a valid draft (the universal "kind" is not a policy kind), accepting B's version 1
     "manage/privacy/policies/new": lambda b, r: {"kind": "terms", "title": "Hijacked", "body": "Hijacked"},
@@ -235,6 +245,18 @@ BODIES: dict[str, Body] = {
     "studio/courses/<slug:slug>/quizzes/<uuid:quiz_uuid>/": derived_form("instructor", title="Hijacked"),
     # the tracks editor dispatches on "action" (lms/tracks/views.py studio_edit)
     "studio/tracks/<slug:slug>/": lambda b, r: {"action": "details", "title": "Hijacked", "description": "Hijacked"},
+    # project steps: a due date on B's step (page) and through the API
+    "studio/tracks/<slug:slug>/projects/<uuid:project_uuid>/": lambda b, r: {
+        "action": "due", "step": b.values["step"][0], "due_at": _deadline()},
+    "api/v1/studio/tracks/<slug:slug>/projects/<uuid:project_uuid>/steps": lambda b, r: {
+        "title": "Hijacked", "deliverable": "text", "due_at": _deadline("%Y-%m-%dT%H:%M:%SZ")},
+    "api/v1/studio/tracks/<slug:slug>/projects/<uuid:project_uuid>/steps/<uuid:step_uuid>": lambda b, r: {
+        "title": "Hijacked", "due_at": _deadline("%Y-%m-%dT%H:%M:%SZ")},
+    # live sessions: a valid session (https link, ends after it starts)
+    "studio/courses/<slug:slug>/live-sessions/": lambda b, r: _live_session(),
+    "studio/courses/<slug:slug>/live-sessions/<uuid:session_uuid>/": lambda b, r: _live_session(),
+    "api/v1/courses/<slug:slug>/live-sessions": lambda b, r: _live_session("%Y-%m-%dT%H:%M:%SZ"),
+    "api/v1/courses/<slug:slug>/live-sessions/<uuid:session_uuid>": lambda b, r: _live_session("%Y-%m-%dT%H:%M:%SZ"),
     # enrolment by email: a member of B not yet enrolled
     "courses/<slug:slug>/enrollments/": lambda b, r: {"emails": b.people["ta"].email},
     "api/v1/courses/<str:slug>/enrollments": lambda b, r: {"emails": [b.people["ta"].email]},

@@ -66,6 +66,7 @@ REGISTRY: list[tuple[str, str, str]] = [
     ("category_uuid", r"", "category"),
     ("project_uuid", r"", "project"),
     ("step_uuid", r"", "step"),
+    ("session_uuid", r"", "live_session"),
     ("public_id", r"^manage/users/import/", "user_import"),
     ("public_id", r"^manage/users/", "member"),
     ("public_id", r"^manage/invitations/", "invitation"),

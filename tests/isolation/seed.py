@@ -336,6 +336,12 @@ def _seed_objects(p) -> dict[str, list[str]]:
     from tenant_apps.calendar.services import feed_token_regenerate
 
     calendar_feed_token = feed_token_regenerate(user=learner)  # the learner's secret iCal feed
+    from lms.live_sessions.services import live_session_create
+
+    live_session = live_session_create(  # a live session of the course, in the learner's calendar
+        course=course, actor=instructor, title=f"{MARKER} live session", description=PRIVATE,
+        starts_at=timezone.now() + timedelta(days=3), ends_at=timezone.now() + timedelta(days=3, hours=1),
+        join_url="https://meet.example.org/globex-only")
     # Notifications: one of the learner's own (marker and private text), and their unsubscribe link.
     from tenant_apps.notifications import services as notifications
     from tenant_apps.notifications.models import Notification
@@ -412,6 +418,7 @@ def _seed_objects(p) -> dict[str, list[str]]:
         "track_item": [s(course_track_item.uuid), s(project_item.uuid)],
         "project": [s(project_item.project.uuid)],
         "step": [s(step.uuid)],
+        "live_session": [s(live_session.uuid)],
         "step_submission": [s(deliverable.uuid)],
         "member": [s(learner.profile.public_id), s(p["instructor"].profile.public_id), s(p["admin"].profile.public_id)],
         "course_staff": [s(p["ta"].profile.public_id), s(instructor.profile.public_id)],

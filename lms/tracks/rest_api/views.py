@@ -197,3 +197,68 @@ class TrackStaffMemberApi(TenantApi):
         track, member = self._member(request, slug, public_id)
         services.track_staff_set(track=track, user=member, track_role=None, actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- project steps in the studio (editors of the track; anyone else: 404) -------------------------
+
+class StudioStepOutput(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="uuid")
+
+    class Meta:
+        model = ProjectStep
+        fields = ["id", "position", "title", "instructions", "deliverable", "due_at", "due_sequence"]
+
+
+class StudioStepCreateInput(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    instructions = serializers.CharField(required=False, allow_blank=True, default="", max_length=20000)
+    deliverable = serializers.ChoiceField(choices=ProjectStep.Deliverable.choices)
+    due_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+
+class StudioStepUpdateInput(serializers.Serializer):
+    title = serializers.CharField(max_length=200, required=False)
+    instructions = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    due_at = serializers.DateTimeField(required=False, allow_null=True)
+
+
+def _edited_project(request, slug: str, project_uuid):
+    from ..models import Project
+
+    track = get_object_or_404(track_permissions.tracks_user_can(request.user, track_permissions.EDIT), slug=slug)
+    return get_object_or_404(Project, uuid=project_uuid, track_item__track=track)
+
+
+class StudioStepListApi(TenantApi):
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
+
+    @extend_schema(tags=TAGS, summary="A project's steps (track editors)", responses={200: StudioStepOutput(many=True)})
+    def get(self, request, slug, project_uuid):
+        return Response(StudioStepOutput(_edited_project(request, slug, project_uuid).steps.all(), many=True).data)
+
+    @extend_schema(tags=TAGS, summary="Add a step to a project", request=StudioStepCreateInput,
+                   responses={201: StudioStepOutput})
+    def post(self, request, slug, project_uuid):
+        project = _edited_project(request, slug, project_uuid)
+        data = self.validated(request, StudioStepCreateInput)
+        step = services.project_step_add(project=project, actor=request.user, **data)
+        return Response(StudioStepOutput(step).data, status=status.HTTP_201_CREATED)
+
+
+class StudioStepApi(TenantApi):
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
+
+    def _step(self, request, slug, project_uuid, step_uuid) -> ProjectStep:
+        return get_object_or_404(ProjectStep, uuid=step_uuid, project=_edited_project(request, slug, project_uuid))
+
+    @extend_schema(tags=TAGS, summary="One step of a project (track editors)", responses={200: StudioStepOutput})
+    def get(self, request, slug, project_uuid, step_uuid):
+        return Response(StudioStepOutput(self._step(request, slug, project_uuid, step_uuid)).data)
+
+    @extend_schema(tags=TAGS, summary="Change a step (title, instructions, due date; null due_at: none)",
+                   request=StudioStepUpdateInput, responses={200: StudioStepOutput})
+    def patch(self, request, slug, project_uuid, step_uuid):
+        step = self._step(request, slug, project_uuid, step_uuid)
+        data = self.validated(request, StudioStepUpdateInput)
+        step = services.project_step_update(step=step, actor=request.user, **data)
+        return Response(StudioStepOutput(step).data)
