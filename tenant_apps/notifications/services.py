@@ -19,6 +19,7 @@ from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Count
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -212,12 +213,24 @@ def _after_commit(created: list[Notification]) -> None:
     publish = _publisher()
     if publish is None:
         return
-    for n in created:
+    # Each message carries the person's new unread count (one grouped query for the whole commit).
+    unread = dict(Notification.objects.filter(user_id__in={n.user_id for n in created}, read_at__isnull=True)
+                  .order_by().values("user_id").annotate(n=Count("id")).values_list("user_id", "n"))
+    badge_url = reverse("notifications:badge")
+    messages = [(n.user_id, {"type": "notification.new", "notification": notification_payload(n),
+                             "unread": unread.get(n.user_id, 0), "badge_url": badge_url}) for n in created]
+    many = getattr(publish, "many", None)  # the hook's batch form: a fan-out in one go
+    if many is not None:
         try:
-            publish(n.user_id, {"type": "notification.new", "notification": notification_payload(n),
-                                "badge_url": reverse("notifications:badge")})
+            many(messages)
         except Exception:  # noqa: BLE001 - a live push is best effort; the row and the poll are the truth
-            logger.exception("live notification for user %s not published", n.user_id)
+            logger.exception("live notifications for %d people not published", len(messages))
+        return
+    for user_id, message in messages:
+        try:
+            publish(user_id, message)
+        except Exception:  # noqa: BLE001 - a live push is best effort; the row and the poll are the truth
+            logger.exception("live notification for user %s not published", user_id)
 
 
 def _publisher():
