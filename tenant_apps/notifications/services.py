@@ -24,6 +24,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
+from django_tenants.utils import tenant_context
 
 from tenants.api import mail_send_rendered, site_url_for_tenant
 
@@ -204,11 +205,17 @@ def notify_each(event: str, deliveries: Iterable[tuple], *, url: str = "", actor
         DigestItem.objects.bulk_create(digest)
         mail_send_rendered(messages=mails)
         if created:
-            transaction.on_commit(lambda: _after_commit(created))
+            tenant = connection.tenant  # the callback may run at an outer commit, in another schema
+            transaction.on_commit(lambda: _after_commit(created, tenant))
     return reached
 
 
-def _after_commit(created: list[Notification]) -> None:
+def _after_commit(created: list[Notification], tenant) -> None:
+    with tenant_context(tenant):  # cache keys, counts and the live groups are this institution's
+        _drop_counts_and_publish(created)
+
+
+def _drop_counts_and_publish(created: list[Notification]) -> None:
     cache.delete_many([unread_cache_key(n.user_id) for n in created])
     publish = _publisher()
     if publish is None:
