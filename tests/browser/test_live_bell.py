@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import secrets
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -33,6 +34,9 @@ def people(request, django_db_blocker):
         site = Site(tenant, f"acme.{settings.PLATFORM_DOMAIN}")
         users = {role: site.make_user(role=role, email=email, password=PASSWORD) for role, email in emails.items()}
         connection.set_schema_to_public()
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # this test process imports the URLconf now, not inside the timed action
     try:
         yield {"base": servers.base("acme"), "site": site, "users": users, "emails": emails}
     finally:
@@ -50,7 +54,13 @@ def _log_in(page, base, email):
     page.wait_for_url(f"{base}/")
 
 
-def _feedback_posted(people, django_db_blocker) -> None:
+def _feedback_posted(people, django_db_blocker) -> float:
+    # The ORM refuses to run inside Playwright's event loop: the instructor's action runs in a thread.
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(_notify_learner, people, django_db_blocker).result()
+
+
+def _notify_learner(people, django_db_blocker) -> float:
     from django.db import connection
     from django_tenants.utils import tenant_context
 
@@ -58,11 +68,13 @@ def _feedback_posted(people, django_db_blocker) -> None:
 
     context = {"course": {"title": "Engines"}, "assignment_title": f"Essay {secrets.token_hex(2)}",
                "points": "8.00", "max_points": "10.00", "url": "https://example.org/"}
+    started = time.monotonic()
     with django_db_blocker.unblock():
         with tenant_context(people["site"].tenant):
             notify("feedback_posted", [people["users"]["learner"]], context, url="/notifications/",
                    actor=people["users"]["instructor"])
-        connection.set_schema_to_public()
+        connection.close()
+    return time.monotonic() - started
 
 
 def test_learners_bell_updates_without_reload_when_an_instructor_posts_feedback(people, django_db_blocker):
@@ -83,16 +95,18 @@ def test_learners_bell_updates_without_reload_when_an_instructor_posts_feedback(
             page.evaluate("window.__sameDocument = true")  # gone if the page reloads
 
             started = time.monotonic()
-            _feedback_posted(people, django_db_blocker)
+            in_notify = _feedback_posted(people, django_db_blocker)
+            committed = time.monotonic()
             expect(badge).to_have_text("1 unread", timeout=LIVE_WITHIN_MS)
-            took = time.monotonic() - started
+            took, after_commit = time.monotonic() - started, time.monotonic() - committed
             expect(page.locator("#notification-list li.unread").first).to_contain_text("Feedback and grade posted")
             _feedback_posted(people, django_db_blocker)
             expect(badge).to_have_text("2 unread", timeout=LIVE_WITHIN_MS)
             assert page.locator("#notification-list li.unread").count() == 2
             assert page.evaluate("window.__sameDocument") is True
-            assert took < LIVE_WITHIN_MS / 1000
+            assert after_commit < LIVE_WITHIN_MS / 1000 and took < LIVE_WITHIN_MS / 1000
             assert not [e for e in errors if "Content Security Policy" in e or "WebSocket" in e], errors
-            print(f"live bell updated {took * 1000:.0f} ms after notify()")
+            print(f"live bell updated {after_commit * 1000:.0f} ms after the commit "
+                  f"({took * 1000:.0f} ms after the action began; notify() took {in_notify * 1000:.0f} ms)")
         finally:
             browser.close()
