@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: install run test bench bench-load bench-payments bench-webhooks bench-settlement bench-campaign bench-certificates bench-certificates-cohort bench-certificate-verify bench-announcements clean-data
+.PHONY: install run test bench bench-load bench-payments bench-webhooks bench-settlement bench-campaign bench-certificates bench-certificates-cohort bench-certificate-verify bench-announcements bench-websockets clean-data
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,9 @@ bench-announcements: install
 
 bench-webhooks: install
 	@$(PY) bench/webhooks.py $(BENCH_ARGS)
+
+bench-websockets: install
+	@$(PY) bench/websockets.py $(BENCH_ARGS)
 
 clean-data:
 	rm -rf .data

@@ -144,6 +144,21 @@ def profile(slug: str, requests: int) -> None:
     connection.set_schema_to_public()
 
 
+def _wait_for_page(port: int, page: str, seconds: float = 60) -> None:
+    """Until the server answers the page (uvicorn's worker processes start slower than gunicorn's)."""
+    import urllib.request
+
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            urllib.request.urlopen(urllib.request.Request(f"http://127.0.0.1:{port}{page}", headers={"Host": HOST}), timeout=5)
+            return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--duration", type=int, default=20)
@@ -152,6 +167,8 @@ def main() -> None:
     parser.add_argument("--workers", default="")
     parser.add_argument("--threads", default="")
     parser.add_argument("--profile", type=int, default=0, help="profile this many in-process requests, no load run")
+    # uvicorn: the same page under ASGI (config.asgi, WEB_CONCURRENCY processes), for docs/decisions/0020.
+    parser.add_argument("--server", default="gunicorn", choices=["gunicorn", "uvicorn"])
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install wrk")
@@ -189,9 +206,18 @@ def main() -> None:
                                                "--log-level", "warning", "--print-config"], cwd=ROOT, env=env,
                                               stdout=subprocess.PIPE, text=True)
                     config = {k.strip(): v.strip() for k, _, v in (line.partition("=") for line in server.communicate()[0].splitlines())}
-                    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "platform/gunicorn.conf.py",
-                                               "--log-level", "warning"], cwd=ROOT, env=env)
+                    if args.server == "uvicorn":
+                        config = {"worker_class": "uvicorn (ASGI)", "workers": workers or str(os.cpu_count() + 1),
+                                  "threads": "- (sync views in one thread per process)"}
+                        server = subprocess.Popen([sys.executable, "-m", "uvicorn", "config.asgi:application", "--host",
+                                                   "127.0.0.1", "--port", str(port), "--workers", config["workers"],
+                                                   "--no-access-log", "--log-level", "warning", "--lifespan", "off"],
+                                                  cwd=ROOT, env=env)
+                    else:
+                        server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "platform/gunicorn.conf.py",
+                                                   "--log-level", "warning"], cwd=ROOT, env=env)
                     time.sleep(3)
+                    _wait_for_page(port, page)
                     run_wrk(port, page, [""], 3, args.connections)  # warm-up
                     load = os.getloadavg()[0]
                     roots = {"web": [server.pid], **server_pids(services)}
@@ -214,7 +240,11 @@ def main() -> None:
                         print("  CPU per request: " + ", ".join(f"{name} {ms:.2f} ms" for name, ms in per.items())
                               + f" = {total:.2f} ms: 2 idle cores serve at most {2000 / total:.0f} req/s")
                     server.terminate()
-                    server.wait(10)
+                    try:
+                        server.wait(10)
+                    except subprocess.TimeoutExpired:  # uvicorn's supervisor waits on open keep-alive connections
+                        server.kill()
+                        server.wait(10)
                     server = None
         finally:
             if server:  # an error left one running

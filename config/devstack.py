@@ -2,7 +2,8 @@
 
 Starts PostgreSQL and Redis (embedded, data in .data/) unless DATABASE_URL / REDIS_URL name
 servers, migrates every schema, loads the demo institutions, then runs the web server
-(gunicorn), a Celery worker and Celery beat until Ctrl-C, which stops everything it started.
+(gunicorn on PORT), the WebSocket server (uvicorn on PORT+1, the bell's live socket; see
+docs/decisions/0020), a Celery worker and Celery beat until Ctrl-C, which stops everything it started.
 It turns DEBUG on (and so the dev SECRET_KEY) unless DEBUG is set; the settings default to off.
 The process list mirrors platform/Procfile.
 """
@@ -23,10 +24,12 @@ def _manage(*args: str, env: dict) -> None:
 
 def child_env(port: int, base: dict | None = None) -> dict:
     """The environment of every process started: DEBUG on unless set, since this is the local
-    development stack (the settings themselves default to DEBUG off)."""
+    development stack (the settings themselves default to DEBUG off). Pages point the bell's live
+    socket at PORT+1 (REALTIME_WEBSOCKET_PORT) unless set."""
     env = dict(os.environ if base is None else base, DJANGO_SETTINGS_MODULE="config.settings", PORT=str(port),
                PYTHONUNBUFFERED="1")
     env.setdefault("DEBUG", "1")
+    env.setdefault("REALTIME_WEBSOCKET_PORT", str(port + 1))
     return env
 
 
@@ -56,6 +59,9 @@ def main() -> int:
         processes = {
             "web": [sys.executable, "-m", "gunicorn", "config.wsgi", "-b", f"{bind}:{port}", "-w", "2",
                     "--threads", "4", "--access-logfile", "-", "--graceful-timeout", "5"],
+            # WebSockets only (/ws/): the pages stay on gunicorn (docs/decisions/0020).
+            "websockets": [sys.executable, "-m", "uvicorn", "config.asgi:application", "--host", bind,
+                           "--port", env["REALTIME_WEBSOCKET_PORT"], "--no-access-log", "--lifespan", "off"],
             "worker": [sys.executable, "-m", "celery", "-A", "config", "worker", "-l", "INFO", "-c", "2",
                        "-Q", "celery,settlement"],
             "beat": [sys.executable, "-m", "celery", "-A", "config", "beat", "-l", "INFO",

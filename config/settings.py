@@ -71,6 +71,7 @@ TENANT_APPS = [
     "tenant_apps.calendar",
     "tenant_apps.notifications",
     "tenant_apps.messaging",
+    "tenant_apps.realtime",  # no models: the live socket of the bell (WebSockets, docs/decisions/0020)
     "lms.courses",
     "lms.quizzes",
     "lms.assignments",
@@ -156,12 +157,15 @@ TEMPLATES = [
                 "tenant_apps.accounts.context_processors.site",
                 "crowdfunding.context_processors.navigation",  # the "Campaigns" links
                 "tenant_apps.notifications.context_processors.bell",  # the bell's unread count (cached)
+                "tenant_apps.realtime.context_processors.socket",  # where the bell's live socket connects
             ],
         },
     }
 ]
 
 WSGI_APPLICATION = "config.wsgi.application"
+# The WebSocket server (uvicorn, config.asgi) runs beside gunicorn (docs/decisions/0020).
+ASGI_APPLICATION = "config.asgi.application"
 
 # --- data --------------------------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/educrowd")
@@ -182,6 +186,24 @@ def _redis_db(url: str, db: int) -> str:
     parts = urlsplit(url)
     return urlunsplit(parts._replace(path=f"/{db}"))
 
+
+# Live pushes (tenant_apps/realtime): Redis pub/sub. Pub/sub channels ignore the database number,
+# so the prefix is what keeps environments sharing one Redis apart.
+CHANNEL_LAYERS = {
+    "default": {
+        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+        "CONFIG": {
+            "hosts": [os.environ.get("CHANNEL_LAYER_URL") or REDIS_URL],
+            "prefix": os.environ.get("CHANNEL_LAYER_PREFIX", f"{os.environ.get('CACHE_KEY_PREFIX', 'educrowd')}:ws"),
+        },
+    }
+}
+# Where browsers open the live socket of the bell: the page's own host (so the tenant and the session
+# cookie are the page's) on REALTIME_WEBSOCKET_PORT ("" = the page's port: a proxy routes /ws/ to the
+# ASGI server). REALTIME_ENABLED=0 leaves the bell on its 30-second polling alone.
+REALTIME_ENABLED = env_bool("REALTIME_ENABLED", True)
+REALTIME_WEBSOCKET_PORT = os.environ.get("REALTIME_WEBSOCKET_PORT", "")
+REALTIME_WEBSOCKET_PATH = "/ws/notifications/"
 
 CACHE_URL = os.environ.get("CACHE_URL") or _redis_db(REDIS_URL, 1)
 CACHES = {

@@ -21,6 +21,7 @@ from .login import EmailLoginForm
 from .csvio import csv_safe_cell, csv_streaming_response
 from .mail import mail_recipients_allowed, mail_render, mail_send, mail_send_many, mail_send_rendered
 from .markdown import render_markdown
+from .middleware import tenant_for_hostname
 from .notify import notify, notify_event_register
 from .models import Domain, Tenant
 from .rest_api.authentication import refresh_rotate, tokens_for
@@ -107,6 +108,7 @@ __all__ = [
     "tenant_create",
     "tenant_delete",
     "tenant_domain_for",
+    "tenant_for_hostname",
     "tenant_pending_expires_at",
     "tenant_reactivate",
     "tenant_suspend",

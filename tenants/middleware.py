@@ -52,26 +52,46 @@ class HealthCheckMiddleware:
         return self.get_response(request)
 
 
+def _tenant_routed(domain_model, hostname: str):
+    # Host -> tenant is read on every request; keep it in this process for a few seconds.
+    # A suspension or domain change made in another process takes effect within the TTL.
+    now = time.monotonic()
+    hit = _domain_cache.get(hostname)
+    if hit is not None and hit[0] > now:
+        if hit[1] is None:
+            raise domain_model.DoesNotExist
+        return copy.copy(hit[1])
+    domain = domain_model.objects.select_related("tenant").filter(domain=hostname).first()
+    tenant = domain.tenant if domain is not None and not domain.tenant.is_template else None
+    if len(_domain_cache) > 10_000:
+        _domain_cache.clear()
+    _domain_cache[hostname] = (now + settings.TENANT_ROUTING_CACHE_SECONDS, tenant)
+    if tenant is None:
+        raise domain_model.DoesNotExist
+    return copy.copy(tenant)
+
+
+def tenant_for_hostname(hostname: str):
+    """The tenant (or the public one) serving `hostname` (no port) exactly as HTTP requests are
+    routed: Domain rows, never the template, the same per-process cache; None for an unknown host.
+    For connections that do not pass through the middleware: the WebSocket server (tenant_apps/realtime)."""
+    from django_tenants.utils import get_tenant_domain_model, remove_www
+
+    domain_model = get_tenant_domain_model()
+    connection.set_schema_to_public()
+    try:
+        tenant = _tenant_routed(domain_model, remove_www(hostname))
+    except domain_model.DoesNotExist:
+        return None
+    tenant.domain_url = remove_www(hostname)
+    return tenant
+
+
 class TenantMiddleware(TenantMainMiddleware):
     """django-tenants' host routing, plus: the template never serves, suspended tenants are refused."""
 
     def get_tenant(self, domain_model, hostname):
-        # Host -> tenant is read on every request; keep it in this process for a few seconds.
-        # A suspension or domain change made in another process takes effect within the TTL.
-        now = time.monotonic()
-        hit = _domain_cache.get(hostname)
-        if hit is not None and hit[0] > now:
-            if hit[1] is None:
-                raise domain_model.DoesNotExist
-            return copy.copy(hit[1])
-        domain = domain_model.objects.select_related("tenant").filter(domain=hostname).first()
-        tenant = domain.tenant if domain is not None and not domain.tenant.is_template else None
-        if len(_domain_cache) > 10_000:
-            _domain_cache.clear()
-        _domain_cache[hostname] = (now + settings.TENANT_ROUTING_CACHE_SECONDS, tenant)
-        if tenant is None:
-            raise domain_model.DoesNotExist
-        return copy.copy(tenant)
+        return _tenant_routed(domain_model, hostname)
 
     def process_request(self, request):
         response = super().process_request(request)

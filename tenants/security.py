@@ -13,6 +13,12 @@ from django.views.debug import SafeExceptionReporterFilter
 EMBED_FRAME_SOURCES = ("https://www.youtube-nocookie.com", "https://player.vimeo.com")
 
 
+def _connect_sources() -> list[str]:
+    # The bell's live socket on its own port (tenant_apps/realtime): any host of ours, that port only.
+    port = getattr(settings, "REALTIME_WEBSOCKET_PORT", "")
+    return ["'self'", f"ws://*:{port}", f"wss://*:{port}"] if port else ["'self'"]
+
+
 def content_security_policy() -> str:
     storage = []
     endpoint = getattr(settings, "AWS_S3_ENDPOINT_URL", None)
@@ -31,7 +37,7 @@ def content_security_policy() -> str:
         f"img-src {media} data:",
         f"media-src {media}",
         f"frame-src {' '.join(EMBED_FRAME_SOURCES)}",
-        "connect-src 'self'",
+        f"connect-src {' '.join(_connect_sources())}",
         "font-src 'self'",
         "object-src 'none'",
         "base-uri 'self'",

@@ -27,6 +27,9 @@ def _free_port_now() -> int:
 # Where the local payment simulator listens when a test starts it (`payment_simulator`): fixed
 # for the session, so the web server and worker (spawned earlier or later) all point at it.
 SIMULATOR_PORT = _free_port_now()
+# Where the WebSocket server (uvicorn, `live_server_with_ws` in tests/browser/conftest.py) listens:
+# fixed for the session too, so the pages gunicorn renders point the bell's socket at it.
+WEBSOCKET_PORT = _free_port_now()
 
 
 def _child_env() -> dict[str, str]:
@@ -35,6 +38,8 @@ def _child_env() -> dict[str, str]:
     env.pop("STRIPE_SECRET_KEY", None)  # no keys: DEBUG child processes talk to the simulator
     env.update(
         STRIPE_SIMULATOR_URL=f"http://127.0.0.1:{SIMULATOR_PORT}",
+        REALTIME_WEBSOCKET_PORT=str(WEBSOCKET_PORT),
+        CHANNEL_LAYER_PREFIX=settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"],
         DATABASE_URL=f"postgres://{db['USER']}:{db.get('PASSWORD') or ''}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         REDIS_URL=settings.REDIS_URL,
         DJANGO_SETTINGS_MODULE="config.settings",

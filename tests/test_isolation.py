@@ -28,6 +28,7 @@ import re
 import secrets
 import time
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
@@ -108,6 +109,10 @@ def world(request, django_db_setup, django_db_blocker, tmp_path_factory):
 
     media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("isolation-media"))
     media.enable()
+    # The walk outlasts a 15-minute access token on a busy machine: B's tokens must stay valid to the end
+    # (else a late route answers 401 to everyone and proves nothing).
+    tokens = override_settings(SIMPLE_JWT={**settings.SIMPLE_JWT, "ACCESS_TOKEN_LIFETIME": timedelta(hours=4)})
+    tokens.enable()
     if not request.config.pluginmanager.is_registered(TALLY):
         request.config.pluginmanager.register(TALLY)
     TALLY.started = time.monotonic()
@@ -142,6 +147,7 @@ def world(request, django_db_setup, django_db_blocker, tmp_path_factory):
 
         _rows_remove(site_a.tenant.schema_name, a_before)
         connection.set_schema_to_public()
+    tokens.disable()
     media.disable()
 
 # --- judging one answer ---

@@ -19,10 +19,12 @@ from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Count
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
+from django_tenants.utils import tenant_context
 
 from tenants.api import mail_recipients_allowed, mail_send_rendered, site_url_for_tenant
 
@@ -207,8 +209,8 @@ def notify_each(event: str, deliveries: Iterable[tuple], *, url: str = "", actor
         DigestItem.objects.bulk_create(digest)
         mail_send_rendered(messages=mails)
         if created:
-            tenant = connection.tenant  # the callback may run after a tenant_context() (billing webhooks) ended
-            transaction.on_commit(lambda: _after_commit(created, tenant=tenant))
+            tenant = connection.tenant  # the callback may run at an outer commit, in another schema
+            transaction.on_commit(lambda: _after_commit(created, tenant))
     return reached
 
 
@@ -221,22 +223,34 @@ def notify_render(event: str, recipient, context: dict) -> dict:
     return render_email(event_type, full)
 
 
-def _after_commit(created: list[Notification], *, tenant=None) -> None:
-    if tenant is not None and getattr(connection, "schema_name", None) != tenant.schema_name:
-        from django_tenants.utils import tenant_context
+def _after_commit(created: list[Notification], tenant) -> None:
+    with tenant_context(tenant):  # cache keys, counts and the live groups are this institution's
+        _drop_counts_and_publish(created)
 
-        with tenant_context(tenant):
-            return _after_commit(created)
+
+def _drop_counts_and_publish(created: list[Notification]) -> None:
     cache.delete_many([unread_cache_key(n.user_id) for n in created])
     publish = _publisher()
     if publish is None:
         return
-    for n in created:
+    # Each message carries the person's new unread count (one grouped query for the whole commit).
+    unread = dict(Notification.objects.filter(user_id__in={n.user_id for n in created}, read_at__isnull=True)
+                  .order_by().values("user_id").annotate(n=Count("id")).values_list("user_id", "n"))
+    badge_url = reverse("notifications:badge")
+    messages = [(n.user_id, {"type": "notification.new", "notification": notification_payload(n),
+                             "unread": unread.get(n.user_id, 0), "badge_url": badge_url}) for n in created]
+    many = getattr(publish, "many", None)  # the hook's batch form: a fan-out in one go
+    if many is not None:
         try:
-            publish(n.user_id, {"type": "notification.new", "notification": notification_payload(n),
-                                "badge_url": reverse("notifications:badge")})
+            many(messages)
         except Exception:  # noqa: BLE001 - a live push is best effort; the row and the poll are the truth
-            logger.exception("live notification for user %s not published", n.user_id)
+            logger.exception("live notifications for %d people not published", len(messages))
+        return
+    for user_id, message in messages:
+        try:
+            publish(user_id, message)
+        except Exception:  # noqa: BLE001 - a live push is best effort; the row and the poll are the truth
+            logger.exception("live notification for user %s not published", user_id)
 
 
 def _publisher():

@@ -1,0 +1,8 @@
+"""WebSocket routes (config/asgi.py mounts them; uvicorn serves them beside gunicorn)."""
+from django.urls import path
+
+from .consumers import NotificationConsumer
+
+websocket_urlpatterns = [
+    path("ws/notifications/", NotificationConsumer.as_asgi()),
+]
