@@ -10,7 +10,7 @@ class CohortForm(forms.Form):
 
 
 class MembersForm(forms.Form):
-    emails = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Learners' email addresses",
+    emails = forms.CharField(max_length=50_000, widget=forms.Textarea(attrs={"rows": 3}), label="Learners' email addresses",
                              help_text="One per line or separated by commas; learners of this course or track.")
 
     def cleaned_emails(self) -> list[str]:

@@ -50,15 +50,16 @@ class CohortListApi(ScopedApi):
         return Response(s.CohortOutput(selectors.cohort_get(scope, cohort.uuid)).data, status=status.HTTP_201_CREATED)
 
 
-class CohortApi(ScopedApi):
-    def _out(self, scope, cohort):
-        cohort = selectors.cohort_get(scope, cohort.uuid)
-        return s.CohortDetailOutput(cohort, context={"members": selectors.cohort_members(cohort)}).data
+def _cohort_out(scope, cohort) -> dict:
+    cohort = selectors.cohort_get(scope, cohort.uuid)
+    return s.CohortDetailOutput(cohort, context={"members": selectors.cohort_members(cohort)}).data
 
+
+class CohortApi(ScopedApi):
     @extend_schema(tags=TAGS, summary="A cohort and its learners", responses={200: s.CohortDetailOutput, **ERRORS})
     def get(self, request, kind, slug, cohort_uuid):
         scope = self.scope(request, manage=False)
-        return Response(self._out(scope, self.cohort(scope)))
+        return Response(_cohort_out(scope, self.cohort(scope)))
 
     @extend_schema(tags=TAGS, summary="Rename a cohort or change its start date", request=s.CohortInput,
                    responses={200: s.CohortDetailOutput, **ERRORS})
@@ -67,7 +68,7 @@ class CohortApi(ScopedApi):
         cohort = self.cohort(scope)
         data = self.validated(request, s.CohortInput, partial=True)
         services.cohort_update(cohort=cohort, actor=request.user, **data)
-        return Response(self._out(scope, cohort))
+        return Response(_cohort_out(scope, cohort))
 
     @extend_schema(tags=TAGS, summary="Delete a cohort (its learners keep their enrollment and trainer)",
                    responses={204: None, **ERRORS})
@@ -88,7 +89,7 @@ class CohortMembersApi(ScopedApi):
         _added, refused = services.cohort_members_add(cohort=cohort, learners=learners)
         if refused:
             raise ValidationError({"learners": [why for _u, why in refused]})
-        return Response(CohortApi._out(self, scope, cohort))
+        return Response(_cohort_out(scope, cohort))
 
 
 class CohortMemberApi(ScopedApi):
