@@ -274,7 +274,9 @@ def submission_create(
 
 
 def _tell_submitted(submission: Submission) -> None:
-    """The learner's trainer (lms.cohorts) hears of new work; a learner without one: the whole course staff."""
+    """The learner's trainer (lms.cohorts) hears of new work; a learner without one: the whole course staff.
+    The bell's text (stored with the staff's notifications) leaves the learner's name out: it would
+    outlive the learner's erasure; the email names them, the link shows who."""
     from django.db import connection
 
     from lms.cohorts.api import trainer_of  # cohorts -> tracks -> assignments: imported when used
