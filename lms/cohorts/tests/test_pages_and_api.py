@@ -158,3 +158,15 @@ def test_track_cohorts_and_trainers(site_a):
     assert learners[0].email in client.get(base + "my-learners/").content.decode()
     assert site_a.client(learners[0]).get(base + "cohorts/").status_code == 403
     assert token_client(site_a, instructor).get(f"/api/v1{base}trainers").json()["unassigned"] == []
+
+
+def test_schema_documents_the_cohort_endpoints(site_a):
+    paths = site_a.client().get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()["paths"]
+    for scope in ("/api/v1/studio/courses/{slug}/", "/api/v1/studio/tracks/{slug}/"):
+        assert {"get", "post"} <= set(paths[scope + "cohorts"])
+        assert {"get", "patch", "delete"} <= set(paths[scope + "cohorts/{cohort_uuid}"])
+        assert "delete" in paths[scope + "cohorts/{cohort_uuid}/members/{learner_id}"]
+        assert "post" in paths[scope + "trainers/assignments"] and "put" in paths[scope + "trainers/cap"]
+        assert "get" in paths[scope + "my-learners"] and "post" in paths[scope + "trainers/rebalance"]
+    queue = paths["/api/v1/studio/courses/{slug}/grading-queue"]["get"]
+    assert "mine" in {p["name"] for p in queue["parameters"]}
