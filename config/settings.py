@@ -79,6 +79,7 @@ TENANT_APPS = [
     "lms.certificates",
     "lms.announcements",
     "lms.live_sessions",
+    "lms.cohorts",
     "billing.commerce",
     "crowdfunding",
     # no models: wiring between lms and crowdfunding (scholarship seats), one floor above both

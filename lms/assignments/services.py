@@ -269,7 +269,32 @@ def submission_create(
             submission.file.delete(save=False)
         raise SubmissionRefused("Another submission was just made for this assignment; reload and try again.",
                                 code="concurrent") from exc
+    _tell_submitted(submission)
     return submission
+
+
+def _tell_submitted(submission: Submission) -> None:
+    """The learner's trainer (lms.cohorts) hears of new work; a learner without one: the whole course staff.
+    The bell's text (stored with the staff's notifications) leaves the learner's name out: it would
+    outlive the learner's erasure; the email names them, the link shows who."""
+    from django.db import connection
+
+    from lms.cohorts.api import trainer_of  # cohorts -> tracks -> assignments: imported when used
+    from tenant_apps.notifications.api import notify
+    from tenants.api import site_url_for_tenant
+
+    course = submission.course
+    trainer = trainer_of(submission.learner, course)
+    staff = [trainer] if trainer else [user for user, _role in course_permissions.course_staff(course)]
+    recipients = [user for user in staff if user.pk != submission.learner_id]
+    if not recipients:
+        return
+    assignment = Assignment.objects.filter(course=course, uuid=submission.assignment_uuid).values_list("title", flat=True).first()
+    path = f"/studio/courses/{course.slug}/grading/{submission.uuid}/"
+    notify("submission_received", recipients, {
+        "course": course, "assignment_title": assignment or "an assignment", "attempt": submission.attempt,
+        "learner_name": submission.learner.get_full_name() or submission.learner.email,
+        "url": site_url_for_tenant(connection.tenant, path)}, url=path, actor=submission.learner)
 
 
 # --- grading -------------------------------------------------------------------------------

@@ -198,7 +198,9 @@ def assignment_editor(request, course, assignment_uuid):
 @require_GET
 def grading_queue(request, course):
     assignment_uuid = selectors.uuid_or_none(request.GET.get("assignment"))
-    page = Paginator(selectors.grading_queue(course=course, assignment_uuid=assignment_uuid), QUEUE_PAGE_SIZE).get_page(
+    mine = request.GET.get("mine") == "1"
+    page = Paginator(selectors.grading_queue(course=course, assignment_uuid=assignment_uuid,
+                                             trainer=request.user if mine else None), QUEUE_PAGE_SIZE).get_page(
         request.GET.get("page"))
     titles = selectors.assignment_titles(course=course)
     for submission in page.object_list:
@@ -206,6 +208,7 @@ def grading_queue(request, course):
     context = {
         "course": course, "page": page, "summary": selectors.grading_summary(course=course), "section": "grading",
         "assignment_filter": str(assignment_uuid) if assignment_uuid else "", "Posting": Assignment.Posting,
+        "mine": mine,
     }
     return render(request, "lms/assignments/grading_queue.html", context)
 
@@ -214,7 +217,8 @@ def grading_queue(request, course):
 @require_GET
 def grading_next(request, course):
     assignment_uuid = selectors.uuid_or_none(request.GET.get("assignment"))
-    submission = selectors.grading_next(course=course, assignment_uuid=assignment_uuid)
+    submission = selectors.grading_next(course=course, assignment_uuid=assignment_uuid,
+                                        trainer=request.user if request.GET.get("mine") == "1" else None)
     if submission is None:
         messages.info(request, "Nothing left to grade.")
         url = reverse("assignments:grading", kwargs={"slug": course.slug})

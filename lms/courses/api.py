@@ -6,8 +6,9 @@ from .content import import_optional
 from .dashboard_cache import learner_changed
 from .markdown import render_markdown
 from .models import ContentItem, Course, CourseVersion, Enrollment
-from .permissions import can_edit, can_grade, can_view_staff_pages
+from .permissions import can_edit, can_grade, can_publish, can_view_staff_pages, course_staff
 from .selectors import enrollment_get, enrollments_for_lists
+from .signals import course_staff_removed, enrollment_created
 from .services import (
     PaymentRequired,
     course_create,
@@ -29,10 +30,14 @@ __all__ = [
     "PaymentRequired",
     "can_edit",
     "can_grade",
+    "can_publish",
     "can_view_staff_pages",
     "course_create",
     "course_publish",
+    "course_staff",
+    "course_staff_removed",
     "enrollment_create",
+    "enrollment_created",
     "enrollment_get",
     "enrollments_for_lists",
     "import_optional",

@@ -6,7 +6,9 @@ from .models import Track, TrackEnrollment
 from .permissions import EDIT as TRACK_EDIT
 from .permissions import REVIEW as TRACK_REVIEW
 from .permissions import has as track_permission_has
+from .permissions import track_staff
 from .selectors import course_lock_reason, track_items, track_states, tracks_for_dashboard
+from .signals import track_staff_removed
 from .services import (
     project_step_add,
     project_step_update,
@@ -33,6 +35,8 @@ __all__ = [
     "track_items",
     "track_permission_has",
     "track_states",
+    "track_staff",
+    "track_staff_removed",
     "track_start_course",
     "track_update",
     "tracks_for_dashboard",

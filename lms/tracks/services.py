@@ -286,6 +286,9 @@ def track_staff_set(*, track: Track, user: User, track_role: str | None, actor: 
         return
     if track_role is None:
         permissions.track_role_remove(track=track, user=user)
+        from .signals import track_staff_removed
+
+        track_staff_removed.send(sender=Track, track=track, user=user)
     else:
         permissions.track_role_assign(track=track, user=user, track_role=track_role)
     audit_log(action="track.staff_change", target=track, actor=actor,

@@ -293,6 +293,17 @@ BODIES: dict[str, Body] = {
     "api/v1/courses/<slug:slug>/certificates": lambda b, r: {"enrollment": b.values["enrollment"][0]},
     "manage/certificates/settings": derived_form("admin", name_1="Hijacked Signer", title_1="Hijacked"),
 }
+# cohorts and trainers (lms/cohorts), the same for a course and a track: B's learner (enrolled in
+# both, member of both cohorts) added again, given no trainer; the cap set
+for _scope in ("studio/courses/<slug:slug>/", "studio/tracks/<slug:slug>/"):
+    BODIES |= {
+        _scope + "cohorts/<uuid:cohort_uuid>/members": lambda b, r: {"emails": b.people["learner"].email},
+        _scope + "trainers/assign": lambda b, r: {"learner": b.values["cohort_learner"][0], "trainer": ""},
+        _scope + "trainers/cap": lambda b, r: {"max_learners_per_trainer": "20"},
+        "api/v1/" + _scope + "cohorts/<uuid:cohort_uuid>/members": lambda b, r: {"learners": b.values["cohort_learner"]},
+        "api/v1/" + _scope + "trainers/assignments": lambda b, r: {"learner": b.values["cohort_learner"][0], "trainer": None},
+        "api/v1/" + _scope + "trainers/cap": lambda b, r: {"max_learners_per_trainer": 20},
+    }
 
 
 def override_for(route, method: str) -> Body | None:

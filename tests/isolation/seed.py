@@ -206,6 +206,15 @@ def _seed_objects(p) -> dict[str, list[str]]:
                                             actor=instructor)
     track_certificate = certificate_services.certificate_issue_for_track(track=track, learner=learner).certificate
 
+    # Cohorts: one in the course, one in the track, the learner in both (trainers were assigned on enrollment).
+    from lms.cohorts import services as cohort_services
+    from lms.cohorts.scopes import Scope
+
+    cohort = cohort_services.cohort_create(scope=Scope(course=course), name=f"{MARKER} cohort", actor=instructor)
+    cohort_services.cohort_members_add(cohort=cohort, learners=[learner])
+    track_cohort = cohort_services.cohort_create(scope=Scope(track=track), name=f"{MARKER} track cohort", actor=instructor)
+    cohort_services.cohort_members_add(cohort=track_cohort, learners=[learner])
+
     # Accounts: a pending invitation with a known token, an import report with rejected rows, link tokens.
     invitation = account_services.invitation_create(email=f"invitee-{secrets.token_hex(3)}@globex.test", role="learner",
                                                     invited_by=p["admin"], base_url="http://globex.invalid")
@@ -411,6 +420,9 @@ def _seed_objects(p) -> dict[str, list[str]]:
         "assignment": [s(assignment.uuid)],
         "submission": [s(submission.uuid), s(ungraded.uuid)],
         "category": [s(category.uuid), s(quiz_category.uuid)],
+        "cohort": [s(cohort.uuid)],
+        "track_cohort": [s(track_cohort.uuid)],
+        "cohort_learner": [s(learner.profile.public_id)],
         "enrollment": [s(enrollment.uuid)],
         "certificate_number": [certificate.number],
         "track_certificate_number": [track_certificate.number],

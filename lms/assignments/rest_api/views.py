@@ -217,11 +217,15 @@ class GradingQueueApi(mixins.ListModelMixin, TenantGenericApi):
     def safely_get_queryset(self, request):
         course = _staff_course(request, self.kwargs["slug"], "grade")
         assignment_uuid = selectors.uuid_or_none(request.query_params.get("assignment"))
-        return selectors.grading_queue(course=course, assignment_uuid=assignment_uuid).select_related("learner__profile")
+        trainer = request.user if request.query_params.get("mine") in ("1", "true") else None
+        return selectors.grading_queue(course=course, assignment_uuid=assignment_uuid,
+                                       trainer=trainer).select_related("learner__profile")
 
     @extend_schema(tags=STAFF_TAGS, summary="Submissions waiting for a grade, oldest first",
                    parameters=[OpenApiParameter("slug", str, OpenApiParameter.PATH, description="The course's slug."),
-                               OpenApiParameter("assignment", OpenApiTypes.UUID, description="Only this assignment's submissions.")])
+                               OpenApiParameter("assignment", OpenApiTypes.UUID, description="Only this assignment's submissions."),
+                               OpenApiParameter("mine", OpenApiTypes.BOOL,
+                                                description="1: only the submissions of the learners assigned to you (your trainees).")])
     def get(self, request, slug):
         return self.list(request)
 

@@ -28,17 +28,22 @@ def submission_get_for_grader(*, user: User, submission_uuid) -> Submission | No
     return submission
 
 
-def grading_queue(*, course: Course, assignment_uuid=None):
-    """Submissions with no grade yet, oldest first (the order they should be graded in)."""
+def grading_queue(*, course: Course, assignment_uuid=None, trainer: User | None = None):
+    """Submissions with no grade yet, oldest first (the order they should be graded in);
+    with `trainer`, only those of the learners assigned to them ("my learners", lms.cohorts)."""
     qs = (Submission.objects.filter(course=course, grade__isnull=True)
           .select_related("learner", "course").order_by("submitted_at", "id"))
     if assignment_uuid:
         qs = qs.filter(assignment_uuid=assignment_uuid)
+    if trainer is not None:
+        from lms.cohorts.api import my_learner_ids  # cohorts -> tracks -> assignments: imported when used
+
+        qs = qs.filter(learner_id__in=my_learner_ids(trainer, course))
     return qs
 
 
-def grading_next(*, course: Course, assignment_uuid=None) -> Submission | None:
-    return grading_queue(course=course, assignment_uuid=assignment_uuid).first()
+def grading_next(*, course: Course, assignment_uuid=None, trainer: User | None = None) -> Submission | None:
+    return grading_queue(course=course, assignment_uuid=assignment_uuid, trainer=trainer).first()
 
 
 @dataclass

@@ -123,6 +123,9 @@ def course_staff_set(*, course: Course, user: User, course_role: str | None, act
 
     if course_role is None:
         permissions.course_role_remove(course=course, user=user)
+        from ..signals import course_staff_removed
+
+        course_staff_removed.send(sender=Course, course=course, user=user)
         return
     if course_role not in permissions.COURSE_ROLE_PERMS:
         raise ValidationError({"course_role": "Choose instructor or teaching assistant."})

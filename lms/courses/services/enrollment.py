@@ -10,6 +10,7 @@ from django.utils import timezone
 from billing.api import limit_check
 
 from ..models import Course, CourseVersion, Enrollment
+from ..signals import enrollment_created
 from .progress import _recompute_progress
 
 
@@ -72,12 +73,14 @@ def enrollment_create(
         existing.enrolled_by, existing.note = enrolled_by, note.strip()[:500]
         existing.save()
         _tell_enrolled(existing)
+        enrollment_created.send(sender=Enrollment, enrollment=existing)
         return existing
     enrollment = Enrollment.objects.create(
         course=course, learner=learner, version=course.published_version, source=source,
         enrolled_by=enrolled_by, note=note.strip()[:500],
     )
     _tell_enrolled(enrollment)
+    enrollment_created.send(sender=Enrollment, enrollment=enrollment)
     return enrollment
 
 
