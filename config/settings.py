@@ -75,6 +75,7 @@ TENANT_APPS = [
     "lms.assignments",
     "lms.tracks",
     "lms.certificates",
+    "lms.discussions",
     "billing.commerce",
     "crowdfunding",
     # no models: wiring between lms and crowdfunding (scholarship seats), one floor above both

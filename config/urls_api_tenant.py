@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("lms.assignments.rest_api.urls")),
     path("", include("lms.tracks.rest_api.urls")),
     path("", include("lms.certificates.rest_api.urls")),
+    path("", include("lms.discussions.rest_api.urls")),
     path("", include("billing.commerce.rest_api_urls")),
     path("", include("crowdfunding.rest_api.urls")),
 ]

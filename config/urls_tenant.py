@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("lms.assignments.urls")),
     path("", include("lms.tracks.urls")),
     path("", include("lms.certificates.urls")),
+    path("", include("lms.discussions.urls")),
     path("api/v1/", include("config.urls_api_tenant")),
     # the institution as a credential issuer: did:web document, JWKS, OB3 profile, status lists
     path(".well-known/", include("tenant_apps.credentials.urls_well_known")),
