@@ -263,7 +263,7 @@ def post_moderate(request, access, post_uuid):
 @require_http_methods(["GET", "POST"])
 @discussion_page(staff=True)
 def staff_forums(request, access):
-    form = ForumForm(request.POST or None, prefix="new")
+    form = ForumForm(request.POST or None)
     status = 200
     if request.method == "POST":
         if not access.edit:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from ..models import Post
 
 
-class ForumOutput(serializers.Serializer):
+class DiscussionForumOutput(serializers.Serializer):
     uuid = serializers.UUIDField()
     title = serializers.CharField()
     description = serializers.CharField(allow_blank=True)
@@ -17,7 +16,7 @@ class ForumOutput(serializers.Serializer):
     thread_count = serializers.IntegerField(required=False)
 
 
-class ForumInput(serializers.Serializer):
+class DiscussionForumInput(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(max_length=20_000, required=False, allow_blank=True, default="")
     allow_anonymous = serializers.BooleanField(required=False, default=False)
@@ -25,7 +24,7 @@ class ForumInput(serializers.Serializer):
     points = serializers.IntegerField(required=False, min_value=1, max_value=100_000, default=10)
 
 
-class AuthorOutput(serializers.Serializer):
+class DiscussionAuthorOutput(serializers.Serializer):
     email = serializers.EmailField()
     name = serializers.SerializerMethodField()
 
@@ -33,13 +32,13 @@ class AuthorOutput(serializers.Serializer):
         return user.get_full_name()
 
 
-class PostOutput(serializers.Serializer):
+class DiscussionPostOutput(serializers.Serializer):
     uuid = serializers.UUIDField()
     parent = serializers.SerializerMethodField()
-    author = AuthorOutput(source="shown_author", allow_null=True)
+    author = DiscussionAuthorOutput(source="shown_author", allow_null=True)
     author_name = serializers.CharField(source="shown_name")
     is_anonymous = serializers.BooleanField()
-    status = serializers.ChoiceField(choices=Post.Status.choices)
+    status = serializers.CharField(help_text="visible, hidden (by staff; only staff see it) or deleted")
     body = serializers.SerializerMethodField(help_text="Markdown; empty when hidden from you or deleted.")
     body_html = serializers.SerializerMethodField()
     vote_count = serializers.IntegerField()
@@ -59,11 +58,11 @@ class PostOutput(serializers.Serializer):
         return post.body_html if post.body_shown else ""
 
 
-class ReplyOutput(PostOutput):
-    answers = PostOutput(many=True)
+class DiscussionReplyOutput(DiscussionPostOutput):
+    answers = DiscussionPostOutput(many=True)
 
 
-class ThreadOutput(serializers.Serializer):
+class DiscussionThreadOutput(serializers.Serializer):
     uuid = serializers.UUIDField()
     forum = serializers.UUIDField(source="forum.uuid")
     title = serializers.CharField()
@@ -78,53 +77,53 @@ class ThreadOutput(serializers.Serializer):
         return thread.answer_id is not None
 
 
-class ThreadPageOutput(serializers.Serializer):
-    thread = ThreadOutput()
-    opening = PostOutput()
-    replies = ReplyOutput(many=True, source="replies.object_list")
+class DiscussionThreadPageOutput(serializers.Serializer):
+    thread = DiscussionThreadOutput()
+    opening = DiscussionPostOutput()
+    replies = DiscussionReplyOutput(many=True, source="replies.object_list")
     page = serializers.IntegerField(source="replies.number")
     pages = serializers.IntegerField(source="replies.paginator.num_pages")
     subscribed = serializers.BooleanField()
 
 
-class ThreadInput(serializers.Serializer):
+class DiscussionThreadInput(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     body = serializers.CharField(max_length=20_000)
     anonymous = serializers.BooleanField(required=False, default=False)
 
 
-class ThreadFlagsInput(serializers.Serializer):
+class DiscussionThreadFlagsInput(serializers.Serializer):
     pinned = serializers.BooleanField(required=False, allow_null=True, default=None)
     locked = serializers.BooleanField(required=False, allow_null=True, default=None)
 
 
-class ReplyInput(serializers.Serializer):
+class DiscussionReplyInput(serializers.Serializer):
     body = serializers.CharField(max_length=20_000)
     parent = serializers.UUIDField(required=False, allow_null=True, default=None,
                                    help_text="The top-level reply this answers; deeper nesting is refused (400).")
     anonymous = serializers.BooleanField(required=False, default=False)
 
 
-class AnswerInput(serializers.Serializer):
+class DiscussionAnswerInput(serializers.Serializer):
     post = serializers.UUIDField(allow_null=True, help_text="The reply to mark; null unmarks.")
 
 
-class VoteOutput(serializers.Serializer):
+class DiscussionVoteOutput(serializers.Serializer):
     voted = serializers.BooleanField()
     vote_count = serializers.IntegerField()
 
 
-class ReportInput(serializers.Serializer):
+class DiscussionReportInput(serializers.Serializer):
     reason = serializers.CharField(max_length=1000)
 
 
-class ModerateInput(serializers.Serializer):
+class DiscussionModerateInput(serializers.Serializer):
     action = serializers.ChoiceField(choices=["hide", "unhide", "delete"])
 
 
-class ReportOutput(serializers.Serializer):
+class DiscussionReportOutput(serializers.Serializer):
     uuid = serializers.UUIDField()
-    post = PostOutput()
+    post = DiscussionPostOutput()
     thread = serializers.UUIDField(source="post.thread.uuid")
     reporter = serializers.EmailField(source="reporter.email", allow_null=True, default=None)
     reason = serializers.CharField()
@@ -132,15 +131,15 @@ class ReportOutput(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
-class ReportResolveInput(serializers.Serializer):
+class DiscussionReportResolveInput(serializers.Serializer):
     action = serializers.ChoiceField(choices=["resolve", "dismiss"])
 
 
-class SubscriptionOutput(serializers.Serializer):
+class DiscussionSubscriptionOutput(serializers.Serializer):
     subscribed = serializers.BooleanField()
 
 
-class ParticipantOutput(serializers.Serializer):
+class DiscussionParticipantOutput(serializers.Serializer):
     learner = serializers.IntegerField(source="learner.pk")
     email = serializers.EmailField(source="learner.email")
     name = serializers.CharField(source="learner.get_full_name")
@@ -149,7 +148,21 @@ class ParticipantOutput(serializers.Serializer):
     feedback = serializers.CharField(source="grade.feedback", allow_null=True, default=None)
 
 
-class GradeInput(serializers.Serializer):
+class DiscussionGradeInput(serializers.Serializer):
     learner = serializers.IntegerField(min_value=1)
     points = serializers.DecimalField(max_digits=9, decimal_places=2, min_value=0)
     feedback = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+
+
+class DiscussionThreadListOutput(serializers.Serializer):
+    page = serializers.IntegerField()
+    pages = serializers.IntegerField()
+    count = serializers.IntegerField()
+    results = DiscussionThreadOutput(many=True)
+
+
+class DiscussionReportListOutput(serializers.Serializer):
+    page = serializers.IntegerField()
+    pages = serializers.IntegerField()
+    count = serializers.IntegerField()
+    results = DiscussionReportOutput(many=True)

@@ -65,111 +65,111 @@ def _page_meta(page) -> dict:
 
 
 class ForumListApi(TenantApi):
-    @extend_schema(tags=TAGS, summary="The course's forums", responses={200: s.ForumOutput(many=True)})
+    @extend_schema(tags=TAGS, summary="The course's forums", responses={200: s.DiscussionForumOutput(many=True)})
     def get(self, request, slug):
         access = _access(request, slug)
-        return Response(s.ForumOutput(selectors.forum_list(access=access), many=True).data)
+        return Response(s.DiscussionForumOutput(selectors.forum_list(access=access), many=True).data)
 
-    @extend_schema(tags=TAGS, summary="Add a forum (instructors)", request=s.ForumInput, responses={201: s.ForumOutput})
+    @extend_schema(tags=TAGS, summary="Add a forum (instructors)", request=s.DiscussionForumInput, responses={201: s.DiscussionForumOutput})
     def post(self, request, slug):
         access = _access(request, slug, staff=True)
-        forum = services.forum_create(access=access, **self.validated(request, s.ForumInput))
-        return Response(s.ForumOutput(forum).data, status=201)
+        forum = services.forum_create(access=access, **self.validated(request, s.DiscussionForumInput))
+        return Response(s.DiscussionForumOutput(forum).data, status=201)
 
 
 class ForumApi(TenantApi):
-    @extend_schema(tags=TAGS, summary="A forum", responses={200: s.ForumOutput})
+    @extend_schema(tags=TAGS, summary="A forum", responses={200: s.DiscussionForumOutput})
     def get(self, request, slug, forum_uuid):
-        return Response(s.ForumOutput(_forum(_access(request, slug), forum_uuid)).data)
+        return Response(s.DiscussionForumOutput(_forum(_access(request, slug), forum_uuid)).data)
 
-    @extend_schema(tags=TAGS, summary="Change a forum (instructors)", request=s.ForumInput, responses={200: s.ForumOutput})
+    @extend_schema(tags=TAGS, summary="Change a forum (instructors)", request=s.DiscussionForumInput, responses={200: s.DiscussionForumOutput})
     def patch(self, request, slug, forum_uuid):
         access = _access(request, slug, staff=True)
         forum = services.forum_update(access=access, forum=_forum(access, forum_uuid),
-                                      **self.validated(request, s.ForumInput, partial=True))
-        return Response(s.ForumOutput(forum).data)
+                                      **self.validated(request, s.DiscussionForumInput, partial=True))
+        return Response(s.DiscussionForumOutput(forum).data)
 
 
 class ThreadListApi(TenantApi):
     @extend_schema(tags=TAGS, summary="The forum's threads, pinned first", parameters=[PAGE],
-                   responses={200: s.ThreadOutput(many=True)})
+                   responses={200: s.DiscussionThreadListOutput})
     def get(self, request, slug, forum_uuid):
         access = _access(request, slug)
         page = selectors.thread_list_page(access=access, forum=_forum(access, forum_uuid), page=request.GET.get("page", 1))
-        return Response({**_page_meta(page), "results": s.ThreadOutput(page.object_list, many=True).data})
+        return Response({**_page_meta(page), "results": s.DiscussionThreadOutput(page.object_list, many=True).data})
 
-    @extend_schema(tags=TAGS, summary="Start a thread", request=s.ThreadInput, responses={201: s.ThreadOutput})
+    @extend_schema(tags=TAGS, summary="Start a thread", request=s.DiscussionThreadInput, responses={201: s.DiscussionThreadOutput})
     def post(self, request, slug, forum_uuid):
         access = _access(request, slug)
         forum = _forum(access, forum_uuid)
-        thread = services.thread_create(access=access, forum=forum, **self.validated(request, s.ThreadInput))
-        return Response(s.ThreadOutput(thread).data, status=201)
+        thread = services.thread_create(access=access, forum=forum, **self.validated(request, s.DiscussionThreadInput))
+        return Response(s.DiscussionThreadOutput(thread).data, status=201)
 
 
 class SearchApi(TenantApi):
     @extend_schema(tags=TAGS, summary="Search the course's threads (titles and posts)",
                    parameters=[OpenApiParameter("q", OpenApiTypes.STR, required=True), PAGE],
-                   responses={200: s.ThreadOutput(many=True)})
+                   responses={200: s.DiscussionThreadListOutput})
     def get(self, request, slug):
         access = _access(request, slug)
         q = request.GET.get("q", "").strip()[:200]
         if not q:
             return error_response("Give a search query: ?q=", code="invalid")
         page = selectors.thread_list_page(access=access, search=q, page=request.GET.get("page", 1))
-        return Response({**_page_meta(page), "results": s.ThreadOutput(page.object_list, many=True).data})
+        return Response({**_page_meta(page), "results": s.DiscussionThreadOutput(page.object_list, many=True).data})
 
 
 class ThreadApi(TenantApi):
     @extend_schema(tags=TAGS, summary="A thread with one page of replies (50 top-level replies and their answers)",
-                   parameters=[PAGE], responses={200: s.ThreadPageOutput})
+                   parameters=[PAGE], responses={200: s.DiscussionThreadPageOutput})
     def get(self, request, slug, thread_uuid):
         access = _access(request, slug)
         tp = selectors.thread_page(access=access, thread=_thread(access, thread_uuid), page=request.GET.get("page", 1))
-        return Response(s.ThreadPageOutput(tp).data)
+        return Response(s.DiscussionThreadPageOutput(tp).data)
 
-    @extend_schema(tags=TAGS, summary="Pin or lock a thread (staff)", request=s.ThreadFlagsInput, responses={200: s.ThreadOutput})
+    @extend_schema(tags=TAGS, summary="Pin or lock a thread (staff)", request=s.DiscussionThreadFlagsInput, responses={200: s.DiscussionThreadOutput})
     def patch(self, request, slug, thread_uuid):
         access = _access(request, slug, staff=True)
         thread = services.thread_flags_set(access=access, thread=_thread(access, thread_uuid),
-                                           **self.validated(request, s.ThreadFlagsInput))
-        return Response(s.ThreadOutput(thread).data)
+                                           **self.validated(request, s.DiscussionThreadFlagsInput))
+        return Response(s.DiscussionThreadOutput(thread).data)
 
 
 class ReplyCreateApi(TenantApi):
-    @extend_schema(tags=TAGS, summary="Reply to a thread (or to a top-level reply)", request=s.ReplyInput,
-                   responses={201: s.PostOutput})
+    @extend_schema(tags=TAGS, summary="Reply to a thread (or to a top-level reply)", request=s.DiscussionReplyInput,
+                   responses={201: s.DiscussionPostOutput})
     def post(self, request, slug, thread_uuid):
         access = _access(request, slug)
         thread = _thread(access, thread_uuid)
-        data = self.validated(request, s.ReplyInput)
+        data = self.validated(request, s.DiscussionReplyInput)
         parent = _post(access, data["parent"]) if data["parent"] else None
         try:
             post = services.reply_create(access=access, thread=thread, body=data["body"], parent=parent,
                                          anonymous=data["anonymous"])
         except services.Refused as exc:
             return _refused(exc)
-        return Response(s.PostOutput(selectors.post_for_display(access=access, post=post)).data, status=201)
+        return Response(s.DiscussionPostOutput(selectors.post_for_display(access=access, post=post)).data, status=201)
 
 
 class AnswerApi(TenantApi):
-    @extend_schema(tags=TAGS, summary="Mark a reply as the answer (thread author or staff)", request=s.AnswerInput,
-                   responses={200: s.ThreadOutput})
+    @extend_schema(tags=TAGS, summary="Mark a reply as the answer (thread author or staff)", request=s.DiscussionAnswerInput,
+                   responses={200: s.DiscussionThreadOutput})
     def post(self, request, slug, thread_uuid):
         access = _access(request, slug)
         thread = _thread(access, thread_uuid)
-        data = self.validated(request, s.AnswerInput)
+        data = self.validated(request, s.DiscussionAnswerInput)
         post = _post(access, data["post"]) if data["post"] else None
-        return Response(s.ThreadOutput(services.answer_mark(access=access, thread=thread, post=post)).data)
+        return Response(s.DiscussionThreadOutput(services.answer_mark(access=access, thread=thread, post=post)).data)
 
 
 class SubscriptionApi(TenantApi):
-    @extend_schema(tags=TAGS, summary="Follow a thread", request=None, responses={200: s.SubscriptionOutput})
+    @extend_schema(tags=TAGS, summary="Follow a thread", request=None, responses={200: s.DiscussionSubscriptionOutput})
     def put(self, request, slug, thread_uuid):
         access = _access(request, slug)
         return Response({"subscribed": services.subscription_set(access=access, thread=_thread(access, thread_uuid),
                                                                  subscribed=True)})
 
-    @extend_schema(tags=TAGS, summary="Stop following a thread", request=None, responses={200: s.SubscriptionOutput})
+    @extend_schema(tags=TAGS, summary="Stop following a thread", request=None, responses={200: s.DiscussionSubscriptionOutput})
     def delete(self, request, slug, thread_uuid):
         access = _access(request, slug)
         return Response({"subscribed": services.subscription_set(access=access, thread=_thread(access, thread_uuid),
@@ -178,7 +178,7 @@ class SubscriptionApi(TenantApi):
 
 class VoteApi(TenantApi):
     @extend_schema(tags=TAGS, summary="Up-vote a post, or take the vote back (toggle)", request=None,
-                   responses={200: s.VoteOutput})
+                   responses={200: s.DiscussionVoteOutput})
     def post(self, request, slug, post_uuid):
         access = _access(request, slug)
         try:
@@ -189,35 +189,35 @@ class VoteApi(TenantApi):
 
 
 class ReportCreateApi(TenantApi):
-    @extend_schema(tags=TAGS, summary="Report a post to the course staff", request=s.ReportInput,
-                   responses={201: s.ReportInput})
+    @extend_schema(tags=TAGS, summary="Report a post to the course staff", request=s.DiscussionReportInput,
+                   responses={201: s.DiscussionReportInput})
     def post(self, request, slug, post_uuid):
         access = _access(request, slug)
         post = _post(access, post_uuid)
         try:
-            report = services.report_create(access=access, post=post, **self.validated(request, s.ReportInput))
+            report = services.report_create(access=access, post=post, **self.validated(request, s.DiscussionReportInput))
         except services.Refused as exc:
             return _refused(exc)
         return Response({"reason": report.reason}, status=201)
 
 
 class ModerateApi(TenantApi):
-    @extend_schema(tags=TAGS, summary="Hide, unhide or delete a post (staff)", request=s.ModerateInput,
-                   responses={200: s.PostOutput})
+    @extend_schema(tags=TAGS, summary="Hide, unhide or delete a post (staff)", request=s.DiscussionModerateInput,
+                   responses={200: s.DiscussionPostOutput})
     def post(self, request, slug, post_uuid):
         access = _access(request, slug, staff=True)
         post = _post(access, post_uuid)
         try:
-            post = services.post_moderate(access=access, post=post, **self.validated(request, s.ModerateInput))
+            post = services.post_moderate(access=access, post=post, **self.validated(request, s.DiscussionModerateInput))
         except services.Refused as exc:
             return _refused(exc)
-        return Response(s.PostOutput(selectors.post_for_display(access=access, post=post)).data)
+        return Response(s.DiscussionPostOutput(selectors.post_for_display(access=access, post=post)).data)
 
 
 class ReportListApi(TenantApi):
     @extend_schema(tags=TAGS, summary="The moderation queue (staff)",
                    parameters=[OpenApiParameter("status", OpenApiTypes.STR, required=False, enum=Report.Status.values), PAGE],
-                   responses={200: s.ReportOutput(many=True)})
+                   responses={200: s.DiscussionReportListOutput})
     def get(self, request, slug):
         access = _access(request, slug, staff=True)
         wanted = request.GET.get("status", Report.Status.OPEN)
@@ -228,39 +228,39 @@ class ReportListApi(TenantApi):
         reports = list(page.object_list)
         for r in reports:
             selectors.post_for_display(access=access, post=r.post)
-        return Response({**_page_meta(page), "results": s.ReportOutput(reports, many=True).data})
+        return Response({**_page_meta(page), "results": s.DiscussionReportOutput(reports, many=True).data})
 
 
 class ReportApi(TenantApi):
-    @extend_schema(tags=TAGS, summary="Resolve (hide the post) or dismiss a report (staff)", request=s.ReportResolveInput,
-                   responses={200: s.ReportOutput})
+    @extend_schema(tags=TAGS, summary="Resolve (hide the post) or dismiss a report (staff)", request=s.DiscussionReportResolveInput,
+                   responses={200: s.DiscussionReportOutput})
     def post(self, request, slug, report_uuid):
         access = _access(request, slug, staff=True)
         report = selectors.report_get(access=access, report_uuid=report_uuid)
         if report is None:
             raise NotFound()
         try:
-            report = services.report_resolve(access=access, report=report, **self.validated(request, s.ReportResolveInput))
+            report = services.report_resolve(access=access, report=report, **self.validated(request, s.DiscussionReportResolveInput))
         except services.Refused as exc:
             return _refused(exc)
         selectors.post_for_display(access=access, post=report.post)
-        return Response(s.ReportOutput(report).data)
+        return Response(s.DiscussionReportOutput(report).data)
 
 
 class GradeListApi(TenantApi):
     @extend_schema(tags=TAGS, summary="A graded forum's participants and their grades (staff)",
-                   responses={200: s.ParticipantOutput(many=True)})
+                   responses={200: s.DiscussionParticipantOutput(many=True)})
     def get(self, request, slug, forum_uuid):
         access = _access(request, slug, staff=True)
         forum = _forum(access, forum_uuid)
-        return Response(s.ParticipantOutput(selectors.forum_participants(forum=forum), many=True).data)
+        return Response(s.DiscussionParticipantOutput(selectors.forum_participants(forum=forum), many=True).data)
 
     @extend_schema(tags=TAGS, summary="Grade a learner's participation (graders); shown in the gradebook",
-                   request=s.GradeInput, responses={200: s.ParticipantOutput})
+                   request=s.DiscussionGradeInput, responses={200: s.DiscussionParticipantOutput})
     def post(self, request, slug, forum_uuid):
         access = _access(request, slug, staff=True)
         forum = _forum(access, forum_uuid)
-        data = self.validated(request, s.GradeInput)
+        data = self.validated(request, s.DiscussionGradeInput)
         learner = User.objects.filter(pk=data["learner"]).first()
         if learner is None:
             raise ValidationError({"learner": "Not a learner of this course."})
@@ -270,4 +270,4 @@ class GradeListApi(TenantApi):
         except services.Refused as exc:
             return _refused(exc)
         participant = selectors.Participant(learner=learner, posts=0, grade=grade)
-        return Response(s.ParticipantOutput(participant).data)
+        return Response(s.DiscussionParticipantOutput(participant).data)
