@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: install run test bench bench-load bench-payments bench-webhooks bench-settlement bench-campaign bench-certificates bench-certificates-cohort bench-certificate-verify clean-data
+.PHONY: install run test bench bench-load bench-payments bench-webhooks bench-settlement bench-campaign bench-certificates bench-certificates-cohort bench-certificate-verify bench-discussion clean-data
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,9 @@ bench-certificates-cohort: install
 
 bench-certificate-verify: install
 	@$(PY) bench/certificate_verify.py $(BENCH_ARGS)
+
+bench-discussion: install
+	@$(PY) bench/discussion_thread.py $(BENCH_ARGS)
 
 bench-webhooks: install
 	@$(PY) bench/webhooks.py $(BENCH_ARGS)
