@@ -84,7 +84,7 @@ def forums(request, access):
 @require_GET
 @discussion_page()
 def search(request, access):
-    q = request.GET.get("q", "").strip()[:200]
+    q = request.GET.get("q", "").replace("\x00", "").strip()[:200]
     page = selectors.thread_list_page(access=access, search=q, page=request.GET.get("page", 1)) if q else None
     return render(request, "lms/discussions/search.html", {"access": access, "course": access.course, "q": q, "page": page})
 

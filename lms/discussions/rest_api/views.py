@@ -112,7 +112,7 @@ class SearchApi(TenantApi):
                    responses={200: s.DiscussionThreadListOutput})
     def get(self, request, slug):
         access = _access(request, slug)
-        q = request.GET.get("q", "").strip()[:200]
+        q = request.GET.get("q", "").replace("\x00", "").strip()[:200]
         if not q:
             return error_response("Give a search query: ?q=", code="invalid")
         page = selectors.thread_list_page(access=access, search=q, page=request.GET.get("page", 1))
