@@ -102,12 +102,56 @@ def queries_of(slug: str, thread_uuid: str, session_key: str) -> int:
     return len(ctx.captured_queries)
 
 
+def profile(page: str, session_key: str, requests: int) -> None:
+    """cProfile over `requests` in-process requests of the page: where the time goes."""
+    import cProfile
+    import pstats
+
+    from django.db import connection
+    from django.test import Client
+
+    client = Client(HTTP_HOST=HOST)
+    client.cookies["sessionid"] = session_key
+    client.get(page)
+    started = time.perf_counter()
+    for _ in range(requests):
+        client.get(page)
+    print(f"in-process: {(time.perf_counter() - started) * 1000 / requests:.1f} ms per request (not profiled)")
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(requests):
+        client.get(page)
+    profiler.disable()
+    pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_SORT", "cumulative")).print_stats(int(os.environ.get("BENCH_ROWS", 40)))
+    connection.set_schema_to_public()
+
+
+def _wait_until_served(port: int, page: str, session_key: str, timeout: float = 90) -> None:
+    """gunicorn's workers boot slowly on a loaded machine: wait for the page to answer 200."""
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            request = urllib.request.Request(f"http://127.0.0.1:{port}{page}",
+                                             headers={"Host": HOST, "Cookie": f"sessionid={session_key}"})
+            with urllib.request.urlopen(request, timeout=10) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            sys.exit(f"the server did not serve {page} within {timeout:.0f}s")
+        time.sleep(0.5)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--duration", type=int, default=20)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", default="")
     parser.add_argument("--threads", default="")
+    parser.add_argument("--profile", type=int, default=0, help="profile this many in-process requests, no load run")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install wrk")
@@ -139,13 +183,16 @@ def main() -> None:
         print(f"queries per thread page: {big} ({REPLIES} replies) / {small} (5 replies) — "
               f"{'constant' if small == big else 'GROWS with the replies'}")
         page = f"/learn/{slug}/discussions/threads/{threads['big']}/"
+        if args.profile:
+            profile(page, sessions[0], args.profile)
+            return
         port = free_port()
         env = {**os.environ, "PORT": str(port), "BIND": f"127.0.0.1:{port}", "ACCESS_LOG": "",
                **({"WEB_CONCURRENCY": args.workers} if args.workers else {}),
                **({"WEB_THREADS": args.threads} if args.threads else {})}
         server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "platform/gunicorn.conf.py",
                                    "--log-level", "warning"], cwd=ROOT, env=env)
-        time.sleep(3)
+        _wait_until_served(port, page, sessions[0])
         run_wrk(port, page, sessions, 3, args.connections)  # warm-up
         load = os.getloadavg()[0]
         r = run_wrk(port, page, sessions, args.duration, args.connections)
@@ -156,7 +203,11 @@ def main() -> None:
     finally:
         if server:
             server.terminate()
-            server.wait(10)
+            try:
+                server.wait(30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait(10)
         from django.db import connection
 
         connection.close()

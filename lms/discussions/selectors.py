@@ -144,6 +144,7 @@ class ThreadPage:
     replies: Page  # top-level replies, each with `.answers` (its replies)
     subscribed: bool
     voted: set[int] = field(default_factory=set)
+    rows: list[Post] = field(default_factory=list)
     can_mark_answer: bool = False
 
 
@@ -175,8 +176,18 @@ def thread_page(*, access: Access, thread: Thread, page: str | int = 1) -> Threa
     for post in every:
         post.voted = post.pk in voted
         post.is_answer = post.pk == thread.answer_id
+    rows = []  # the page in display order, flat (one template loop): each top-level reply, then its answers
+    for post in top_list:
+        post.nested = False
+        rows.append(post)
+        for answer in post.answers:
+            answer.nested = True
+            rows.append(answer)
+        rows[-1].closes_group = post  # the answer form of the group follows its last post
+    if opening:
+        opening.nested = False
     return ThreadPage(
-        thread=thread, opening=opening, replies=top, voted=voted,
+        thread=thread, opening=opening, replies=top, voted=voted, rows=rows,
         subscribed=Subscription.objects.filter(thread=thread, user=access.user).exists(),
         can_mark_answer=access.staff or thread.author_id == access.user.pk,
     )

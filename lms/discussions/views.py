@@ -126,6 +126,7 @@ def thread_new(request, access, forum_uuid):
 def _thread_context(request, access, thread, reply_form=None) -> dict:
     tp = selectors.thread_page(access=access, thread=thread, page=request.GET.get("page", 1))
     return {"access": access, "course": access.course, "thread": thread, "forum": thread.forum, "tp": tp,
+            "base": reverse("discussions:forums", args=[access.course.slug]),
             "reply_form": reply_form or ReplyForm(), "report_form": ReportForm()}
 
 
