@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: install run test bench bench-load bench-payments bench-webhooks bench-settlement bench-campaign bench-certificates bench-certificates-cohort bench-certificate-verify bench-announcements bench-websockets clean-data
+.PHONY: install run test bench bench-load bench-payments bench-webhooks bench-settlement bench-campaign bench-certificates bench-certificates-cohort bench-certificate-verify bench-announcements bench-websockets bench-discussion clean-data
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,9 @@ bench-certificate-verify: install
 
 bench-announcements: install
 	@$(PY) bench/announcement_fanout.py $(BENCH_ARGS)
+
+bench-discussion: install
+	@$(PY) bench/discussion_thread.py $(BENCH_ARGS)
 
 bench-webhooks: install
 	@$(PY) bench/webhooks.py $(BENCH_ARGS)

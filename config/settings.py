@@ -80,6 +80,7 @@ TENANT_APPS = [
     "lms.announcements",
     "lms.live_sessions",
     "lms.cohorts",
+    "lms.discussions",
     "billing.commerce",
     "crowdfunding",
     # no models: wiring between lms and crowdfunding (scholarship seats), one floor above both

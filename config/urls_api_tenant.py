@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("lms.announcements.rest_api.urls")),
     path("", include("lms.live_sessions.rest_api.urls")),
     path("", include("lms.cohorts.rest_api.urls")),
+    path("", include("lms.discussions.rest_api.urls")),
     path("", include("billing.commerce.rest_api_urls")),
     path("", include("crowdfunding.rest_api.urls")),
 ]

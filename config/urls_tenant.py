@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("lms.announcements.urls")),
     path("", include("lms.live_sessions.urls")),
     path("", include("lms.cohorts.urls")),
+    path("", include("lms.discussions.urls")),
     path("api/v1/", include("config.urls_api_tenant")),
     # the institution as a credential issuer: did:web document, JWKS, OB3 profile, status lists
     path(".well-known/", include("tenant_apps.credentials.urls_well_known")),

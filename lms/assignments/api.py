@@ -2,6 +2,7 @@
 
 See docs/decisions/0009-app-front-doors-and-bootstrap-steps.md.
 """
+from .gradebook_sources import gradebook_source_register
 from .models import Assignment
 from .publishing import draft_create
 from .selectors import posted_grades_for_course
@@ -13,6 +14,7 @@ __all__ = [
     "CONTENT_TYPES",
     "assignment_update",
     "draft_create",
+    "gradebook_source_register",
     "posted_grades_for_course",
     "safe_file_name",
     "submission_file_check",

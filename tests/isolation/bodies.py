@@ -292,6 +292,21 @@ BODIES: dict[str, Body] = {
     "api/v1/studio/tracks/<slug:slug>/certificate-rules": lambda b, r: {"enabled": True, "min_completion_percent": 0},
     "api/v1/courses/<slug:slug>/certificates": lambda b, r: {"enrollment": b.values["enrollment"][0]},
     "manage/certificates/settings": derived_form("admin", name_1="Hijacked Signer", title_1="Hijacked"),
+    # discussions: what each action names (a reply to mark, a staff action, a report's reason, a graded learner)
+    "learn/<slug:slug>/discussions/threads/<uuid:thread_uuid>/answer": lambda b, r: {"post": b.values["discussion_post"][0]},
+    "learn/<slug:slug>/discussions/threads/<uuid:thread_uuid>/flags": lambda b, r: {"action": "pin"},
+    "learn/<slug:slug>/discussions/posts/<uuid:post_uuid>/report": lambda b, r: {"reason": "Hijacked"},
+    "learn/<slug:slug>/discussions/posts/<uuid:post_uuid>/moderate": lambda b, r: {"action": "hide"},
+    "studio/courses/<slug:slug>/discussions/forums/<uuid:forum_uuid>/grades":
+        lambda b, r: {"learner": str(b.people["learner"].user.pk), "points": "5"},
+    "studio/courses/<slug:slug>/discussions/reports/<uuid:report_uuid>": lambda b, r: {"action": "dismiss"},
+    "api/v1/courses/<slug:slug>/discussions/threads/<uuid:thread_uuid>/answer":
+        lambda b, r: {"post": b.values["discussion_post"][0]},
+    "api/v1/courses/<slug:slug>/discussions/posts/<uuid:post_uuid>/report": lambda b, r: {"reason": "Hijacked"},
+    "api/v1/courses/<slug:slug>/discussions/posts/<uuid:post_uuid>/moderate": lambda b, r: {"action": "hide"},
+    "api/v1/courses/<slug:slug>/discussions/forums/<uuid:forum_uuid>/grades":
+        lambda b, r: {"learner": b.people["learner"].user.pk, "points": 5},
+    "api/v1/courses/<slug:slug>/discussions/reports/<uuid:report_uuid>": lambda b, r: {"action": "dismiss"},
 }
 # cohorts and trainers (lms/cohorts), the same for a course and a track: B's learner (enrolled in
 # both, member of both cohorts) added again, given no trainer; the cap set

@@ -181,6 +181,22 @@ def _seed_objects(p) -> dict[str, list[str]]:
                                                      text=f"{PRIVATE} second", upload=pdf("again.pdf"))
     assert Submission.objects.filter(learner=learner).count() == 2
 
+    # Discussions: a graded forum; the learner's thread, learner2's reply, the learner's report on it.
+    from lms.discussions import selectors as discussion_selectors
+    from lms.discussions import services as discussion_services
+
+    def _discussion_access(user):
+        return discussion_selectors.course_access(user=user, slug=course.slug)
+
+    forum = discussion_services.forum_create(access=_discussion_access(instructor), title=f"{MARKER} forum",
+                                             description=MARKER, allow_anonymous=True, is_graded=True, points=10)
+    discussion_thread = discussion_services.thread_create(access=_discussion_access(learner), forum=forum,
+                                                          title=f"{MARKER} thread", body=MARKER)
+    discussion_reply = discussion_services.reply_create(access=_discussion_access(learner2), thread=discussion_thread,
+                                                        body=f"{MARKER} reply", anonymous=True)
+    discussion_report = discussion_services.report_create(access=_discussion_access(learner), post=discussion_reply,
+                                                          reason=MARKER)
+
     # Certificates: the learner's (issued by staff) and a finished bulk issue of the course.
     from lms.certificates.models import BulkIssueJob
 
@@ -423,6 +439,10 @@ def _seed_objects(p) -> dict[str, list[str]]:
         "cohort": [s(cohort.uuid)],
         "track_cohort": [s(track_cohort.uuid)],
         "cohort_learner": [s(learner.profile.public_id)],
+        "discussion_forum": [s(forum.uuid)],
+        "discussion_thread": [s(discussion_thread.uuid)],
+        "discussion_post": [s(discussion_reply.uuid)],
+        "discussion_report": [s(discussion_report.uuid)],
         "enrollment": [s(enrollment.uuid)],
         "certificate_number": [certificate.number],
         "track_certificate_number": [track_certificate.number],

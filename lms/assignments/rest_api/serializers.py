@@ -284,7 +284,7 @@ class CategoryInput(serializers.Serializer):
 
 class GradebookColumnOutput(serializers.Serializer):
     key = serializers.CharField()
-    kind = enum_field(["assignment", "quiz"])
+    kind = enum_field(["assignment", "quiz", "discussion"])
     uuid = serializers.UUIDField()
     title = serializers.CharField()
     points = serializers.IntegerField(allow_null=True)

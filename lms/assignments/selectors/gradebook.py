@@ -23,7 +23,7 @@ UNCATEGORISED = "uncategorised"
 @dataclass
 class GradebookColumn:
     key: str
-    kind: str  # "assignment" | "quiz"
+    kind: str  # "assignment" | "quiz" | a gradebook source's kind ("discussion")
     uuid: str
     title: str
     points: int | None
@@ -147,6 +147,15 @@ def gradebook(*, course: Course) -> Gradebook:
             bucket=quiz_categories.get(ref, UNCATEGORISED),
         ))
 
+    from ..gradebook_sources import gradebook_source_columns
+
+    external: dict[str, dict] = {}  # column key -> {learner_id: points} of other apps' graded work
+    for kind, column in gradebook_source_columns(course):
+        key = f"{kind}:{column['uuid']}"
+        external[key] = column["scores"]
+        columns.append(GradebookColumn(key=key, kind=kind, uuid=str(column["uuid"]), title=column["title"],
+                                       points=column["points"], bucket=UNCATEGORISED))
+
     weights_total = sum((c.weight_percent for c in categories), Decimal(0))
     buckets = [GradebookBucket(str(c.uuid), c.name, c.weight_percent) for c in categories]
     has_uncategorised = any(c.bucket == UNCATEGORISED for c in columns)
@@ -189,6 +198,10 @@ def gradebook(*, course: Course) -> Gradebook:
                     cell.needs_grading = waiting[key] == "ungraded"
                     if cell.status != "posted":
                         cell.status = waiting[key]
+            elif column.key in external:
+                points = external[column.key].get(learner.pk)
+                if points is not None and column.points:
+                    cell.points, cell.max_points, cell.status = _decimal(points), Decimal(column.points), "posted"
             else:
                 score = quiz_scores.get((learner.pk, UUID(column.uuid))) or quiz_scores.get((learner.pk, column.uuid))
                 if score is not None and score[0] is not None:
