@@ -15,6 +15,7 @@ from .audit import (
     query_without_page,
 )
 from .activation import activation_pending_admins, activation_token_claim, activation_token_make, activation_token_read
+from .filekinds import upload_kind
 from .handoff import handoff_token_make, handoff_token_redeem
 from .limits import FEATURE_REQUIRED, LIMIT_REACHED, PlanLimitExceeded
 from .login import EmailLoginForm
@@ -117,6 +118,7 @@ __all__ = [
     "tenant_admin_check",
     "tenant_branding",
     "tenant_storage_check_register",
+    "upload_kind",
     "tenant_storage_used",
     "tenant_usage_cached",
     "tenant_usage_count",

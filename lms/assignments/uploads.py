@@ -1,11 +1,12 @@
 """What kind of file a learner handed in, judged by its content (magic bytes), never by its name."""
 from __future__ import annotations
 
-import codecs
 import re
 import zipfile
 
 from django.core.exceptions import ValidationError
+
+from tenants.api import upload_kind
 
 from .models import FILE_TYPES
 
@@ -21,7 +22,6 @@ CONTENT_TYPES = {
     "txt": "text/plain; charset=utf-8",
 }
 EXTENSIONS = {"jpeg": "jpg"}
-_TEXT_SAMPLE = 64 * 1024
 # Office Open XML documents are ZIP archives told apart by their main part.
 _OOXML_PARTS = {"word/document.xml": "docx", "xl/workbook.xml": "xlsx", "ppt/presentation.xml": "pptx"}
 
@@ -46,35 +46,10 @@ def _office_kind(upload) -> str:
     return "zip"
 
 
-def _is_text(sample: bytes) -> bool:
-    if b"\x00" in sample:
-        return False
-    decoder = codecs.getincrementaldecoder("utf-8-sig")()
-    try:
-        decoder.decode(sample, final=False)  # a character cut at the end of the sample is fine
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
 def file_kind(upload) -> str | None:
     """A FILE_TYPES key for the upload's content, or None when it is none of them."""
-    upload.seek(0)
-    head = upload.read(_TEXT_SAMPLE)
-    upload.seek(0)
-    if head.startswith(b"%PDF-"):
-        return "pdf"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if head[:6] in (b"GIF87a", b"GIF89a"):
-        return "gif"
-    if head[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
-        return _office_kind(upload)
-    if head and _is_text(head):
-        return "txt"
-    return None
+    kind = upload_kind(upload)
+    return _office_kind(upload) if kind == "zip" else kind
 
 
 def safe_file_name(name: str, kind: str) -> str:

@@ -31,3 +31,12 @@ def require_browser() -> None:
         if on_ci():
             pytest.fail(f"browser test cannot run on CI: {problem}")
         pytest.skip(f"browser test skipped: {problem}")
+
+
+def log_in(page, base: str, email: str, password: str) -> None:
+    """Sign in through the login page and wait for the dashboard."""
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{base}/")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.browser.support import CHROMIUM, LAUNCH_ARGS, LOGS, require_browser
+from tests.browser.support import CHROMIUM, LAUNCH_ARGS, LOGS, log_in, require_browser
 
 INSTRUCTOR_PASSWORD = "amber-kestrel-lantern-92"
 LEARNER_PASSWORD = "quiet-harbour-violet-17"
@@ -95,11 +95,7 @@ def _shot(page, name: str) -> None:
 def _log_in(page, base: str, email: str, password: str) -> None:
     from playwright.sync_api import expect
 
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{base}/")
+    log_in(page, base, email, password)
     expect(page.locator("header")).to_contain_text("Log out")
 
 

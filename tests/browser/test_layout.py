@@ -7,7 +7,7 @@ import secrets
 
 import pytest
 
-from tests.browser.support import CHROMIUM, LAUNCH_ARGS, LOGS, require_browser
+from tests.browser.support import CHROMIUM, LAUNCH_ARGS, LOGS, log_in, require_browser
 
 PASSWORD = "amber-kestrel-lantern-92"
 
@@ -57,11 +57,7 @@ def _shot(page, name):
 
 
 def _log_in(page, base, email):
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{base}/")
+    log_in(page, base, email, PASSWORD)
 
 
 def _box(page, selector):

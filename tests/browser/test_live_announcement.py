@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from tests.browser.support import CHROMIUM, LAUNCH_ARGS, require_browser
+from tests.browser.support import CHROMIUM, LAUNCH_ARGS, log_in, require_browser
 
 PASSWORD = "amber-kestrel-lantern-92"
 LIVE_WITHIN_MS = 15_000  # publish -> worker fan-out -> socket; the 30-second poll would take longer
@@ -56,11 +56,7 @@ def course_world(request, django_db_blocker):
 
 
 def _log_in(page, base, email):
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{base}/")
+    log_in(page, base, email, PASSWORD)
 
 
 def test_instructor_posts_an_announcement_and_the_learners_bell_updates_live(course_world):

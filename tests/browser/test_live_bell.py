@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.browser.support import CHROMIUM, LAUNCH_ARGS, require_browser
+from tests.browser.support import CHROMIUM, LAUNCH_ARGS, log_in, require_browser
 
 PASSWORD = "amber-kestrel-lantern-92"
 LIVE_WITHIN_MS = 5000  # the poll is every 30 s: anything it shows within 5 s came over the socket
@@ -47,11 +47,7 @@ def people(request, django_db_blocker):
 
 
 def _log_in(page, base, email):
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{base}/")
+    log_in(page, base, email, PASSWORD)
 
 
 def _feedback_posted(people, django_db_blocker) -> float:
