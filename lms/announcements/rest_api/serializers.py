@@ -5,7 +5,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 
-class AttachmentOutput(serializers.Serializer):
+class AnnouncementAttachmentOutput(serializers.Serializer):
     id = serializers.UUIDField(source="public_id")
     file_name = serializers.CharField()
     size = serializers.IntegerField()
@@ -26,7 +26,7 @@ class AnnouncementOutput(serializers.Serializer):
     published_at = serializers.DateTimeField(allow_null=True)
     expires_at = serializers.DateTimeField(allow_null=True)
     author = serializers.SerializerMethodField()
-    attachments = AttachmentOutput(many=True, source="attachments.all")
+    attachments = AnnouncementAttachmentOutput(many=True, source="attachments.all")
 
     def get_course(self, obj) -> str | None:
         return obj.course.slug if obj.course_id else None

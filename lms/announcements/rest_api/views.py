@@ -128,10 +128,10 @@ class _DetailBase(TenantApi):
             raise
         except ValidationError as exc:
             return error_response(" ".join(exc.messages), code=getattr(exc, "code", None) or "invalid")
-        return Response(s.AttachmentOutput(attachment).data, status=status.HTTP_201_CREATED)
+        return Response(s.AnnouncementAttachmentOutput(attachment).data, status=status.HTTP_201_CREATED)
 
 
-ATTACH_RESPONSES = {201: s.AttachmentOutput, 400: OpenApiResponse(description="Empty file or too many attachments"),
+ATTACH_RESPONSES = {201: s.AnnouncementAttachmentOutput, 400: OpenApiResponse(description="Empty file or too many attachments"),
                     404: NOT_FOUND, 413: OpenApiResponse(description="The file is over the size limit")}
 
 

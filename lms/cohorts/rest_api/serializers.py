@@ -2,7 +2,7 @@
 from rest_framework import serializers
 
 
-class PersonOutput(serializers.Serializer):
+class CohortPersonOutput(serializers.Serializer):
     id = serializers.UUIDField(source="profile.public_id")
     email = serializers.EmailField()
     name = serializers.CharField(source="get_full_name")
@@ -24,7 +24,7 @@ class CohortDetailOutput(CohortOutput):
     members = serializers.SerializerMethodField()
 
     def get_members(self, cohort) -> list[dict]:
-        return PersonOutput([m.learner for m in self.context["members"]], many=True).data
+        return CohortPersonOutput([m.learner for m in self.context["members"]], many=True).data
 
 
 class MembersInput(serializers.Serializer):
@@ -33,14 +33,14 @@ class MembersInput(serializers.Serializer):
 
 
 class TrainerRowOutput(serializers.Serializer):
-    trainer = PersonOutput()
+    trainer = CohortPersonOutput()
     learners = serializers.IntegerField()
 
 
 class OverviewOutput(serializers.Serializer):
     max_learners_per_trainer = serializers.IntegerField(source="cap")
     trainers = TrainerRowOutput(many=True)
-    unassigned = PersonOutput(many=True)
+    unassigned = CohortPersonOutput(many=True)
 
 
 class AssignInput(serializers.Serializer):
@@ -48,9 +48,9 @@ class AssignInput(serializers.Serializer):
     trainer = serializers.UUIDField(allow_null=True, help_text="Null: no trainer.")
 
 
-class AssignmentOutput(serializers.Serializer):
-    learner = PersonOutput()
-    trainer = PersonOutput(allow_null=True)
+class TrainerAssignmentOutput(serializers.Serializer):
+    learner = CohortPersonOutput()
+    trainer = CohortPersonOutput(allow_null=True)
 
 
 class RebalanceOutput(serializers.Serializer):
@@ -63,7 +63,7 @@ class CapInput(serializers.Serializer):
 
 
 class LearnerRowOutput(serializers.Serializer):
-    learner = PersonOutput()
+    learner = CohortPersonOutput()
     cohort = serializers.CharField()
     progress_percent = serializers.IntegerField(allow_null=True)
     status = serializers.CharField()

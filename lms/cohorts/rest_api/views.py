@@ -112,7 +112,7 @@ class TrainersApi(ScopedApi):
 
 class TrainerAssignApi(ScopedApi):
     @extend_schema(tags=TAGS, summary="Give a learner to a trainer (or none)", request=s.AssignInput,
-                   responses={200: s.AssignmentOutput, 409: OpenApiResponse(description="The trainer is full"), **ERRORS})
+                   responses={200: s.TrainerAssignmentOutput, 409: OpenApiResponse(description="The trainer is full"), **ERRORS})
     def post(self, request, kind, slug):
         scope = self.scope(request, manage=True)
         data = self.validated(request, s.AssignInput)
@@ -122,7 +122,7 @@ class TrainerAssignApi(ScopedApi):
             services.trainer_assign(scope=scope, learner=learner, trainer=trainer, actor=request.user)
         except services.TrainerFull as exc:
             return error_response(" ".join(exc.messages), code="trainer_full", http_status=status.HTTP_409_CONFLICT)
-        return Response(s.AssignmentOutput({"learner": learner, "trainer": trainer}).data)
+        return Response(s.TrainerAssignmentOutput({"learner": learner, "trainer": trainer}).data)
 
 
 class RebalanceApi(ScopedApi):

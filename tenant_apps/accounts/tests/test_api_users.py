@@ -355,7 +355,8 @@ def test_invite_errors(admin_api, mailoutbox, django_capture_on_commit_callbacks
 
 def test_settings_get_and_patch(site_a, admin_api, django_capture_on_commit_callbacks):
     body = admin_api.get("/api/v1/settings").json()
-    assert body == {"display_name": "Acme Academy", "primary_color": "#2563eb", "allow_self_registration": False, "logo_url": None, "time_zone": "UTC"}
+    assert body == {"display_name": "Acme Academy", "primary_color": "#2563eb", "allow_self_registration": False, "logo_url": None, "time_zone": "UTC",
+                    "messaging_learner_to_learner": False}
     with site_a, django_capture_on_commit_callbacks(execute=True):
         response = admin_api.patch("/api/v1/settings", {"primary_color": "#AA3300", "allow_self_registration": True},
                                    content_type="application/json")

@@ -31,7 +31,7 @@ def _refusal(exc):
     raise exc
 
 
-class PersonOutput(serializers.Serializer):
+class MessagePersonOutput(serializers.Serializer):
     id = serializers.UUIDField(source="profile.public_id")
     name = serializers.SerializerMethodField()
 
@@ -39,7 +39,7 @@ class PersonOutput(serializers.Serializer):
         return user.get_full_name() or user.email
 
 
-class AttachmentOutput(serializers.Serializer):
+class MessageAttachmentOutput(serializers.Serializer):
     id = serializers.UUIDField(source="public_id")
     file_name = serializers.CharField()
     content_type = serializers.CharField()
@@ -54,13 +54,13 @@ class AttachmentOutput(serializers.Serializer):
 
 class MessageOutput(serializers.Serializer):
     id = serializers.UUIDField(source="public_id")
-    sender = PersonOutput(allow_null=True)
+    sender = MessagePersonOutput(allow_null=True)
     body = serializers.CharField()
     format = serializers.CharField()
     html = serializers.CharField(source="body_html")
     created_at = serializers.DateTimeField()
     removed = serializers.SerializerMethodField()
-    attachments = AttachmentOutput(many=True)
+    attachments = MessageAttachmentOutput(many=True)
 
     def get_removed(self, m) -> bool:
         return m.removed_at is not None
@@ -79,7 +79,7 @@ class ConversationOutput(serializers.Serializer):
         people = getattr(p.conversation, "others", None)
         users = [o.user for o in people] if people is not None else selectors.conversation_others(
             conversation=p.conversation, user=p.user)
-        return PersonOutput(users, many=True).data
+        return MessagePersonOutput(users, many=True).data
 
 
 class SendInput(serializers.Serializer):
@@ -212,10 +212,10 @@ class UnreadApi(TenantApi):
 class ContactsApi(TenantApi):
     @extend_schema(tags=TAGS, summary="Members I may start a conversation with",
                    parameters=[OpenApiParameter("q", str, description="search by name or email")],
-                   responses=PersonOutput(many=True))
+                   responses=MessagePersonOutput(many=True))
     def get(self, request):
         q = (request.query_params.get("q") or "")[:100]
-        return Response(PersonOutput(selectors.contacts_for(user=request.user, search=q)[:100], many=True).data)
+        return Response(MessagePersonOutput(selectors.contacts_for(user=request.user, search=q)[:100], many=True).data)
 
 
 class BlockInput(serializers.Serializer):
@@ -223,18 +223,18 @@ class BlockInput(serializers.Serializer):
 
 
 class BlockListApi(TenantApi):
-    @extend_schema(tags=TAGS, summary="Whom I block", responses=PersonOutput(many=True))
+    @extend_schema(tags=TAGS, summary="Whom I block", responses=MessagePersonOutput(many=True))
     def get(self, request):
-        return Response(PersonOutput([b.blocked for b in selectors.blocks_of(user=request.user)], many=True).data)
+        return Response(MessagePersonOutput([b.blocked for b in selectors.blocks_of(user=request.user)], many=True).data)
 
-    @extend_schema(tags=TAGS, summary="Block a member", request=BlockInput, responses={201: PersonOutput})
+    @extend_schema(tags=TAGS, summary="Block a member", request=BlockInput, responses={201: MessagePersonOutput})
     def post(self, request):
         data = self.validated(request, BlockInput)
         blocked = selectors.user_by_public_id(data["user"])
         if blocked is None:
             return error_response("No such member.", code="unknown_user", http_status=400)
         services.block_create(blocker=request.user, blocked=blocked)
-        return Response(PersonOutput(blocked).data, status=201)
+        return Response(MessagePersonOutput(blocked).data, status=201)
 
 
 class BlockApi(TenantApi):
