@@ -148,10 +148,11 @@ class ThreadPage:
     can_mark_answer: bool = False
 
 
-def thread_page(*, access: Access, thread: Thread, page: str | int = 1) -> ThreadPage:
+def thread_page(*, access: Access, thread: Thread, page: str | int = 1, per_viewer: bool = True) -> ThreadPage:
     """The thread with one page of top-level replies and all their answers. A fixed number of
     queries whatever the number of replies: the opening post, the page's count and rows, their
-    answers, the viewer's votes, the subscription."""
+    answers, the viewer's votes, the subscription. `per_viewer=False`: without the viewer's
+    votes and subscription (the cached posts of page_cache.py, the same for every viewer of a kind)."""
     posts = Post.objects.filter(thread=thread).select_related("author")
     if not access.staff:
         posts = posts.exclude(status=Post.Status.HIDDEN)
@@ -172,7 +173,7 @@ def thread_page(*, access: Access, thread: Thread, page: str | int = 1) -> Threa
     if opening:
         opening.parent_uuid = None
     top.object_list = top_list
-    voted = set(Vote.objects.filter(user=access.user, post_id__in=[p.pk for p in every]).values_list("post_id", flat=True))
+    voted = viewer_votes(access=access, post_ids=[p.pk for p in every]) if per_viewer else set()
     for post in every:
         post.voted = post.pk in voted
         post.is_answer = post.pk == thread.answer_id
@@ -188,9 +189,21 @@ def thread_page(*, access: Access, thread: Thread, page: str | int = 1) -> Threa
         opening.nested = False
     return ThreadPage(
         thread=thread, opening=opening, replies=top, voted=voted, rows=rows,
-        subscribed=Subscription.objects.filter(thread=thread, user=access.user).exists(),
-        can_mark_answer=access.staff or thread.author_id == access.user.pk,
+        subscribed=per_viewer and is_subscribed(access=access, thread=thread),
+        can_mark_answer=may_mark_answer(access=access, thread=thread),
     )
+
+
+def viewer_votes(*, access: Access, post_ids: list[int]) -> set[int]:
+    return set(Vote.objects.filter(user=access.user, post_id__in=post_ids).values_list("post_id", flat=True))
+
+
+def is_subscribed(*, access: Access, thread: Thread) -> bool:
+    return Subscription.objects.filter(thread=thread, user=access.user).exists()
+
+
+def may_mark_answer(*, access: Access, thread: Thread) -> bool:
+    return access.staff or thread.author_id == access.user.pk
 
 
 def post_for_display(*, access: Access, post: Post) -> Post:

@@ -14,11 +14,14 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import get_token
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import selectors, services
+from . import page_cache, selectors, services
 from .forms import ForumForm, GradeForm, ReplyForm, ReportForm, ThreadForm
 from .models import Report
 
@@ -123,10 +126,38 @@ def thread_new(request, access, forum_uuid):
         "access": access, "course": access.course, "forum": found, "form": form}, status=status)
 
 
+def _page_number(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 1  # what Paginator.get_page shows for a page that is not a number
+
+
 def _thread_context(request, access, thread, reply_form=None) -> dict:
-    tp = selectors.thread_page(access=access, thread=thread, page=request.GET.get("page", 1))
+    """The thread page: its posts come from page_cache (rendered once per viewer kind), the
+    viewer's own bits (votes, subscription, answer marking, report links, CSRF) are added here."""
+    base = reverse("discussions:forums", args=[access.course.slug])
+    number = _page_number(request.GET.get("page", 1))
+
+    def build() -> dict:
+        tp = selectors.thread_page(access=access, thread=thread, page=number, per_viewer=False)
+        nonce = page_cache.new_nonce()
+        mk = mark_safe(f"<!--{nonce}:")
+        html = render_to_string("lms/discussions/_thread_posts.html", {
+            "access": access, "thread": thread, "forum": thread.forum, "tp": tp, "base": base, "mk": mk,
+            "csrf_token": mark_safe(f"<!--{nonce}:C-->")})
+        posts = ([tp.opening] if tp.opening else []) + tp.rows
+        return {"html": html, "nonce": nonce, "authors": {p.pk: p.author_id for p in posts},
+                "count": tp.replies.paginator.count, "number": tp.replies.number}
+
+    entry = page_cache.posts_cached(thread=thread, staff=access.staff, page=number, base=base, build=build)
+    html = page_cache.personalise(
+        entry, user_id=access.user.pk, voted=selectors.viewer_votes(access=access, post_ids=list(entry["authors"])),
+        csrf_token=get_token(request), can_mark_answer=selectors.may_mark_answer(access=access, thread=thread))
+    replies = Paginator(range(entry["count"]), selectors.REPLIES_PER_PAGE).get_page(entry["number"])
+    tp = {"subscribed": selectors.is_subscribed(access=access, thread=thread), "replies": replies}
     return {"access": access, "course": access.course, "thread": thread, "forum": thread.forum, "tp": tp,
-            "base": reverse("discussions:forums", args=[access.course.slug]),
+            "base": base, "posts_html": mark_safe(html),  # noqa: S308 -- rendered by our template, bodies sanitised when written
             "reply_form": reply_form or ReplyForm(), "report_form": ReportForm()}
 
 
