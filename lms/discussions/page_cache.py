@@ -105,8 +105,8 @@ def personalise(entry: dict, *, user_id: int, voted: set[int], csrf_token: str, 
             return VOTED if int(m.group("v")) in voted else NOT_VOTED
         if m.group("c") is not None:
             return csrf_token
-        if m.group("a") is not None:
-            return m.group("a") if can_mark_answer else ""
-        return m.group("rb") if authors.get(int(m.group("r"))) != user_id else ""
+        if m.group("a") is not None:  # a span: its own markers (the form's CSRF token) replaced too
+            return pattern.sub(replace, m.group("a")) if can_mark_answer else ""
+        return pattern.sub(replace, m.group("rb")) if authors.get(int(m.group("r"))) != user_id else ""
 
     return pattern.sub(replace, entry["html"])
