@@ -55,6 +55,15 @@ def _errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
+def _my_learners(request, access) -> tuple[bool, set[int] | None]:
+    """`?mine=1` on a staff list: (True, the ids of the viewer's learners in the course), else (False, None)."""
+    if not (access.staff and request.GET.get("mine") == "1"):
+        return False, None
+    from lms.cohorts.api import my_learner_ids  # cohorts -> courses: imported when used, like lms.assignments
+
+    return True, my_learner_ids(access.user, access.course)
+
+
 def _thread_or_404(access, thread_uuid):
     thread = selectors.thread_get(access=access, thread_uuid=thread_uuid)
     if thread is None:
@@ -98,9 +107,10 @@ def forum(request, access, forum_uuid):
     found = selectors.forum_get(access=access, forum_uuid=forum_uuid)
     if found is None:
         raise Http404("No such forum")
-    page = selectors.thread_list_page(access=access, forum=found, page=request.GET.get("page", 1))
+    mine, learner_ids = _my_learners(request, access)
+    page = selectors.thread_list_page(access=access, forum=found, page=request.GET.get("page", 1), learner_ids=learner_ids)
     return render(request, "lms/discussions/threads.html", {
-        "access": access, "course": access.course, "forum": found, "page": page})
+        "access": access, "course": access.course, "forum": found, "page": page, "mine": mine})
 
 
 @require_http_methods(["GET", "POST"])
@@ -377,13 +387,14 @@ def staff_moderation(request, access):
     status = request.GET.get("status", Report.Status.OPEN)
     if status not in Report.Status.values:
         status = Report.Status.OPEN
-    page = Paginator(selectors.moderation_queue(access=access, status=status), selectors.QUEUE_PER_PAGE).get_page(
-        request.GET.get("page", 1))
+    mine, learner_ids = _my_learners(request, access)
+    page = Paginator(selectors.moderation_queue(access=access, status=status, learner_ids=learner_ids),
+                     selectors.QUEUE_PER_PAGE).get_page(request.GET.get("page", 1))
     for r in page.object_list:
         selectors.label_post(r.post, access)
     return render(request, "lms/discussions/staff_moderation.html", {
         "access": access, "course": access.course, "page": page, "status": status, "statuses": Report.Status.choices,
-        "section": "moderation"})
+        "mine": mine, "section": "moderation"})
 
 
 @require_POST
