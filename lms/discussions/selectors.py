@@ -15,7 +15,7 @@ from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from lms.courses.api import Course, Enrollment, can_edit, can_grade, can_view_staff_pages
+from lms.courses.api import Course, Enrollment, can_view_staff_pages, course_rights
 
 from .models import SEARCH_CONFIG, DiscussionGrade, Forum, Post, Report, Subscription, Thread, Vote
 
@@ -45,8 +45,9 @@ def course_access(*, user: User, slug: str) -> Access | None:
     course = Course.objects.filter(slug=slug).only("id", "slug", "title", "uuid", "published_version_id").first()
     if course is None:
         return None
-    if can_view_staff_pages(user, course):
-        return Access(course=course, user=user, staff=True, grade=can_grade(user, course), edit=can_edit(user, course))
+    staff, grade, edit = course_rights(user, course)  # one permission lookup for the three
+    if staff:
+        return Access(course=course, user=user, staff=True, grade=grade, edit=edit)
     if Enrollment.objects.filter(course=course, learner=user, status__in=LEARNER_STATUSES).exists():
         return Access(course=course, user=user, staff=False)
     return None
@@ -124,8 +125,13 @@ def thread_list_page(*, access: Access, forum: Forum | None = None, page: str | 
     return Paginator(thread_list(access=access, forum=forum, **filters), THREADS_PER_PAGE).get_page(page)
 
 
-def thread_get(*, access: Access, thread_uuid) -> Thread | None:
-    return _threads_visible(access).select_related("forum").filter(uuid=thread_uuid).first()
+def thread_get(*, access: Access, thread_uuid, with_subscription: bool = False) -> Thread | None:
+    """`with_subscription`: also `viewer_subscribed` (whether the viewer follows it), in the same query."""
+    threads = _threads_visible(access).select_related("forum").filter(uuid=thread_uuid)
+    if with_subscription:
+        threads = threads.annotate(viewer_subscribed=Exists(Subscription.objects.filter(thread=OuterRef("pk"),
+                                                                                        user=access.user)))
+    return threads.first()
 
 
 def post_get(*, access: Access, post_uuid) -> Post | None:
@@ -199,6 +205,8 @@ def viewer_votes(*, access: Access, post_ids: list[int]) -> set[int]:
 
 
 def is_subscribed(*, access: Access, thread: Thread) -> bool:
+    if hasattr(thread, "viewer_subscribed"):  # thread_get(with_subscription=True)
+        return thread.viewer_subscribed
     return Subscription.objects.filter(thread=thread, user=access.user).exists()
 
 

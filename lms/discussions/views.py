@@ -64,8 +64,8 @@ def _my_learners(request, access) -> tuple[bool, set[int] | None]:
     return True, my_learner_ids(access.user, access.course)
 
 
-def _thread_or_404(access, thread_uuid):
-    thread = selectors.thread_get(access=access, thread_uuid=thread_uuid)
+def _thread_or_404(access, thread_uuid, **options):
+    thread = selectors.thread_get(access=access, thread_uuid=thread_uuid, **options)
     if thread is None:
         raise Http404("No such thread")
     return thread
@@ -174,7 +174,7 @@ def _thread_context(request, access, thread, reply_form=None) -> dict:
 @require_GET
 @discussion_page()
 def thread(request, access, thread_uuid):
-    found = _thread_or_404(access, thread_uuid)
+    found = _thread_or_404(access, thread_uuid, with_subscription=True)
     return render(request, "lms/discussions/thread.html", _thread_context(request, access, found))
 
 
