@@ -119,3 +119,19 @@ def test_a_hit_costs_fewer_queries_than_a_miss_and_does_not_grow(site_a):
             counts.append(len(ctx))
     assert hits[0] == hits[1] and misses[0] == misses[1], (hits, misses)
     assert hits[0] <= misses[0] - 3, (hits, misses)  # no opening post, count, replies nor answers on a hit
+
+
+def test_an_erasure_shows_at_once_in_the_cached_page(site_a):
+    from lms.discussions import privacy
+
+    world = build_world(site_a, learners=2)
+    thread = thread_with_replies(site_a, world, author=world.learners[1], replies=0)
+    with site_a:
+        top = services.reply_create(access=world.access(world.learners[0]), thread=thread, body="Erase me soon")
+        services.reply_create(access=world.access(world.learners[1]), thread=thread, body="An answer", parent=top)
+    reader = site_a.client(world.learners[1])
+    assert "Erase me soon" in reader.get(_url(world, thread)).content.decode()
+    with site_a:
+        privacy.posts_erase(world.learners[0], pseudonym="erased", files=[], holds=[])
+    html = reader.get(_url(world, thread)).content.decode()
+    assert "Erase me soon" not in html and "This post was deleted" in html and "An answer" in html
