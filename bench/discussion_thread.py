@@ -155,7 +155,8 @@ def main() -> None:
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed: apt-get install wrk")
-    from learner_load import free_port, run_wrk
+    from learner_load import run_wrk
+    from stack import free_port
 
     from config.embedded import ensure_services
 

@@ -6,7 +6,7 @@ from .content import import_optional
 from .dashboard_cache import learner_changed
 from .markdown import render_markdown
 from .models import ContentItem, Course, CourseVersion, Enrollment
-from .permissions import can_edit, can_grade, can_publish, can_view_staff_pages, course_staff
+from .permissions import can_edit, can_grade, can_publish, can_view_staff_pages, course_rights, course_staff
 from .selectors import enrollment_get, enrollments_for_lists
 from .signals import course_staff_removed, enrollment_created
 from .services import (
@@ -32,6 +32,7 @@ __all__ = [
     "can_grade",
     "can_publish",
     "can_view_staff_pages",
+    "course_rights",
     "course_create",
     "course_publish",
     "course_staff",

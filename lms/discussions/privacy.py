@@ -37,6 +37,10 @@ def posts_export(user) -> ExportPart:
 def posts_erase(user, *, pseudonym: str, files: list, holds: list) -> dict[str, int]:
     from .models import DiscussionGrade, Post, Report, Subscription, Thread, Vote
 
+    from .page_cache import threads_changed
+
+    threads_changed(set(Post.objects.filter(votes__user=user).values_list("thread_id", flat=True))
+                    | set(Post.objects.filter(author=user).values_list("thread_id", flat=True)))
     counts = {}
     for vote in Vote.objects.filter(user=user).select_related("post"):
         Post.objects.filter(pk=vote.post_id, vote_count__gt=0).update(vote_count=F("vote_count") - 1)

@@ -15,7 +15,7 @@ from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from lms.courses.api import Course, Enrollment, can_edit, can_grade, can_view_staff_pages
+from lms.courses.api import Course, Enrollment, can_view_staff_pages, course_rights
 
 from .models import SEARCH_CONFIG, DiscussionGrade, Forum, Post, Report, Subscription, Thread, Vote
 
@@ -45,8 +45,9 @@ def course_access(*, user: User, slug: str) -> Access | None:
     course = Course.objects.filter(slug=slug).only("id", "slug", "title", "uuid", "published_version_id").first()
     if course is None:
         return None
-    if can_view_staff_pages(user, course):
-        return Access(course=course, user=user, staff=True, grade=can_grade(user, course), edit=can_edit(user, course))
+    staff, grade, edit = course_rights(user, course)  # one permission lookup for the three
+    if staff:
+        return Access(course=course, user=user, staff=True, grade=grade, edit=edit)
     if Enrollment.objects.filter(course=course, learner=user, status__in=LEARNER_STATUSES).exists():
         return Access(course=course, user=user, staff=False)
     return None
@@ -124,8 +125,13 @@ def thread_list_page(*, access: Access, forum: Forum | None = None, page: str | 
     return Paginator(thread_list(access=access, forum=forum, **filters), THREADS_PER_PAGE).get_page(page)
 
 
-def thread_get(*, access: Access, thread_uuid) -> Thread | None:
-    return _threads_visible(access).select_related("forum").filter(uuid=thread_uuid).first()
+def thread_get(*, access: Access, thread_uuid, with_subscription: bool = False) -> Thread | None:
+    """`with_subscription`: also `viewer_subscribed` (whether the viewer follows it), in the same query."""
+    threads = _threads_visible(access).select_related("forum").filter(uuid=thread_uuid)
+    if with_subscription:
+        threads = threads.annotate(viewer_subscribed=Exists(Subscription.objects.filter(thread=OuterRef("pk"),
+                                                                                        user=access.user)))
+    return threads.first()
 
 
 def post_get(*, access: Access, post_uuid) -> Post | None:
@@ -148,10 +154,11 @@ class ThreadPage:
     can_mark_answer: bool = False
 
 
-def thread_page(*, access: Access, thread: Thread, page: str | int = 1) -> ThreadPage:
+def thread_page(*, access: Access, thread: Thread, page: str | int = 1, per_viewer: bool = True) -> ThreadPage:
     """The thread with one page of top-level replies and all their answers. A fixed number of
     queries whatever the number of replies: the opening post, the page's count and rows, their
-    answers, the viewer's votes, the subscription."""
+    answers, the viewer's votes, the subscription. `per_viewer=False`: without the viewer's
+    votes and subscription (the cached posts of page_cache.py, the same for every viewer of a kind)."""
     posts = Post.objects.filter(thread=thread).select_related("author")
     if not access.staff:
         posts = posts.exclude(status=Post.Status.HIDDEN)
@@ -172,7 +179,7 @@ def thread_page(*, access: Access, thread: Thread, page: str | int = 1) -> Threa
     if opening:
         opening.parent_uuid = None
     top.object_list = top_list
-    voted = set(Vote.objects.filter(user=access.user, post_id__in=[p.pk for p in every]).values_list("post_id", flat=True))
+    voted = viewer_votes(access=access, post_ids=[p.pk for p in every]) if per_viewer else set()
     for post in every:
         post.voted = post.pk in voted
         post.is_answer = post.pk == thread.answer_id
@@ -188,9 +195,23 @@ def thread_page(*, access: Access, thread: Thread, page: str | int = 1) -> Threa
         opening.nested = False
     return ThreadPage(
         thread=thread, opening=opening, replies=top, voted=voted, rows=rows,
-        subscribed=Subscription.objects.filter(thread=thread, user=access.user).exists(),
-        can_mark_answer=access.staff or thread.author_id == access.user.pk,
+        subscribed=per_viewer and is_subscribed(access=access, thread=thread),
+        can_mark_answer=may_mark_answer(access=access, thread=thread),
     )
+
+
+def viewer_votes(*, access: Access, post_ids: list[int]) -> set[int]:
+    return set(Vote.objects.filter(user=access.user, post_id__in=post_ids).values_list("post_id", flat=True))
+
+
+def is_subscribed(*, access: Access, thread: Thread) -> bool:
+    if hasattr(thread, "viewer_subscribed"):  # thread_get(with_subscription=True)
+        return thread.viewer_subscribed
+    return Subscription.objects.filter(thread=thread, user=access.user).exists()
+
+
+def may_mark_answer(*, access: Access, thread: Thread) -> bool:
+    return access.staff or thread.author_id == access.user.pk
 
 
 def post_for_display(*, access: Access, post: Post) -> Post:

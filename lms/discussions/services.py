@@ -21,6 +21,7 @@ from tenants.api import audit_log, site_url_for_tenant
 
 from .mentions import mentioned_members
 from .models import DiscussionGrade, Forum, Post, Report, Subscription, Thread, Vote
+from .page_cache import thread_changed
 from .selectors import ANONYMOUS, LEARNER_STATUSES, Access, display_name, visible_member_ids
 
 MAX_BODY = 20_000
@@ -130,6 +131,7 @@ def reply_create(*, access: Access, thread: Thread, body: str, parent: Post | No
             raise ValidationError({"parent": "Replies nest one level only: answer the top-level reply instead."})
     post = _post_new(access=access, thread=thread, body=body, anonymous=anonymous, parent=parent)
     Thread.objects.filter(pk=thread.pk).update(reply_count=F("reply_count") + 1, last_activity_at=timezone.now())
+    thread_changed(thread.pk)
     _notify_on_commit(access=access, thread=thread, post=post, subscribers=True)
     return post
 
@@ -185,6 +187,7 @@ def vote_toggle(*, access: Access, post: Post) -> tuple[bool, int]:
             else:
                 Post.objects.filter(pk=post.pk).update(vote_count=F("vote_count") + 1)
                 voted = True
+        thread_changed(post.thread_id)
     post.refresh_from_db(fields=["vote_count"])
     return voted, post.vote_count
 
@@ -197,6 +200,7 @@ def answer_mark(*, access: Access, thread: Thread, post: Post | None) -> Thread:
         raise ValidationError({"post": "Mark a visible reply of this thread."})
     thread.answer = post
     thread.save(update_fields=["answer"])
+    thread_changed(thread.pk)
     return thread
 
 
@@ -211,6 +215,7 @@ def thread_flags_set(*, access: Access, thread: Thread, pinned: bool | None = No
         fields.append("is_locked")
     if fields:
         thread.save(update_fields=fields)
+        thread_changed(thread.pk)
         audit_log(actor=access.user, action="discussion.thread_flags", target=thread,
                   after={"pinned": thread.is_pinned, "locked": thread.is_locked})
     return thread
@@ -236,6 +241,7 @@ def post_moderate(*, access: Access, post: Post, action: str) -> Post:
         post.body, post.body_html = "", ""
         Thread.objects.filter(pk=post.thread_id, answer=post).update(answer=None)
     post.save()
+    thread_changed(post.thread_id)
     audit_log(actor=access.user, action=f"discussion.post_{action}", target=post, after={"status": post.status})
     return post
 

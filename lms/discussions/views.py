@@ -14,11 +14,14 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import get_token
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import selectors, services
+from . import page_cache, selectors, services
 from .forms import ForumForm, GradeForm, ReplyForm, ReportForm, ThreadForm
 from .models import Report
 
@@ -52,8 +55,17 @@ def _errors(form, exc: ValidationError) -> None:
         form.add_error(None, exc.messages)
 
 
-def _thread_or_404(access, thread_uuid):
-    thread = selectors.thread_get(access=access, thread_uuid=thread_uuid)
+def _my_learners(request, access) -> tuple[bool, set[int] | None]:
+    """`?mine=1` on a staff list: (True, the ids of the viewer's learners in the course), else (False, None)."""
+    if not (access.staff and request.GET.get("mine") == "1"):
+        return False, None
+    from lms.cohorts.api import my_learner_ids  # cohorts -> courses: imported when used, like lms.assignments
+
+    return True, my_learner_ids(access.user, access.course)
+
+
+def _thread_or_404(access, thread_uuid, **options):
+    thread = selectors.thread_get(access=access, thread_uuid=thread_uuid, **options)
     if thread is None:
         raise Http404("No such thread")
     return thread
@@ -95,9 +107,10 @@ def forum(request, access, forum_uuid):
     found = selectors.forum_get(access=access, forum_uuid=forum_uuid)
     if found is None:
         raise Http404("No such forum")
-    page = selectors.thread_list_page(access=access, forum=found, page=request.GET.get("page", 1))
+    mine, learner_ids = _my_learners(request, access)
+    page = selectors.thread_list_page(access=access, forum=found, page=request.GET.get("page", 1), learner_ids=learner_ids)
     return render(request, "lms/discussions/threads.html", {
-        "access": access, "course": access.course, "forum": found, "page": page})
+        "access": access, "course": access.course, "forum": found, "page": page, "mine": mine})
 
 
 @require_http_methods(["GET", "POST"])
@@ -123,17 +136,45 @@ def thread_new(request, access, forum_uuid):
         "access": access, "course": access.course, "forum": found, "form": form}, status=status)
 
 
+def _page_number(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 1  # what Paginator.get_page shows for a page that is not a number
+
+
 def _thread_context(request, access, thread, reply_form=None) -> dict:
-    tp = selectors.thread_page(access=access, thread=thread, page=request.GET.get("page", 1))
+    """The thread page: its posts come from page_cache (rendered once per viewer kind), the
+    viewer's own bits (votes, subscription, answer marking, report links, CSRF) are added here."""
+    base = reverse("discussions:forums", args=[access.course.slug])
+    number = _page_number(request.GET.get("page", 1))
+
+    def build() -> dict:
+        tp = selectors.thread_page(access=access, thread=thread, page=number, per_viewer=False)
+        nonce = page_cache.new_nonce()
+        mk = mark_safe(f"<!--{nonce}:")
+        html = render_to_string("lms/discussions/_thread_posts.html", {
+            "access": access, "thread": thread, "forum": thread.forum, "tp": tp, "base": base, "mk": mk,
+            "csrf_token": mark_safe(f"<!--{nonce}:C-->")})
+        posts = ([tp.opening] if tp.opening else []) + tp.rows
+        return {"html": html, "nonce": nonce, "authors": {p.pk: p.author_id for p in posts},
+                "count": tp.replies.paginator.count, "number": tp.replies.number}
+
+    entry = page_cache.posts_cached(thread=thread, staff=access.staff, page=number, base=base, build=build)
+    html = page_cache.personalise(
+        entry, user_id=access.user.pk, voted=selectors.viewer_votes(access=access, post_ids=list(entry["authors"])),
+        csrf_token=get_token(request), can_mark_answer=selectors.may_mark_answer(access=access, thread=thread))
+    replies = Paginator(range(entry["count"]), selectors.REPLIES_PER_PAGE).get_page(entry["number"])
+    tp = {"subscribed": selectors.is_subscribed(access=access, thread=thread), "replies": replies}
     return {"access": access, "course": access.course, "thread": thread, "forum": thread.forum, "tp": tp,
-            "base": reverse("discussions:forums", args=[access.course.slug]),
+            "base": base, "posts_html": mark_safe(html),  # noqa: S308 -- rendered by our template, bodies sanitised when written
             "reply_form": reply_form or ReplyForm(), "report_form": ReportForm()}
 
 
 @require_GET
 @discussion_page()
 def thread(request, access, thread_uuid):
-    found = _thread_or_404(access, thread_uuid)
+    found = _thread_or_404(access, thread_uuid, with_subscription=True)
     return render(request, "lms/discussions/thread.html", _thread_context(request, access, found))
 
 
@@ -346,13 +387,14 @@ def staff_moderation(request, access):
     status = request.GET.get("status", Report.Status.OPEN)
     if status not in Report.Status.values:
         status = Report.Status.OPEN
-    page = Paginator(selectors.moderation_queue(access=access, status=status), selectors.QUEUE_PER_PAGE).get_page(
-        request.GET.get("page", 1))
+    mine, learner_ids = _my_learners(request, access)
+    page = Paginator(selectors.moderation_queue(access=access, status=status, learner_ids=learner_ids),
+                     selectors.QUEUE_PER_PAGE).get_page(request.GET.get("page", 1))
     for r in page.object_list:
         selectors.label_post(r.post, access)
     return render(request, "lms/discussions/staff_moderation.html", {
         "access": access, "course": access.course, "page": page, "status": status, "statuses": Report.Status.choices,
-        "section": "moderation"})
+        "mine": mine, "section": "moderation"})
 
 
 @require_POST
