@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import User
+from django.db import connection
 from django.db.models.signals import post_save
+from django_tenants.utils import get_public_schema_name
 
 from lms.courses import api as courses
 from lms.tracks import api as tracks
@@ -41,6 +43,8 @@ def on_track_staff_removed(sender, track, user, **kwargs):
 def on_user_saved(sender, instance, update_fields=None, **kwargs):
     """A deactivated account stops training: its learners are redistributed in every scope."""
     if instance.is_active or (update_fields is not None and "is_active" not in update_fields):
+        return
+    if connection.schema_name == get_public_schema_name():  # a platform operator: no courses, no cohorts here
         return
     from .models import TrainerAssignment
     from .scopes import Scope
