@@ -2,6 +2,7 @@
 
 See docs/decisions/0009-app-front-doors-and-bootstrap-steps.md.
 """
+from .due_dates import active_learners_by_version, active_versions, digest_due
 from .content import import_optional
 from .dashboard_cache import learner_changed
 from .markdown import render_markdown
@@ -23,6 +24,9 @@ from .services import (
 )
 
 __all__ = [
+    "active_learners_by_version",
+    "active_versions",
+    "digest_due",
     "ContentItem",
     "Course",
     "CourseVersion",
